@@ -1,0 +1,56 @@
+"""Everything that reads the registry for a view: always scoped to who is asking."""
+
+from django.db.models import Q, QuerySet
+
+from .models import Member, Organization, Role, RoleAssignment
+
+
+def member_for_user(user) -> Member | None:
+    if not user.is_authenticated:
+        return None
+    return Member.objects.select_related("origin", "host").filter(user=user).first()
+
+
+def organizations_for_role(user, role: str) -> QuerySet[Organization]:
+    """The organisations where ``user`` holds ``role``, with everything below them."""
+    if not user.is_authenticated or not user.is_active:
+        return Organization.objects.none()
+    if user.is_superuser:
+        return Organization.objects.all()
+    roots = Organization.objects.filter(
+        role_assignments__user=user, role_assignments__role=role
+    ).only("path")
+    return Organization.objects.within(list(roots))
+
+
+def organizations_managed_by(user) -> QuerySet[Organization]:
+    return organizations_for_role(user, Role.ORG_ADMIN)
+
+
+def members_visible_to(user) -> QuerySet[Member]:
+    """Members an org admin keeps: those whose origin or host organisation is in their subtrees.
+
+    Dual management means the secretary of a host temporary branch keeps the members hosted
+    there as well as the origin side keeps its own.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return Member.objects.none()
+    if user.is_superuser:
+        return Member.objects.all()
+    roots = list(
+        Organization.objects.filter(
+            role_assignments__user=user, role_assignments__role=Role.ORG_ADMIN
+        ).only("path")
+    )
+    if not roots:
+        return Member.objects.none()
+    query = Q()
+    for root in roots:
+        query |= Q(origin__path__startswith=root.path) | Q(host__path__startswith=root.path)
+    return Member.objects.filter(query)
+
+
+def user_roles(user) -> list[RoleAssignment]:
+    return list(
+        RoleAssignment.objects.filter(user=user).select_related("organization").order_by("role")
+    )

@@ -1,0 +1,221 @@
+"""Everything that writes to the registry. Each function validates before it saves."""
+
+import secrets
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .identity import id_number_normalize, id_number_parse, phone_normalize
+from .models import ActivationCode, Member, Organization, Pairing, Role, RoleAssignment
+
+User = get_user_model()
+
+# Model permissions each role's group carries; the organisation scope is applied by selectors.
+ROLE_PERMISSIONS = {
+    Role.EDITOR: ["wagtailadmin.access_admin"],
+    Role.REVIEWER: ["wagtailadmin.access_admin"],
+    Role.ORG_ADMIN: [
+        "wagtailadmin.access_admin",
+        "portal.view_member",
+        "portal.add_member",
+        "portal.change_member",
+        "portal.view_organization",
+        "portal.add_organization",
+        "portal.change_organization",
+        "portal.view_pairing",
+        "portal.add_pairing",
+        "portal.change_pairing",
+        "portal.delete_pairing",
+    ],
+    Role.RECRUITER: [],
+    Role.MEMBER: [],
+}
+# Unambiguous characters only: the code is read off a screen and typed on a phone.
+ACTIVATION_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+ACTIVATION_LENGTH = 8
+
+
+# --- Organisations --------------------------------------------------------------------
+
+
+def organization_create(
+    *,
+    parent: Organization | None,
+    name: str,
+    code: str,
+    kind: str,
+    level: str,
+    city: str = "",
+    contact_name: str = "",
+) -> Organization:
+    organization = Organization(
+        name=name, code=code, kind=kind, level=level, city=city, contact_name=contact_name
+    )
+    organization.clean_parent(parent)
+    organization.full_clean(exclude=["path", "depth", "numchild"])
+    if parent is None:
+        return Organization.add_root(instance=organization)
+    return parent.add_child(instance=organization)
+
+
+def pairing_create(
+    *, origin: Organization, host: Organization, signed_on: date, note: str = ""
+) -> Pairing:
+    pairing = Pairing(origin=origin, host=host, signed_on=signed_on, note=note)
+    pairing.full_clean()
+    pairing.save()
+    return pairing
+
+
+# --- Members --------------------------------------------------------------------------
+
+
+def member_create(**fields) -> Member:
+    """Register a member. Gender and birth date default to what the ID number says."""
+    member = Member(**fields)
+    _fill_from_id_number(member)
+    member.full_clean()
+    member.save()
+    return member
+
+
+@transaction.atomic
+def member_update(*, member: Member, data: dict) -> Member:
+    for field, value in data.items():
+        setattr(member, field, value)
+    _fill_from_id_number(member)
+    member.full_clean()
+    member.save()
+    if member.user_id and member.user.username != member.phone:
+        # The phone number is the login: it follows the ledger.
+        User.objects.filter(pk=member.user_id).update(username=member.phone)
+    return member
+
+
+def _fill_from_id_number(member: Member) -> None:
+    member.id_number = id_number_normalize(member.id_number)
+    member.phone = phone_normalize(member.phone)
+    try:
+        facts = id_number_parse(member.id_number)
+    except ValidationError:
+        return  # full_clean reports it against the field
+    member.gender = member.gender or facts.gender
+    member.birth_date = member.birth_date or facts.birth_date
+
+
+# --- Accounts -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def member_account_issue(*, member: Member, issued_by) -> str:
+    """Create the member's login if needed and return a fresh one-time activation code.
+
+    Earlier unused codes stop working. Only the code's hash is kept.
+    """
+    user = member.user
+    if user is None:
+        if User.objects.filter(username=member.phone).exists():
+            raise ValidationError(
+                {"phone": _("Another account already uses this phone number as its login.")}
+            )
+        user = User(username=member.phone, first_name=member.name)
+        user.set_unusable_password()
+        user.save()
+        member.user = user
+        member.save(update_fields=["user"])
+    role_grant(user=user, role=Role.MEMBER, organization=member.origin)
+    ActivationCode.objects.filter(user=user).usable().update(expires_at=timezone.now())
+    code = "".join(secrets.choice(ACTIVATION_ALPHABET) for _ in range(ACTIVATION_LENGTH))
+    ActivationCode.objects.create(
+        user=user,
+        code_hash=make_password(code),
+        created_by=issued_by,
+        expires_at=timezone.now() + settings.ACTIVATION_CODE_TTL,
+    )
+    return code
+
+
+def member_activate(*, phone: str, code: str, password: str):
+    """Set a member's first password with the code their org admin handed out."""
+    phone = phone_normalize(phone)
+    code = code.strip().upper()
+    error = ValidationError({"code": _("The activation code is wrong or has expired.")})
+    activation = (
+        ActivationCode.objects.usable()
+        .filter(user__username=phone, failed_attempts__lt=ActivationCode.MAX_FAILED_ATTEMPTS)
+        .select_related("user")
+        .first()
+    )
+    if activation is None:
+        raise error
+    if not check_password(code, activation.code_hash):
+        ActivationCode.objects.filter(pk=activation.pk).update(
+            failed_attempts=F("failed_attempts") + 1
+        )
+        raise error
+    user = activation.user
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+    with transaction.atomic():
+        user.set_password(password)
+        user.is_active = True
+        user.save(update_fields=["password", "is_active"])
+        activation.used_at = timezone.now()
+        activation.save(update_fields=["used_at"])
+    return user
+
+
+def activation_codes_purge() -> int:
+    """Delete codes that can never be used again; return how many went."""
+    deleted, _details = ActivationCode.objects.spent().delete()
+    return deleted
+
+
+# --- Roles ----------------------------------------------------------------------------
+
+
+def role_group(role: str) -> Group:
+    """The group behind a role, named in the site's language whatever the request's."""
+    with translation.override(settings.LANGUAGE_CODE):
+        name = str(Role(role).label)
+    group, _created = Group.objects.get_or_create(name=name)
+    return group
+
+
+def role_groups_sync() -> None:
+    """Make sure every role's group exists and carries exactly its permissions."""
+    for role, codenames in ROLE_PERMISSIONS.items():
+        permissions = []
+        for dotted in codenames:
+            app_label, codename = dotted.split(".")
+            permissions.extend(
+                Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            )
+        role_group(role).permissions.set(permissions)
+
+
+@transaction.atomic
+def role_grant(*, user, role: str, organization: Organization) -> RoleAssignment:
+    assignment, _created = RoleAssignment.objects.get_or_create(
+        user=user, role=role, organization=organization
+    )
+    user.groups.add(role_group(role))
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, user, role: str, organization: Organization) -> None:
+    RoleAssignment.objects.filter(user=user, role=role, organization=organization).delete()
+    if not RoleAssignment.objects.filter(user=user, role=role).exists():
+        user.groups.remove(role_group(role))

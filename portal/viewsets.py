@@ -1,0 +1,360 @@
+"""The registry in the Wagtail admin. Every view is scoped to the organisations the user keeps."""
+
+import django_filters
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.widgets.button import HeaderButton
+from wagtail.log_actions import log
+
+from . import services
+from .identity import IdNumberFacts, id_number_parse
+from .models import Member, Organization, Pairing
+from .selectors import members_visible_to, organizations_managed_by
+
+
+class FormClassViewSet(ModelViewSet):
+    """A model viewset whose create and edit views use the form class it names."""
+
+    form_class = None
+
+    def get_form_class(self, for_update=False):
+        return self.form_class
+
+
+# --- Members --------------------------------------------------------------------------
+
+
+class MemberForm(WagtailAdminModelForm):
+    class Meta:
+        model = Member
+        fields = [
+            "name",
+            "id_number",
+            "gender",
+            "birth_date",
+            "phone",
+            "joined_party_on",
+            "origin",
+            "floating_status",
+            "floating_since",
+            "host",
+            "host_city",
+            "employer",
+        ]
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        self.fields["origin"].queryset = organizations_managed_by(for_user).home_side()
+        self.fields["host"].queryset = Organization.objects.host_side()
+        # Both follow from the ID number when left empty.
+        self.fields["gender"].required = False
+        self.fields["birth_date"].required = False
+        self.fields["gender"].help_text = _("Leave empty to take it from the ID number.")
+        self.fields["birth_date"].help_text = _("Leave empty to take it from the ID number.")
+
+    def clean(self):
+        cleaned = super().clean()
+        facts = self._id_number_facts(cleaned.get("id_number", ""))
+        if facts:
+            cleaned["gender"] = cleaned.get("gender") or facts.gender
+            cleaned["birth_date"] = cleaned.get("birth_date") or facts.birth_date
+            self.instance.gender = cleaned["gender"]
+            self.instance.birth_date = cleaned["birth_date"]
+        return cleaned
+
+    @staticmethod
+    def _id_number_facts(value: str) -> IdNumberFacts | None:
+        try:
+            return id_number_parse(value)
+        except ValidationError:
+            return None
+
+
+class MemberFilterSet(WagtailFilterSet):
+    township = django_filters.ModelChoiceFilter(
+        label=_("Township"),
+        queryset=lambda request: organizations_managed_by(request.user).filter(
+            level=Organization.Level.TOWNSHIP
+        ),
+        method="filter_township",
+    )
+
+    class Meta:
+        model = Member
+        fields = ["floating_status", "gender", "host"]
+
+    def filter_township(self, queryset, name, value):
+        return queryset.filter(origin__path__startswith=value.path)
+
+
+class ScopedMemberQuerysetMixin:
+    def get_queryset(self):
+        return members_visible_to(self.request.user).select_related("origin", "host", "user")
+
+
+class MemberIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return members_visible_to(self.request.user).select_related("origin", "host")
+
+
+class MemberCreateView(generic.CreateView):
+    def save_instance(self):
+        member = services.member_create(**self.form.cleaned_data)
+        log(instance=member, action="wagtail.create", user=self.request.user)
+        return member
+
+
+class MemberEditView(ScopedMemberQuerysetMixin, generic.EditView):
+    def save_instance(self):
+        member = services.member_update(member=self.form.instance, data=self.form.cleaned_data)
+        log(instance=member, action="wagtail.edit", user=self.request.user)
+        return member
+
+    @property
+    def header_buttons(self):
+        url = reverse("portal_member:activation", args=[self.object.pk])
+        label = _("Issue an activation code")
+        return [*super().header_buttons, HeaderButton(label, url=url, icon_name="key")]
+
+
+class MemberInspectView(ScopedMemberQuerysetMixin, generic.InspectView):
+    def get_object(self, queryset=None):
+        return get_object_or_404(self.get_queryset(), pk=self.pk)
+
+
+class MemberDeleteView(ScopedMemberQuerysetMixin, generic.DeleteView):
+    pass
+
+
+def member_activation(request, pk):
+    """Issue a one-time activation code and show it once, to the admin who asked for it."""
+    if not request.user.has_perm("portal.change_member"):
+        raise PermissionDenied
+    member = get_object_or_404(members_visible_to(request.user), pk=pk)
+    context = {"member": member, "code": None, "error": None}
+    if request.method == "POST":
+        try:
+            context["code"] = services.member_account_issue(member=member, issued_by=request.user)
+        except ValidationError as exc:
+            context["error"] = " ".join(exc.messages)
+        else:
+            log(instance=member, action="portal.activation_code", user=request.user)
+    return render(request, "portal/admin/member_activation.html", context)
+
+
+class MemberViewSet(FormClassViewSet):
+    model = Member
+    icon = "user"
+    menu_label = _("Member ledger")
+    add_to_admin_menu = False
+    form_class = MemberForm
+    filterset_class = MemberFilterSet
+    search_fields = ["name", "phone", "employer", "host_city"]
+    search_backend_name = None
+    index_view_class = MemberIndexView
+    add_view_class = MemberCreateView
+    edit_view_class = MemberEditView
+    inspect_view_class = MemberInspectView
+    delete_view_class = MemberDeleteView
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "name",
+        "gender",
+        "birth_date",
+        "masked_id_number",
+        "masked_phone",
+        "joined_party_on",
+        "origin",
+        "floating_status",
+        "floating_since",
+        "host",
+        "host_city",
+        "employer",
+    ]
+    list_display = [
+        TitleColumn("name", label=_("full name"), url_name="portal_member:edit"),
+        Column("get_gender_display", label=_("gender")),
+        Column("masked_phone", label=_("phone")),
+        Column("masked_id_number", label=_("ID number")),
+        Column("origin", label=_("origin branch")),
+        Column("get_floating_status_display", label=_("floating status")),
+        Column("host_city", label=_("host city")),
+    ]
+    list_export = [
+        "name",
+        "get_gender_display",
+        "masked_phone",
+        "masked_id_number",
+        "origin",
+        "get_floating_status_display",
+        "floating_since",
+        "host",
+        "host_city",
+        "employer",
+    ]
+    export_headings = {
+        "name": _("full name"),
+        "get_gender_display": _("gender"),
+        "masked_phone": _("phone"),
+        "masked_id_number": _("ID number"),
+        "origin": _("origin branch"),
+        "get_floating_status_display": _("floating status"),
+        "floating_since": _("floating since"),
+        "host": _("host organisation"),
+        "host_city": _("host city"),
+        "employer": _("employer"),
+    }
+    export_filename = "members"
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/activation/", member_activation, name="activation"),
+        ]
+
+
+# --- Organisations --------------------------------------------------------------------
+
+
+class OrganizationForm(WagtailAdminModelForm):
+    parent = forms.ModelChoiceField(
+        label=_("parent organisation"), queryset=Organization.objects.none()
+    )
+
+    class Meta:
+        model = Organization
+        fields = ["name", "code", "kind", "level", "city", "contact_name"]
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        if self.instance.pk:
+            del self.fields["parent"]  # moving a subtree is not done from this form
+        else:
+            self.fields["parent"].queryset = organizations_managed_by(for_user)
+
+    def clean(self):
+        cleaned = super().clean()
+        if "parent" in self.fields and cleaned.get("parent") and cleaned.get("level"):
+            try:
+                self.instance.clean_parent(cleaned["parent"])
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        return cleaned
+
+
+class ScopedOrganizationQuerysetMixin:
+    def get_queryset(self):
+        return organizations_managed_by(self.request.user)
+
+
+class OrganizationIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return organizations_managed_by(self.request.user)
+
+
+class OrganizationCreateView(generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        organization = services.organization_create(**data)
+        log(instance=organization, action="wagtail.create", user=self.request.user)
+        return organization
+
+
+class OrganizationEditView(ScopedOrganizationQuerysetMixin, generic.EditView):
+    pass
+
+
+class OrganizationViewSet(FormClassViewSet):
+    model = Organization
+    icon = "group"
+    menu_label = _("Organisations")
+    form_class = OrganizationForm
+    index_view_class = OrganizationIndexView
+    add_view_class = OrganizationCreateView
+    edit_view_class = OrganizationEditView
+    search_fields = ["name", "code", "city"]
+    search_backend_name = None
+    list_filter = ["level", "kind"]
+    list_display = [
+        TitleColumn("indented_name", label=_("name"), url_name="portal_organization:edit"),
+        Column("code", label=_("code")),
+        Column("get_kind_display", label=_("kind")),
+        Column("get_level_display", label=_("level")),
+        Column("city", label=_("host city")),
+    ]
+    ordering = ["path"]
+
+
+# --- Pairings -------------------------------------------------------------------------
+
+
+class PairingForm(WagtailAdminModelForm):
+    class Meta:
+        model = Pairing
+        fields = ["origin", "host", "signed_on", "note"]
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        self.fields["origin"].queryset = organizations_managed_by(for_user).home_side()
+        self.fields["host"].queryset = Organization.objects.host_side()
+
+
+class ScopedPairingQuerysetMixin:
+    def get_queryset(self):
+        origins = organizations_managed_by(self.request.user)
+        return Pairing.objects.filter(origin__in=origins).select_related("origin", "host")
+
+
+class PairingIndexView(ScopedPairingQuerysetMixin, generic.IndexView):
+    def get_base_queryset(self):
+        return self.get_queryset()
+
+
+class PairingCreateView(generic.CreateView):
+    def save_instance(self):
+        pairing = services.pairing_create(**self.form.cleaned_data)
+        log(instance=pairing, action="wagtail.create", user=self.request.user)
+        return pairing
+
+
+class PairingEditView(ScopedPairingQuerysetMixin, generic.EditView):
+    pass
+
+
+class PairingDeleteView(ScopedPairingQuerysetMixin, generic.DeleteView):
+    pass
+
+
+class PairingViewSet(FormClassViewSet):
+    model = Pairing
+    icon = "link"
+    menu_label = _("Pairings")
+    form_class = PairingForm
+    index_view_class = PairingIndexView
+    add_view_class = PairingCreateView
+    edit_view_class = PairingEditView
+    delete_view_class = PairingDeleteView
+    list_display = [
+        TitleColumn("origin", label=_("origin organisation"), url_name="portal_pairing:edit"),
+        Column("host", label=_("host organisation")),
+        Column("signed_on", label=_("agreement signed on")),
+    ]
+
+
+class RegistryViewSetGroup(ModelViewSetGroup):
+    items = (
+        MemberViewSet("portal_member"),
+        OrganizationViewSet("portal_organization"),
+        PairingViewSet("portal_pairing"),
+    )
+    menu_label = _("Registry")
+    menu_icon = "folder-open-inverse"
+    menu_order = 200
