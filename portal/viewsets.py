@@ -244,7 +244,7 @@ class OrganizationForm(WagtailAdminModelForm):
         cleaned = super().clean()
         if "parent" in self.fields and cleaned.get("parent") and cleaned.get("level"):
             try:
-                self.instance.clean_parent(cleaned["parent"])
+                Organization(level=cleaned["level"]).clean_parent(cleaned["parent"])
             except ValidationError as exc:
                 self.add_error(None, exc)
         return cleaned

@@ -22,6 +22,12 @@ class OrganizationQuerySet(MP_NodeQuerySet):
         return self.filter(level__in=Organization.HOST_LEVELS)
 
 
+class OrganizationManager(MP_NodeManager.from_queryset(OrganizationQuerySet)):
+    def get_queryset(self) -> OrganizationQuerySet:
+        # MP_NodeManager hard-codes its queryset class; keep its ordering, use ours.
+        return OrganizationQuerySet(self.model, using=self._db).order_by("path")
+
+
 class Organization(MP_Node):
     """A party organisation: the county committee at the root, then townships and villages
     on the home side, and the county's service centres and temporary branches in host cities.
@@ -70,7 +76,7 @@ class Organization(MP_Node):
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
 
     node_order_by = ["code"]
-    objects = MP_NodeManager.from_queryset(OrganizationQuerySet)()
+    objects = OrganizationManager()
 
     class Meta:
         verbose_name = _("organisation")

@@ -1,0 +1,172 @@
+"""The member ledger in the Wagtail admin, per role: who sees, adds and changes which members."""
+
+import pytest
+from django.urls import reverse
+
+from portal.factories import UserFactory
+from portal.models import Member, Role
+
+MEMBER_DATA = {
+    "name": "新登记党员",
+    "id_number": "11010519491231002X",
+    "gender": "",
+    "birth_date": "",
+    "phone": "13655556666",
+    "joined_party_on": "1975-07-01",
+    "floating_status": "floating",
+    "floating_since": "2020-05-01",
+    "host": "",
+    "host_city": "深圳",
+    "employer": "鹏城电子",
+}
+
+
+@pytest.fixture
+def index_url():
+    return reverse("portal_member:index")
+
+
+def test_org_admin_lists_only_members_of_their_subtree(client, members, org_admin_a, index_url):
+    client.force_login(org_admin_a)
+    text = client.get(index_url).content.decode()
+    assert "甲一党员" in text and "甲二党员" in text
+    assert "乙一党员" not in text
+
+
+def test_list_and_export_mask_personal_numbers(client, members, org_admin_a, index_url):
+    client.force_login(org_admin_a)
+    listing = client.get(index_url).content.decode()
+    export = b"".join(client.get(index_url + "?export=csv").streaming_content).decode()
+    for text in (listing, export):
+        assert members.a1.phone not in text and members.a1.id_number not in text
+        assert members.a1.masked_phone in text
+
+
+def test_org_admin_cannot_open_a_member_outside_their_subtree(client, members, org_admin_a):
+    client.force_login(org_admin_a)
+    for name in ("edit", "inspect"):
+        response = client.get(reverse(f"portal_member:{name}", args=[members.b1.pk]))
+        assert response.status_code == 404
+    response = client.post(
+        reverse("portal_member:edit", args=[members.b1.pk]),
+        {**MEMBER_DATA, "origin": members.b1.origin_id},
+    )
+    assert response.status_code == 404
+    members.b1.refresh_from_db()
+    assert members.b1.name == "乙一党员"
+
+
+def test_org_admin_edits_a_member_of_their_subtree(client, members, org_admin_a):
+    client.force_login(org_admin_a)
+    data = {
+        **MEMBER_DATA,
+        "id_number": members.a1.id_number,
+        "phone": members.a1.phone,
+        "joined_party_on": "2010-07-01",
+        "origin": members.a1.origin_id,
+        "employer": "新单位",
+    }
+    response = client.post(reverse("portal_member:edit", args=[members.a1.pk]), data)
+    assert response.status_code == 302
+    members.a1.refresh_from_db()
+    assert members.a1.employer == "新单位"
+
+
+def test_org_admin_adds_a_member_only_to_their_own_branches(client, tree, org_admin_a):
+    client.force_login(org_admin_a)
+    url = reverse("portal_member:add")
+    refused = client.post(url, {**MEMBER_DATA, "origin": tree.village_b1.pk})
+    assert refused.status_code == 200
+    assert not Member.objects.exists()
+    accepted = client.post(url, {**MEMBER_DATA, "origin": tree.village_a1.pk})
+    assert accepted.status_code == 302
+    member = Member.objects.get()
+    assert (member.gender, str(member.birth_date)) == ("female", "1949-12-31")
+
+
+def test_bad_id_number_in_the_admin_is_reported_in_chinese(client, tree, org_admin_a):
+    client.force_login(org_admin_a)
+    response = client.post(
+        reverse("portal_member:add"),
+        {**MEMBER_DATA, "id_number": "110105194912310021", "origin": tree.village_a1.pk},
+    )
+    assert "身份证号" in response.content.decode()
+    assert not Member.objects.exists()
+
+
+def test_host_secretary_keeps_members_hosted_at_their_branch(client, tree, members, user_with_role):
+    secretary = user_with_role(Role.ORG_ADMIN, tree.host_branch)
+    client.force_login(secretary)
+    assert client.get(reverse("portal_member:edit", args=[members.b1.pk])).status_code == 200
+    assert client.get(reverse("portal_member:edit", args=[members.a1.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("role", [Role.EDITOR, Role.REVIEWER])
+def test_content_roles_cannot_see_the_ledger(
+    client, tree, members, user_with_role, role, index_url
+):
+    client.force_login(user_with_role(role, tree.county))
+    assert client.get(index_url).status_code == 302  # sent back to the dashboard
+    assert client.get(reverse("portal_member:edit", args=[members.a1.pk])).status_code == 302
+
+
+@pytest.mark.parametrize("role", [Role.RECRUITER, Role.MEMBER])
+def test_non_admin_roles_cannot_enter_the_admin(
+    client, tree, members, user_with_role, role, index_url
+):
+    client.force_login(user_with_role(role, tree.county))
+    response = client.get(index_url)
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_org_admin_issues_an_activation_code_once(client, members, org_admin_a):
+    client.force_login(org_admin_a)
+    url = reverse("portal_member:activation", args=[members.a1.pk])
+    response = client.post(url)
+    assert response.status_code == 200
+    code = response.context["code"]
+    assert len(code) == 8 and code in response.content.decode()
+    members.a1.refresh_from_db()
+    assert members.a1.user.username == members.a1.phone
+    assert client.post(reverse("portal_member:activation", args=[members.b1.pk])).status_code == 404
+
+
+def test_organisation_list_and_parent_choice_are_scoped(client, tree, org_admin_a):
+    client.force_login(org_admin_a)
+    text = client.get(reverse("portal_organization:index")).content.decode()
+    assert "甲一村党支部" in text and "乙一村党支部" not in text
+    response = client.post(
+        reverse("portal_organization:add"),
+        {
+            "parent": tree.township_b.pk,
+            "name": "越权村党支部",
+            "code": "B9",
+            "kind": "branch",
+            "level": "village",
+            "city": "",
+            "contact_name": "",
+        },
+    )
+    assert response.status_code == 200
+    response = client.post(
+        reverse("portal_organization:add"),
+        {
+            "parent": tree.township_a.pk,
+            "name": "甲三村党支部",
+            "code": "A3",
+            "kind": "branch",
+            "level": "village",
+            "city": "",
+            "contact_name": "",
+        },
+    )
+    assert response.status_code == 302
+    tree.township_a.refresh_from_db()
+    assert [child.code for child in tree.township_a.get_children()] == ["A1", "A2", "A3"]
+
+
+def test_superuser_sees_every_member(client, members, index_url):
+    client.force_login(UserFactory(is_superuser=True))
+    text = client.get(index_url).content.decode()
+    assert all(name in text for name in ("甲一党员", "甲二党员", "乙一党员"))
