@@ -154,6 +154,7 @@ class MemberViewSet(FormClassViewSet):
     model = Member
     icon = "user"
     menu_label = _("Member ledger")
+    url_prefix = "members"
     add_to_admin_menu = False
     form_class = MemberForm
     filterset_class = MemberFilterSet
@@ -276,6 +277,7 @@ class OrganizationViewSet(FormClassViewSet):
     model = Organization
     icon = "group"
     menu_label = _("Organisations")
+    url_prefix = "organisations"
     form_class = OrganizationForm
     index_view_class = OrganizationIndexView
     add_view_class = OrganizationCreateView
@@ -337,6 +339,7 @@ class PairingViewSet(FormClassViewSet):
     model = Pairing
     icon = "link"
     menu_label = _("Pairings")
+    url_prefix = "pairings"
     form_class = PairingForm
     index_view_class = PairingIndexView
     add_view_class = PairingCreateView

@@ -170,3 +170,19 @@ def test_superuser_sees_every_member(client, members, index_url):
     client.force_login(UserFactory(is_superuser=True))
     text = client.get(index_url).content.decode()
     assert all(name in text for name in ("甲一党员", "甲二党员", "乙一党员"))
+
+
+def test_search_and_township_filter_stay_inside_the_subtree(client, tree, members, user_with_role):
+    county_admin = user_with_role(Role.ORG_ADMIN, tree.county)
+    township_admin = user_with_role(Role.ORG_ADMIN, tree.township_a)
+    url = reverse("portal_member:index")
+    client.force_login(county_admin)
+    text = client.get(url, {"township": tree.township_b.pk}).content.decode()
+    assert "乙一党员" in text and "甲一党员" not in text
+    text = client.get(url, {"q": "党员"}).content.decode()
+    assert all(name in text for name in ("甲一党员", "甲二党员", "乙一党员"))
+    client.force_login(township_admin)
+    text = client.get(url, {"q": "乙一"}).content.decode()
+    assert "乙一党员" not in text
+    text = client.get(url, {"township": tree.township_b.pk}).content.decode()
+    assert "乙一党员" not in text  # a township outside the subtree is not a valid choice
