@@ -13,9 +13,19 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
 from .identity import id_number_normalize, id_number_parse, phone_normalize
-from .models import ActivationCode, Member, Organization, Pairing, Role, RoleAssignment
+from .models import (
+    ActivationCode,
+    HomePage,
+    Member,
+    Organization,
+    Pairing,
+    Role,
+    RoleAssignment,
+)
 
 User = get_user_model()
 
@@ -42,6 +52,12 @@ ROLE_PERMISSIONS = {
 # Unambiguous characters only: the code is read off a screen and typed on a phone.
 ACTIVATION_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 ACTIVATION_LENGTH = 8
+# The home page's first words, until an editor changes them (content, so not translated).
+HOME_TITLE = "归雁 · 流动党员之家"
+HOME_INTRO = (
+    "<p>离乡不离党，流动不流失。在这里学习微党课、领取红色包裹、记录学时积分，"
+    "与家乡党组织保持联系。</p>"
+)
 
 
 # --- Organisations --------------------------------------------------------------------
@@ -180,6 +196,35 @@ def activation_codes_purge() -> int:
     """Delete codes that can never be used again; return how many went."""
     deleted, _details = ActivationCode.objects.spent().delete()
     return deleted
+
+
+# --- Site -----------------------------------------------------------------------------
+
+
+def site_home_ensure() -> HomePage:
+    """Make sure the page tree has its root, the home page, and a default site serving it.
+
+    Runs after every migrate (and after a test flush): on a new database it replaces
+    Wagtail's placeholder welcome page; where a home page exists it changes nothing.
+    """
+    home = HomePage.objects.first()
+    if home is None:
+        language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        locale, _created = Locale.objects.get_or_create(language_code=language)
+        root = Page.get_first_root_node() or Page.add_root(
+            instance=Page(title="Root", slug="root", locale=locale)
+        )
+        for placeholder in root.get_children().filter(content_type__app_label="wagtailcore"):
+            placeholder.delete()
+        home = root.add_child(
+            instance=HomePage(title=HOME_TITLE, slug="home", intro=HOME_INTRO, locale=locale)
+        )
+    if not Site.objects.filter(is_default_site=True, root_page=home).exists():
+        Site.objects.update_or_create(
+            is_default_site=True,
+            defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": "归雁"},
+        )
+    return home
 
 
 # --- Roles ----------------------------------------------------------------------------

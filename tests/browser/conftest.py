@@ -1,19 +1,14 @@
 """Browser tests: Debian's Chromium driven by Playwright's sync API against ``live_server``.
 
-Every test here gets a transactional database (``live_server`` needs one) with serialized
-rollback, so the data the migrations create (the Wagtail root and home page, the default
-site, role groups) is there at the start of each test even though a transactional test ends
-by emptying the tables. At the end of the session that data is put back once more, so the
-database kept by ``--reuse-db`` still has its home page for the next run. A transactional
-test elsewhere without serialized rollback can still leave the kept database without it;
-the ``home_page`` fixture makes the home page again when it is missing.
+Every test here gets a transactional database (``live_server`` needs one). Its flush at the
+end re-runs post_migrate, which restores what every database needs (role groups, the page
+tree with its home page, the default site), so a database kept by ``--reuse-db`` stays whole.
 
 Screenshots: every page fixture saves a full-page screenshot of its last state to
 ``var/screenshots/<test name>.png`` when the test ends, pass or fail; ``screenshot`` saves
 one at any step of a journey.
 """
 
-import importlib
 import os
 import re
 from pathlib import Path
@@ -41,60 +36,13 @@ DESKTOP = {"width": 1366, "height": 768}
 TIMEOUT_MS = 10_000
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _restore_migrated_data(django_db_setup, django_db_blocker):
-    """After the last browser test has flushed the tables, load what the migrations made."""
-    yield
-    from django.core.management import call_command
-    from django.db import connections
-
-    with django_db_blocker.unblock():
-        for connection in connections.all(initialized_only=True):
-            contents = getattr(connection, "_test_serialized_contents", None)
-            if not contents:
-                continue
-            call_command(
-                "flush",
-                verbosity=0,
-                interactive=False,
-                database=connection.alias,
-                inhibit_post_migrate=True,
-            )
-            connection.creation.deserialize_db_from_string(contents)
-
-
-@pytest.fixture(autouse=True)
-def _browser_db(django_db_serialized_rollback):
-    """Serialized rollback for every browser test; see the module docstring."""
-
-
 @pytest.fixture
-def home_page(_browser_db):
-    """The live home page, as the default site's root; made like its migration if missing."""
-    from django.conf import settings
-    from wagtail.coreutils import get_supported_content_language_variant
-    from wagtail.models import Locale, Page, Site
-
+def home_page(transactional_db):
+    """The live home page. A transactional test's flush re-runs post_migrate, which puts the
+    page tree, the home page and the default site back (portal.services.site_home_ensure)."""
     from portal.models import HomePage
 
-    home = HomePage.objects.live().first()
-    if home is None:
-        migration = importlib.import_module("portal.migrations.0003_create_home_page")
-        language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
-        locale, _created = Locale.objects.get_or_create(language_code=language)
-        root = Page.get_first_root_node() or Page.add_root(
-            instance=Page(title="Root", slug="root", locale=locale)
-        )
-        home = root.add_child(
-            instance=HomePage(
-                title=migration.HOME_TITLE, slug="home", intro=migration.HOME_INTRO, locale=locale
-            )
-        )
-    Site.objects.update_or_create(
-        is_default_site=True,
-        defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": "归雁"},
-    )
-    return home
+    return HomePage.objects.live().get()
 
 
 @pytest.fixture(scope="session")

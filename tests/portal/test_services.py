@@ -108,3 +108,16 @@ def test_revoking_the_last_grant_leaves_the_group(tree):
     services.role_revoke(user=user, role=Role.ORG_ADMIN, organization=tree.township_b)
     user = User.objects.get(pk=user.pk)
     assert not user.has_perm("portal.change_member")
+
+
+def test_site_home_is_made_once_and_served_by_the_default_site(db):
+    from wagtail.models import Page, Site
+
+    from portal.models import HomePage
+
+    Page.objects.filter(depth__gt=1).delete()
+    Site.objects.all().delete()
+    home = services.site_home_ensure()
+    assert services.site_home_ensure() == home
+    assert HomePage.objects.count() == 1
+    assert Site.objects.get(is_default_site=True).root_page_id == home.pk

@@ -81,7 +81,9 @@ def worker_queue():
 
 
 @pytest.mark.worker
-def test_task_goes_through_a_real_worker_on_redis(transactional_db, tree, worker_queue):
+@pytest.mark.django_db(transaction=True)
+def test_task_goes_through_a_real_worker_on_redis(tree, worker_queue):
+    """Transactional, because the worker reads committed rows from another process."""
     _expired_code(tree)
     app.conf.task_always_eager = False
     try:
