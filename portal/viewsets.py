@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +17,7 @@ from wagtail.log_actions import log
 
 from . import services
 from .identity import IdNumberFacts, id_number_parse
-from .models import Member, Organization, Pairing
+from .models import Member, Organization, Pairing, RoleAssignment
 from .selectors import members_visible_to, organizations_managed_by
 
 
@@ -352,11 +353,90 @@ class PairingViewSet(FormClassViewSet):
     ]
 
 
+# --- Role assignments -----------------------------------------------------------------
+
+
+class RoleAssignmentForm(WagtailAdminModelForm):
+    """Share an organisation subtree with a user in a role (Plone's sharing tab)."""
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["user", "role", "organization"]
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        self.fields["organization"].queryset = organizations_managed_by(for_user)
+
+
+class ScopedRoleAssignmentQuerysetMixin:
+    def get_queryset(self):
+        organizations = organizations_managed_by(self.request.user)
+        return RoleAssignment.objects.filter(organization__in=organizations).select_related(
+            "user", "organization"
+        )
+
+
+class RoleAssignmentIndexView(ScopedRoleAssignmentQuerysetMixin, generic.IndexView):
+    def get_base_queryset(self):
+        return self.get_queryset()
+
+
+class RoleAssignmentCreateView(generic.CreateView):
+    def save_instance(self):
+        assignment = services.role_grant(**self.form.cleaned_data)
+        log(instance=assignment, action="wagtail.create", user=self.request.user)
+        return assignment
+
+
+class RoleAssignmentEditView(ScopedRoleAssignmentQuerysetMixin, generic.EditView):
+    def save_instance(self):
+        before = RoleAssignment.objects.select_related("user", "organization").get(
+            pk=self.object.pk
+        )
+        with transaction.atomic():
+            services.role_revoke(
+                user=before.user, role=before.role, organization=before.organization
+            )
+            assignment = services.role_grant(**self.form.cleaned_data)
+        log(instance=assignment, action="wagtail.edit", user=self.request.user)
+        return assignment
+
+
+class RoleAssignmentDeleteView(ScopedRoleAssignmentQuerysetMixin, generic.DeleteView):
+    def delete_action(self):
+        assignment = self.object
+        log(instance=assignment, action="wagtail.delete", user=self.request.user)
+        services.role_revoke(
+            user=assignment.user, role=assignment.role, organization=assignment.organization
+        )
+
+
+class RoleAssignmentViewSet(FormClassViewSet):
+    model = RoleAssignment
+    icon = "key"
+    menu_label = _("Roles")
+    url_prefix = "roles"
+    form_class = RoleAssignmentForm
+    index_view_class = RoleAssignmentIndexView
+    add_view_class = RoleAssignmentCreateView
+    edit_view_class = RoleAssignmentEditView
+    delete_view_class = RoleAssignmentDeleteView
+    search_fields = ["user__username", "user__first_name", "organization__name"]
+    search_backend_name = None
+    list_filter = ["role"]
+    list_display = [
+        TitleColumn("user", label=_("user"), url_name="portal_role:edit"),
+        Column("get_role_display", label=_("role")),
+        Column("organization", label=_("organisation")),
+    ]
+
+
 class RegistryViewSetGroup(ModelViewSetGroup):
     items = (
         MemberViewSet("portal_member"),
         OrganizationViewSet("portal_organization"),
         PairingViewSet("portal_pairing"),
+        RoleAssignmentViewSet("portal_role"),
     )
     menu_label = _("Registry")
     menu_icon = "folder-open-inverse"

@@ -186,3 +186,36 @@ def test_search_and_township_filter_stay_inside_the_subtree(client, tree, member
     assert "乙一党员" not in text
     text = client.get(url, {"township": tree.township_b.pk}).content.decode()
     assert "乙一党员" not in text  # a township outside the subtree is not a valid choice
+
+
+def test_org_admin_shares_their_subtree_only(client, tree, org_admin_a):
+    colleague = UserFactory(username="colleague")
+    client.force_login(org_admin_a)
+    url = reverse("portal_role:add")
+    refused = client.post(
+        url, {"user": colleague.pk, "role": Role.EDITOR, "organization": tree.township_b.pk}
+    )
+    assert refused.status_code == 200
+    assert not colleague.role_assignments.exists()
+    client.post(
+        url, {"user": colleague.pk, "role": Role.ORG_ADMIN, "organization": tree.village_a1.pk}
+    )
+    assignment = colleague.role_assignments.get()
+    assert colleague.has_perm("portal.change_member")
+    text = client.get(reverse("portal_role:index")).content.decode()
+    assert "colleague" in text
+    client.post(reverse("portal_role:delete", args=[assignment.pk]))
+    colleague = type(colleague).objects.get(pk=colleague.pk)
+    assert not colleague.role_assignments.exists()
+    assert not colleague.has_perm("portal.change_member")
+
+
+def test_org_admin_cannot_touch_grants_outside_their_subtree(
+    client, tree, org_admin_a, user_with_role
+):
+    outsider = user_with_role(Role.EDITOR, tree.township_b, "editor_b")
+    assignment = outsider.role_assignments.get()
+    client.force_login(org_admin_a)
+    assert "editor_b" not in client.get(reverse("portal_role:index")).content.decode()
+    assert client.post(reverse("portal_role:delete", args=[assignment.pk])).status_code == 404
+    assert outsider.role_assignments.exists()
