@@ -11,16 +11,22 @@ def member_for_user(user) -> Member | None:
     return Member.objects.select_related("origin", "host").filter(user=user).first()
 
 
+def _role_roots(user, role: str) -> list[Organization]:
+    """The organisations a role was granted on (not their subtrees); none for inactive users."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    return list(
+        Organization.objects.filter(role_assignments__user=user, role_assignments__role=role).only(
+            "path"
+        )
+    )
+
+
 def organizations_for_role(user, role: str) -> QuerySet[Organization]:
     """The organisations where ``user`` holds ``role``, with everything below them."""
-    if not user.is_authenticated or not user.is_active:
-        return Organization.objects.none()
-    if user.is_superuser:
+    if user.is_authenticated and user.is_active and user.is_superuser:
         return Organization.objects.all()
-    roots = Organization.objects.filter(
-        role_assignments__user=user, role_assignments__role=role
-    ).only("path")
-    return Organization.objects.within(list(roots))
+    return Organization.objects.within(_role_roots(user, role))
 
 
 def organizations_managed_by(user) -> QuerySet[Organization]:
@@ -33,15 +39,9 @@ def members_visible_to(user) -> QuerySet[Member]:
     Dual management means the secretary of a host temporary branch keeps the members hosted
     there as well as the origin side keeps its own.
     """
-    if not user.is_authenticated or not user.is_active:
-        return Member.objects.none()
-    if user.is_superuser:
+    if user.is_authenticated and user.is_active and user.is_superuser:
         return Member.objects.all()
-    roots = list(
-        Organization.objects.filter(
-            role_assignments__user=user, role_assignments__role=Role.ORG_ADMIN
-        ).only("path")
-    )
+    roots = _role_roots(user, Role.ORG_ADMIN)
     if not roots:
         return Member.objects.none()
     query = Q()

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
-from .identity import id_number_normalize, id_number_parse, phone_normalize
+from .identity import phone_normalize
 from .models import (
     ActivationCode,
     HomePage,
@@ -102,7 +102,7 @@ def pairing_create(
 def member_create(**fields) -> Member:
     """Register a member. Gender and birth date default to what the ID number says."""
     member = Member(**fields)
-    _fill_from_id_number(member)
+    member.fill_from_id_number()
     member.full_clean()
     member.save()
     return member
@@ -112,24 +112,13 @@ def member_create(**fields) -> Member:
 def member_update(*, member: Member, data: dict) -> Member:
     for field, value in data.items():
         setattr(member, field, value)
-    _fill_from_id_number(member)
+    member.fill_from_id_number()
     member.full_clean()
     member.save()
     if member.user_id and member.user.username != member.phone:
         # The phone number is the login: it follows the ledger.
         User.objects.filter(pk=member.user_id).update(username=member.phone)
     return member
-
-
-def _fill_from_id_number(member: Member) -> None:
-    member.id_number = id_number_normalize(member.id_number)
-    member.phone = phone_normalize(member.phone)
-    try:
-        facts = id_number_parse(member.id_number)
-    except ValidationError:
-        return  # full_clean reports it against the field
-    member.gender = member.gender or facts.gender
-    member.birth_date = member.birth_date or facts.birth_date
 
 
 # --- Accounts -------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import log
 
 from . import services
-from .identity import IdNumberFacts, id_number_parse
 from .models import Member, Organization, Pairing, RoleAssignment
 from .selectors import members_visible_to, organizations_managed_by
 
@@ -63,20 +62,14 @@ class MemberForm(WagtailAdminModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        facts = self._id_number_facts(cleaned.get("id_number", ""))
-        if facts:
-            cleaned["gender"] = cleaned.get("gender") or facts.gender
-            cleaned["birth_date"] = cleaned.get("birth_date") or facts.birth_date
-            self.instance.gender = cleaned["gender"]
-            self.instance.birth_date = cleaned["birth_date"]
+        probe = Member(
+            id_number=cleaned.get("id_number", ""),
+            gender=cleaned.get("gender") or "",
+            birth_date=cleaned.get("birth_date"),
+        )
+        probe.fill_from_id_number()
+        cleaned["gender"], cleaned["birth_date"] = probe.gender, probe.birth_date
         return cleaned
-
-    @staticmethod
-    def _id_number_facts(value: str) -> IdNumberFacts | None:
-        try:
-            return id_number_parse(value)
-        except ValidationError:
-            return None
 
 
 class MemberFilterSet(WagtailFilterSet):

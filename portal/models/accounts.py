@@ -44,6 +44,7 @@ class RoleAssignment(models.Model):
     class Meta:
         verbose_name = _("role assignment")
         verbose_name_plural = _("role assignments")
+        ordering = ["organization__path", "role", "user__username"]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "role", "organization"], name="role_assignment_unique"

@@ -91,6 +91,17 @@ class Member(models.Model):
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_number)
 
+    def fill_from_id_number(self) -> None:
+        """Normalise the numbers and take gender and birth date from the ID where missing."""
+        self.id_number = id_number_normalize(self.id_number)
+        self.phone = phone_normalize(self.phone)
+        try:
+            facts = id_number_parse(self.id_number)
+        except ValidationError:
+            return  # full_clean reports it against the field
+        self.gender = self.gender or facts.gender
+        self.birth_date = self.birth_date or facts.birth_date
+
     def clean_fields(self, exclude=None) -> None:
         self.id_number = id_number_normalize(self.id_number)
         self.phone = phone_normalize(self.phone)
