@@ -94,3 +94,9 @@ def test_task_goes_through_a_real_worker_on_redis(tree, worker_queue):
     while ActivationCode.objects.exists() and time.monotonic() < deadline:
         time.sleep(0.3)
     assert not ActivationCode.objects.exists()
+
+
+def test_every_beat_entry_names_a_registered_task(settings):
+    app.loader.import_default_modules()
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in app.tasks
