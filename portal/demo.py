@@ -105,6 +105,7 @@ class DemoBuilder:
             code=COUNTY_CODE,
             kind=Organization.Kind.COMMITTEE,
             level=Organization.Level.COUNTY,
+            publishes=True,
         )
         stems = iter(VILLAGE_STEMS)
         townships = []
@@ -123,6 +124,7 @@ class DemoBuilder:
             code=code,
             kind=Organization.Kind.COMMITTEE,
             level=Organization.Level.TOWNSHIP,
+            publishes=True,
         )
         community = services.organization_create(
             parent=township,
@@ -153,6 +155,7 @@ class DemoBuilder:
                 kind=Organization.Kind.SERVICE_CENTRE,
                 level=Organization.Level.HOST_CITY,
                 city=city,
+                publishes=True,
             )
             for index in range(1, branches + 1):
                 branch = services.organization_create(

@@ -26,6 +26,7 @@ from .models import (
     Role,
     RoleAssignment,
 )
+from .publishing import section_create, section_groups_sync_for
 
 User = get_user_model()
 
@@ -76,15 +77,27 @@ def organization_create(
     level: str,
     city: str = "",
     contact_name: str = "",
+    publishes: bool = False,
 ) -> Organization:
+    """Add an organisation to the tree; a publishing one also gets its section of the site."""
     organization = Organization(
-        name=name, code=code, kind=kind, level=level, city=city, contact_name=contact_name
+        name=name,
+        code=code,
+        kind=kind,
+        level=level,
+        city=city,
+        contact_name=contact_name,
+        publishes=publishes,
     )
     organization.clean_parent(parent)
     organization.full_clean(exclude=["path", "depth", "numchild"])
     if parent is None:
-        return Organization.add_root(instance=organization)
-    return parent.add_child(instance=organization)
+        organization = Organization.add_root(instance=organization)
+    else:
+        organization = parent.add_child(instance=organization)
+    if publishes:
+        section_create(organization=organization)
+    return organization
 
 
 def pairing_create(
@@ -249,6 +262,7 @@ def role_grant(*, user, role: str, organization: Organization) -> RoleAssignment
         user=user, role=role, organization=organization
     )
     user.groups.add(role_group(role))
+    section_groups_sync_for(user=user)
     return assignment
 
 
@@ -257,3 +271,4 @@ def role_revoke(*, user, role: str, organization: Organization) -> None:
     RoleAssignment.objects.filter(user=user, role=role, organization=organization).delete()
     if not RoleAssignment.objects.filter(user=user, role=role).exists():
         user.groups.remove(role_group(role))
+    section_groups_sync_for(user=user)

@@ -226,7 +226,7 @@ class OrganizationForm(WagtailAdminModelForm):
 
     class Meta:
         model = Organization
-        fields = ["name", "code", "kind", "level", "city", "contact_name"]
+        fields = ["name", "code", "kind", "level", "city", "contact_name", "publishes"]
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)

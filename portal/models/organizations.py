@@ -74,6 +74,11 @@ class Organization(MP_Node):
         _("host city"), max_length=50, blank=True, help_text=_("Only for host-side organisations.")
     )
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    publishes = models.BooleanField(
+        _("publishes content"),
+        default=False,
+        help_text=_("Gets its own section of the site, with editor and reviewer groups."),
+    )
 
     node_order_by = ["code"]
     objects = OrganizationManager()

@@ -1,10 +1,29 @@
-"""CMS page types. The home page is the root of the site."""
+"""CMS page types: the home page, one section per publishing organisation, and the content
+editors publish in it (study materials, micro-lectures, notices, the red-package catalog).
+"""
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
+from wagtail.search import index
+
+from ..blocks import StudyBodyBlock
+from .organizations import Organization
+
+CONTENT_PAGE_TYPES = [
+    "portal.StudyMaterialPage",
+    "portal.MicroLecturePage",
+    "portal.NoticePage",
+    "portal.CollectionPage",
+    "portal.RedPackageCatalogPage",
+]
 
 
 class HomePage(Page):
@@ -16,6 +35,7 @@ class HomePage(Page):
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("service_hotline")]
 
     parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["portal.SectionPage", "portal.CollectionPage"]
     max_count = 1
 
     class Meta:
@@ -27,3 +47,208 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["member"] = member_for_user(request.user)
         return context
+
+
+class SectionPage(Page):
+    """An organisation's own section of the site (Plone's folder with local roles).
+
+    Made by the publishing service with the organisation's editor and reviewer groups and
+    its moderation workflow; editors of one organisation cannot touch another's section.
+    """
+
+    organization = models.OneToOneField(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="section",
+    )
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+    editors = models.ForeignKey(
+        "auth.Group",
+        verbose_name=_("editors group"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    reviewers = models.ForeignKey(
+        "auth.Group",
+        verbose_name=_("reviewers group"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["portal.HomePage"]
+    subpage_types = CONTENT_PAGE_TYPES
+
+    class Meta:
+        verbose_name = _("organisation section")
+
+
+class StudyMaterialTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "portal.StudyMaterialPage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class MicroLectureTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "portal.MicroLecturePage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class StudyContentMixin(models.Model):
+    """What study materials and micro-lectures share: a summary and the hours they count."""
+
+    summary = models.TextField(
+        _("summary"), max_length=300, blank=True, help_text=_("One or two sentences for lists.")
+    )
+    study_hours = models.DecimalField(
+        _("study hours"),
+        max_digits=4,
+        decimal_places=1,
+        default=0.5,
+        help_text=_("How many study hours (学时) reading or watching it counts for."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        super().clean()
+        if self.study_hours is not None and not 0 <= self.study_hours <= 40:
+            raise ValidationError({"study_hours": _("Study hours must be between 0 and 40.")})
+
+
+class StudyMaterialPage(StudyContentMixin, Page):  # noqa: DJ008 - Page has __str__
+    body = StreamField(StudyBodyBlock(), verbose_name=_("body"))
+    tags = ClusterTaggableManager(through=StudyMaterialTag, blank=True, verbose_name=_("tags"))
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        MultiFieldPanel([FieldPanel("study_hours"), FieldPanel("tags")], heading=_("Study")),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("study_hours"),
+    ]
+
+    parent_page_types = ["portal.SectionPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("study material")
+        verbose_name_plural = _("study materials")
+
+
+class MicroLecturePage(StudyContentMixin, Page):  # noqa: DJ008 - Page has __str__
+    video = models.ForeignKey(
+        "portal.Video",
+        verbose_name=_("video"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lectures",
+    )
+    poster = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("poster"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Leave empty to use a frame from the video."),
+    )
+    speaker = models.CharField(_("speaker"), max_length=50, blank=True)
+    speaker_title = models.CharField(_("speaker's title"), max_length=100, blank=True)
+    transcript = models.TextField(_("transcript"), blank=True)
+    tags = ClusterTaggableManager(through=MicroLectureTag, blank=True, verbose_name=_("tags"))
+    submitted_by = models.ForeignKey(
+        "portal.Member",
+        verbose_name=_("submitted by member"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submitted_lectures",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("video"),
+        FieldPanel("poster"),
+        MultiFieldPanel([FieldPanel("speaker"), FieldPanel("speaker_title")], heading=_("Speaker")),
+        FieldPanel("transcript"),
+        MultiFieldPanel([FieldPanel("study_hours"), FieldPanel("tags")], heading=_("Study")),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("speaker"),
+        index.SearchField("transcript"),
+    ]
+
+    parent_page_types = ["portal.SectionPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("micro-lecture")
+        verbose_name_plural = _("micro-lectures")
+
+    @property
+    def duration(self) -> float | None:
+        return self.video.duration if self.video_id else None
+
+    @property
+    def poster_image(self):
+        return self.poster or (self.video.poster if self.video_id else None)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.video_id and not self.video.is_ready:
+            raise ValidationError({"video": _("This video is not processed yet, or failed.")})
+
+
+class NoticePage(Page):
+    """A work notice (工作提示): shown in lists only between its effective and expiry dates."""
+
+    body = RichTextField(_("notice"), features=["bold", "italic", "ol", "ul", "link"])
+    effective_from = models.DateField(_("effective from"), default=timezone.localdate)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("effective_from"), FieldPanel("expires_on")], heading=_("Dates")
+        ),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+
+    parent_page_types = ["portal.SectionPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.expires_on and self.effective_from and self.expires_on < self.effective_from:
+            raise ValidationError(
+                {"expires_on": _("A notice cannot expire before it takes effect.")}
+            )
+
+    def is_in_effect(self, day=None) -> bool:
+        day = day or timezone.localdate()
+        return self.effective_from <= day and (self.expires_on is None or day <= self.expires_on)

@@ -218,5 +218,6 @@ LOGGING = {
     "loggers": {
         "axes": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        "wagtail": {"level": "WARNING"},
     },
 }

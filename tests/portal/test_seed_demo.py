@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from portal.demo import DEMO_MEMBER_PHONE, DEMO_PASSWORD
 from portal.identity import id_number_parse, validate_phone
-from portal.models import Member, Organization, Pairing, Role, RoleAssignment
+from portal.models import Member, Organization, Pairing, Role, RoleAssignment, SectionPage
 
 Level = Organization.Level
 
@@ -69,6 +69,8 @@ def test_same_seed_gives_the_same_people(db):
     call_command("seed_demo", members=20, seed=7, stdout=StringIO())
     first = list(Member.objects.order_by("id_number").values_list("name", "id_number"))
     Member.objects.all().delete()
+    for section in SectionPage.objects.all():
+        section.delete()
     RoleAssignment.objects.all().delete()
     get_user_model().objects.all().delete()
     Organization.objects.all().delete()

@@ -1,0 +1,64 @@
+"""StreamField blocks for study materials."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.images.blocks import ImageBlock
+
+
+class QuoteBlock(blocks.StructBlock):
+    """A passage quoted from a document or a speech, with where it comes from."""
+
+    text = blocks.TextBlock(label=_("quotation"))
+    source = blocks.CharBlock(label=_("source"), required=False, max_length=200)
+
+    class Meta:
+        icon = "openquote"
+        label = _("Quotation")
+        template = "portal/blocks/quote.html"
+
+
+class DocumentBlock(blocks.StructBlock):
+    """A document (PDF, Word) to read or download, with a short note on what it is."""
+
+    document = DocumentChooserBlock(label=_("document"))
+    note = blocks.CharBlock(label=_("note"), required=False, max_length=200)
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Document")
+        template = "portal/blocks/document.html"
+
+
+class MicroLectureBlock(blocks.StructBlock):
+    """A micro-lecture shown inside a study material: its poster links to the lecture."""
+
+    lecture = blocks.PageChooserBlock(label=_("micro-lecture"), page_type="portal.MicroLecturePage")
+
+    class Meta:
+        icon = "media"
+        label = _("Micro-lecture")
+        template = "portal/blocks/micro_lecture.html"
+
+    def clean(self, value):
+        value = super().clean(value)
+        lecture = value.get("lecture")
+        if lecture is not None and not lecture.live:
+            raise ValidationError(_("Only a published micro-lecture can be embedded."))
+        return value
+
+
+class StudyBodyBlock(blocks.StreamBlock):
+    paragraph = blocks.RichTextBlock(
+        label=_("Text"),
+        features=["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"],
+        icon="pilcrow",
+    )
+    image = ImageBlock(label=_("Image"))
+    document = DocumentBlock()
+    quote = QuoteBlock()
+    micro_lecture = MicroLectureBlock()
+
+    class Meta:
+        label = _("Body")
