@@ -1,4 +1,8 @@
-"""CPU time per request for GET / under gunicorn, anonymous and logged in as the demo member.
+"""CPU time per request for a page under gunicorn, anonymous and logged in as the demo member.
+
+The page is the home page (--page home, the default) or a public study material with a full
+body of text, an image, a quotation and a document (--page study-material; bench/study_material.py
+publishes it after the demo data is loaded).
 
 For each backend (SQLite in a temporary file, PostgreSQL in a scratch database
 `guiyan_bench_home` dropped afterwards) the benchmark migrates, loads the demo data
@@ -62,7 +66,7 @@ DATABASE = "guiyan_bench_home"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 MEMBER_LOGIN = {"username": "13900000001", "password": "Guiyan@2026"}
-MARKERS = {"anonymous": 'href="/accounts/login/"', "member": "龙建华"}
+HOME_MARKERS = {"anonymous": 'href="/accounts/login/"', "member": "龙建华"}
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -78,6 +82,7 @@ def main() -> None:
         default="0",
         help="DATABASE_CONN_MAX_AGE, or several separated by commas (the project's default: 0)",
     )
+    parser.add_argument("--page", choices=["home", "study-material"], default="home")
     parser.add_argument("--json", action="store_true", help="also write bench/results/*.json")
     args = parser.parse_args()
 
@@ -90,7 +95,8 @@ def main() -> None:
     print_results(results)
     if args.json:
         data = {"machine": facts, "settings": vars(args), "results": results}
-        print(f"\nwritten to {write_results('home_page', data).relative_to(ROOT)}")
+        name = args.page.replace("-", "_") + "_page"
+        print(f"\nwritten to {write_results(name, data).relative_to(ROOT)}")
     if any(r["failures"] for r in results):
         raise SystemExit("some responses were not 200 with the expected page")
 
@@ -109,21 +115,38 @@ def run(backend: str, args, static_root: Path) -> list[dict]:
         manage(env, "seed_demo", "--members", str(args.members))
         if not any(static_root.iterdir()):
             manage(env, "collectstatic", "--no-input", "-v0")
+        page = page_under_test(env, args.page)
         rows = []
         for age in args.conn_max_age.split(","):
-            for row in serve(backend, {**env, "DATABASE_CONN_MAX_AGE": age}, args):
+            for row in serve(backend, {**env, "DATABASE_CONN_MAX_AGE": age}, page, args):
                 rows.append({"backend": backend, "conn_max_age": int(age), **row})
         return rows
 
 
-def serve(backend: str, env: dict, args) -> list[dict]:
+@dataclass
+class PageUnderTest:
+    path: str
+    markers: dict[str, str]  # what each scenario's page must contain
+
+
+def page_under_test(env: dict, page: str) -> PageUnderTest:
+    if page == "home":
+        return PageUnderTest("/", HOME_MARKERS)
+    from study_material import PAGE_SCRIPT
+
+    path, title = manage(env, "shell", "-v0", "-c", PAGE_SCRIPT).strip().split("\t")
+    return PageUnderTest(path, {"anonymous": title, "member": title})
+
+
+def serve(backend: str, env: dict, page: PageUnderTest, args) -> list[dict]:
     """Start gunicorn, log in, and measure each scenario after its warm-up."""
     with gunicorn(env) as (master, port):
         cookies = {"anonymous": "", "member": log_in(port)}
         rows = []
         for scenario, cookie in cookies.items():
-            load(port, cookie, MARKERS[scenario], args.warmup, args.clients)
-            row = measure(Target(master, port, backend), cookie, MARKERS[scenario], args)
+            marker = page.markers[scenario]
+            load(port, page.path, cookie, marker, args.warmup, args.clients)
+            row = measure(Target(master, port, backend, page.path), cookie, marker, args)
             rows.append({"scenario": scenario, **row})
         return rows
 
@@ -133,6 +156,7 @@ class Target:
     master: int
     port: int
     backend: str
+    path: str
 
     def worker_pids(self) -> list[int]:
         """The gunicorn workers: the master's children."""
@@ -230,8 +254,8 @@ def cookies_from(response: http.client.HTTPResponse) -> dict[str, str]:
     return {name: morsel.value for name, morsel in jar.items()}
 
 
-def load(port: int, cookie: str, marker: str, count: int, clients: int) -> Counter:
-    """Send `count` GET / from `clients` threads; count outcomes ("ok" = 200 with marker)."""
+def load(port: int, path: str, cookie: str, marker: str, count: int, clients: int) -> Counter:
+    """Send `count` GETs from `clients` threads; count outcomes ("ok" = 200 with marker)."""
     outcomes: Counter = Counter()
     lock = threading.Lock()
 
@@ -239,7 +263,7 @@ def load(port: int, cookie: str, marker: str, count: int, clients: int) -> Count
         mine: Counter = Counter()
         for _ in range(share):
             try:
-                status, body = get(port, "/", cookie)
+                status, body = get(port, path, cookie)
             except OSError as exc:
                 mine[type(exc).__name__] += 1
                 continue
@@ -262,7 +286,7 @@ def measure(target: Target, cookie: str, marker: str, args) -> dict:
     workers, servers = target.worker_pids(), target.database_pids()
     worker_before, database_before = cpu_seconds(workers), cpu_seconds(servers)
     start = time.perf_counter()
-    outcomes = load(target.port, cookie, marker, args.requests, args.clients)
+    outcomes = load(target.port, target.path, cookie, marker, args.requests, args.clients)
     wall = time.perf_counter() - start
     worker_cpu = cpu_seconds(workers) - worker_before
     if target.worker_pids() != workers:
