@@ -3,11 +3,13 @@ group and a reviewer group with permissions on that section only, its own image 
 collection, and a moderation workflow in which editors submit and reviewers approve.
 
 The root organisation's reviewers (the county's organisation department) may act on every
-section: their group holds the reviewer permissions on the home page, which every section
-sits under, and takes part in every section's approval task.
+section: their group holds the reviewer permissions on each section page and takes part in
+each section's approval task. It holds none on the home page, so nobody but a superuser adds
+pages beside the sections (a section made by hand would have no groups and no workflow).
 """
 
 from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -16,12 +18,22 @@ from wagtail.models import (
     GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
+    Page,
+    PageViewRestriction,
     Workflow,
     WorkflowPage,
     WorkflowTask,
 )
 
-from .models import HomePage, Organization, Role, RoleAssignment, SectionPage
+from .models import (
+    HomePage,
+    MicroLecturePage,
+    Organization,
+    Role,
+    RoleAssignment,
+    SectionPage,
+    StudyMaterialPage,
+)
 
 EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page"]
 REVIEWER_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
@@ -33,6 +45,8 @@ COLLECTION_PERMISSIONS = [
     "wagtaildocs.change_document",
     "wagtaildocs.choose_document",
 ]
+# Study content is for party members: it starts behind the login until a reviewer opens it.
+MEMBERS_ONLY_PAGE_TYPES = (StudyMaterialPage, MicroLecturePage)
 
 
 def _permission(dotted: str) -> Permission:
@@ -47,18 +61,23 @@ def _grant_pages(group: Group, page, codenames: list[str]) -> None:
         )
 
 
+def _label(organization: Organization) -> str:
+    """Names are unique by the code: two villages may share a name, never a code."""
+    return f"{organization.name}（{organization.code}）"
+
+
 def _section_group(organization: Organization, role: Role) -> Group:
-    name = f"{organization.name}（{organization.code}）{Role(role).label}"
-    group, _created = Group.objects.get_or_create(name=name)
+    group, _created = Group.objects.get_or_create(name=f"{_label(organization)}{Role(role).label}")
     group.permissions.add(_permission("wagtailadmin.access_admin"))
     return group
 
 
 def _section_collection(organization: Organization, groups: list[Group]) -> Collection:
     root = Collection.get_first_root_node()
-    collection = root.get_children().filter(name=organization.name).first()
+    name = _label(organization)
+    collection = root.get_children().filter(name=name).first()
     if collection is None:
-        collection = root.add_child(name=organization.name)
+        collection = root.add_child(name=name)
     for group in groups:
         for dotted in COLLECTION_PERMISSIONS:
             GroupCollectionPermission.objects.get_or_create(
@@ -72,8 +91,10 @@ def _county_reviewers(organization: Organization) -> Group | None:
     return section.reviewers if section else None
 
 
-def _section_workflow(section: SectionPage, reviewer_groups: list[Group]) -> Workflow:
-    name = _("Review in %(section)s") % {"section": section.title}
+def _section_workflow(
+    section: SectionPage, organization: Organization, reviewer_groups: list[Group]
+) -> Workflow:
+    name = _("Review in %(section)s") % {"section": _label(organization)}
     workflow, _created = Workflow.objects.get_or_create(name=name)
     task, _created = GroupApprovalTask.objects.get_or_create(name=name)
     task.groups.add(*reviewer_groups)
@@ -105,16 +126,20 @@ def section_create(*, organization: Organization) -> SectionPage:
     _section_collection(organization, [editors, reviewers])
     SectionPage.objects.filter(pk=section.pk).update(editors=editors, reviewers=reviewers)
     section.editors, section.reviewers = editors, reviewers
-    if organization.is_root():
-        _county_reviewers_everywhere(reviewers, home)
     county = _county_reviewers(organization)
-    _section_workflow(section, [reviewers, *([county] if county else [])])
+    _section_workflow(section, organization, [reviewers, *([county] if county else [])])
+    if organization.is_root():
+        _county_reviewers_everywhere(reviewers)
+    elif county is not None:
+        _grant_pages(county, section, REVIEWER_PAGE_PERMISSIONS)
     _section_members_sync(section)
     return section
 
 
-def _county_reviewers_everywhere(reviewers: Group, home: HomePage) -> None:
-    _grant_pages(reviewers, home, REVIEWER_PAGE_PERMISSIONS)
+def _county_reviewers_everywhere(reviewers: Group) -> None:
+    """Give the county's reviewers every section made before the county's own."""
+    for section in SectionPage.objects.all():
+        _grant_pages(reviewers, section, REVIEWER_PAGE_PERMISSIONS)
     section_tasks = GroupApprovalTask.objects.filter(
         workflow_tasks__workflow__workflow_pages__page__in=SectionPage.objects.all()
     ).distinct()
@@ -153,3 +178,26 @@ def section_groups_sync_for(*, user) -> None:
                 group.user_set.add(user)
             else:
                 group.user_set.remove(user)
+
+
+def page_privacy_default(*, page: Page, user=None) -> PageViewRestriction | None:
+    """Put a new study material or micro-lecture behind the login, unless it already is.
+
+    A restriction on the page or an ancestor already covers it; other page types stay public.
+    Returns the restriction made, if any.
+    """
+    if not isinstance(page.specific, MEMBERS_ONLY_PAGE_TYPES):
+        return None
+    if page.get_view_restrictions().exists():
+        return None
+    restriction = PageViewRestriction(page=page, restriction_type=PageViewRestriction.LOGIN)
+    restriction.save(user=user)
+    return restriction
+
+
+def pages_publish_scheduled() -> None:
+    """Publish the revisions whose go-live time has come and unpublish expired pages.
+
+    Wagtail's own command does the work; Celery beat runs it every minute instead of cron.
+    """
+    call_command("publish_scheduled", verbosity=0)

@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from .models import Member, Organization, Role, RoleAssignment
+from .models import Member, Notification, Organization, Role, RoleAssignment, Video
 
 
 def member_for_user(user) -> Member | None:
@@ -54,3 +54,31 @@ def user_roles(user) -> list[RoleAssignment]:
     return list(
         RoleAssignment.objects.filter(user=user).select_related("organization").order_by("role")
     )
+
+
+def notifications_for(user) -> QuerySet[Notification]:
+    """The user's own inbox, newest first; nobody else's notification is ever in it."""
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")
+
+
+def notifications_unread_count(user) -> int:
+    return Notification.objects.filter(recipient=user).unread().count()
+
+
+def video_organizations_for(user) -> QuerySet[Organization]:
+    """Publishing organisations whose videos the user sees, uploads and chooses: those whose
+    section they edit or review; the county's reviewers, every one (as in publishing).
+    """
+    published = Organization.objects.filter(section__isnull=False)
+    if not user.is_authenticated or not user.is_active:
+        return published.none()
+    if user.is_superuser:
+        return published
+    held = RoleAssignment.objects.filter(user=user, role__in=[Role.EDITOR, Role.REVIEWER])
+    if held.filter(role=Role.REVIEWER, organization__depth=1).exists():
+        return published
+    return published.filter(pk__in=held.values("organization_id"))
+
+
+def videos_visible_to(user) -> QuerySet[Video]:
+    return Video.objects.filter(organization__in=video_organizations_for(user))

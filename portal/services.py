@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from .identity import phone_normalize
 from .models import (
@@ -31,9 +31,15 @@ from .publishing import section_create, section_groups_sync_for
 User = get_user_model()
 
 # Model permissions each role's group carries; the organisation scope is applied by selectors.
+VIDEO_PERMISSIONS = [
+    "portal.view_video",
+    "portal.add_video",
+    "portal.change_video",
+    "portal.delete_video",
+]
 ROLE_PERMISSIONS = {
-    Role.EDITOR: ["wagtailadmin.access_admin"],
-    Role.REVIEWER: ["wagtailadmin.access_admin"],
+    Role.EDITOR: ["wagtailadmin.access_admin", *VIDEO_PERMISSIONS],
+    Role.REVIEWER: ["wagtailadmin.access_admin", *VIDEO_PERMISSIONS],
     Role.ORG_ADMIN: [
         "wagtailadmin.access_admin",
         "portal.view_member",
@@ -96,6 +102,22 @@ def organization_create(
     else:
         organization = parent.add_child(instance=organization)
     if publishes:
+        section_create(organization=organization)
+    return organization
+
+
+@transaction.atomic
+def organization_update(*, organization: Organization, data: dict) -> Organization:
+    """Change an organisation in place; turning ``publishes`` on creates its section.
+
+    Turning it off keeps the section and its content: pages are unpublished by hand, not lost.
+    """
+    for field, value in data.items():
+        setattr(organization, field, value)
+    organization.clean_parent(organization.get_parent())
+    organization.full_clean(exclude=["path", "depth", "numchild"])
+    organization.save()
+    if organization.publishes:
         section_create(organization=organization)
     return organization
 
@@ -225,6 +247,9 @@ def site_home_ensure() -> HomePage:
         home = root.add_child(
             instance=HomePage(title=HOME_TITLE, slug="home", intro=HOME_INTRO, locale=locale)
         )
+    if Collection.get_first_root_node() is None:
+        # Wagtail makes the root collection in a data migration, which a test flush undoes.
+        Collection.add_root(name="Root")
     if not Site.objects.filter(is_default_site=True, root_page=home).exists():
         Site.objects.update_or_create(
             is_default_site=True,

@@ -9,6 +9,37 @@ def after_migrate(sender, **kwargs) -> None:
     site_home_ensure()
 
 
+def page_published_enqueue(sender, instance, revision=None, **kwargs) -> None:
+    from .tasks import section_publication_notify
+
+    section_publication_notify.delay_on_commit(instance.pk, revision.pk if revision else None)
+
+
+def task_rejected_enqueue(sender, instance, **kwargs) -> None:
+    from .tasks import task_rejection_notify
+
+    task_rejection_notify.delay_on_commit(instance.pk)
+
+
+def workflow_approved_enqueue(sender, instance, **kwargs) -> None:
+    from .tasks import workflow_approval_notify
+
+    workflow_approval_notify.delay_on_commit(instance.pk)
+
+
+def _register_content_rules() -> None:
+    from wagtail.signals import page_published, task_rejected, workflow_approved
+
+    from .notifications import PUBLICATION_NOTIFIED_TYPES
+
+    for model in PUBLICATION_NOTIFIED_TYPES:
+        page_published.connect(
+            page_published_enqueue, sender=model, dispatch_uid=f"portal_published_{model.__name__}"
+        )
+    task_rejected.connect(task_rejected_enqueue, dispatch_uid="portal_task_rejected")
+    workflow_approved.connect(workflow_approved_enqueue, dispatch_uid="portal_workflow_approved")
+
+
 def register() -> None:
     from django.apps import apps
 
@@ -16,3 +47,4 @@ def register() -> None:
     # (permissions are created in post_migrate too, by handlers connected after this one).
     last_app = [config for config in apps.get_app_configs() if config.models_module][-1]
     post_migrate.connect(after_migrate, sender=last_app, dispatch_uid="portal_after_migrate")
+    _register_content_rules()

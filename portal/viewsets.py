@@ -237,9 +237,12 @@ class OrganizationForm(WagtailAdminModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if "parent" in self.fields and cleaned.get("parent") and cleaned.get("level"):
+        editing = "parent" not in self.fields
+        # On edit the parent is the one in the tree (None for the county at the root).
+        parent = self.instance.get_parent() if editing else cleaned.get("parent")
+        if cleaned.get("level") and (editing or parent is not None):
             try:
-                Organization(level=cleaned["level"]).clean_parent(cleaned["parent"])
+                Organization(level=cleaned["level"]).clean_parent(parent)
             except ValidationError as exc:
                 self.add_error(None, exc)
         return cleaned
@@ -264,7 +267,12 @@ class OrganizationCreateView(generic.CreateView):
 
 
 class OrganizationEditView(ScopedOrganizationQuerysetMixin, generic.EditView):
-    pass
+    def save_instance(self):
+        organization = services.organization_update(
+            organization=self.form.instance, data=self.form.cleaned_data
+        )
+        log(instance=organization, action="wagtail.edit", user=self.request.user)
+        return organization
 
 
 class OrganizationViewSet(FormClassViewSet):

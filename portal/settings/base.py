@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -75,6 +76,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "portal.context_processors.inbox",
             ],
         },
     },
@@ -116,6 +118,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.activation_codes_purge",
         "schedule": timedelta(hours=6),
     },
+    # Wagtail's go-live and expiry times, instead of a cron job running publish_scheduled.
+    "publish-scheduled-pages": {
+        "task": "portal.tasks.pages_publish_scheduled",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 55},
+    },
 }
 
 # Wagtail's own background work (reference index, search index updates) uses django-tasks.
@@ -153,6 +161,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+# Members-only pages send visitors to the site's own login, not Wagtail's.
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 
 # Lock a login (the phone number or username) after repeated failures, whatever the address.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -193,12 +203,17 @@ STORAGES = {
     },
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Largest video an editor or a member may upload (MP4, WebM or MOV), in megabytes; the
+# reverse proxy's own request-size limit must allow at least this much.
+VIDEO_MAX_UPLOAD_MB = env.int("VIDEO_MAX_UPLOAD_MB", default=500)
 
 # --- Wagtail --------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "归雁"
 WAGTAILADMIN_BASE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAIL_I18N_ENABLED = False
+# Moving a page or changing its slug leaves a redirect from the old URL (Wagtail's default).
+WAGTAILREDIRECTS_AUTO_CREATE = True
 
 # --- Logging --------------------------------------------------------------------------
 # Every handler passes through the personal-data filter: no 身份证号 or phone in any log.
