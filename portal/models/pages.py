@@ -42,10 +42,12 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
+        from ..content_selectors import latest_study_content
         from ..selectors import member_for_user
 
         context = super().get_context(request, *args, **kwargs)
         context["member"] = member_for_user(request.user)
+        context.update(latest_study_content(request.user))
         return context
 
 
@@ -89,6 +91,13 @@ class SectionPage(Page):
 
     class Meta:
         verbose_name = _("organisation section")
+
+    def get_context(self, request, *args, **kwargs):
+        from ..content_selectors import section_listing
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(section_listing(self, request.user))
+        return context
 
 
 class StudyMaterialTag(TaggedItemBase):
@@ -215,8 +224,20 @@ class MicroLecturePage(StudyContentMixin, Page):  # noqa: DJ008 - Page has __str
 
     def clean(self) -> None:
         super().clean()
-        if self.video_id and not self.video.is_ready:
+        if self.video_id and not self.video.is_ready and not self._awaits_own_video():
             raise ValidationError({"video": _("This video is not processed yet, or failed.")})
+
+    def _awaits_own_video(self) -> bool:
+        """A member's submission is a draft holding their own upload while it is processed;
+        it goes to review only once the video is ready (see ``portal.submissions``).
+        """
+        video = self.video
+        return (
+            not self.live
+            and self.submitted_by_id is not None
+            and video.status in (video.Status.PENDING, video.Status.PROCESSING)
+            and video.uploaded_by_id == self.submitted_by.user_id
+        )
 
 
 class NoticePage(Page):

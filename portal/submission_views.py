@@ -1,0 +1,51 @@
+"""The member's phone pages for their own micro-lectures: submit one, follow them all."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from .selectors import member_for_user
+from .submissions import lecture_submissions_for
+from .submissions import lecture_submit as lecture_submit_service
+from .video_forms import LectureSubmitForm
+
+
+def _member_or_403(request):
+    member = member_for_user(request.user)
+    if member is None:
+        raise PermissionDenied
+    return member
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@login_required
+def lecture_submit(request):
+    member = _member_or_403(request)
+    form = LectureSubmitForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lecture_submit_service(member=member, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Thank you. Your micro-lecture is being processed, then reviewed.")
+            )
+            return redirect("lecture_mine")
+    return render(request, "portal/lecture_submit.html", {"form": form})
+
+
+@login_required
+def lecture_mine(request):
+    member = _member_or_403(request)
+    context = {"submissions": lecture_submissions_for(member)}
+    return render(request, "portal/lecture_mine.html", context)
