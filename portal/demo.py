@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import demo_content, services
 from .identity import id_number_check_char
 from .models import Member, Organization, Role
 
@@ -95,6 +95,7 @@ class DemoBuilder:
         county = self._build_tree()
         self._build_members()
         self._build_logins(county)
+        demo_content.demo_content_build(county=county, township_code="T01")
 
     # --- organisations ---------------------------------------------------------------
 

@@ -45,6 +45,13 @@ class RedPackageCatalogPage(Page):
     class Meta:
         verbose_name = _("red-package catalog")
 
+    def get_context(self, request, *args, **kwargs):
+        from ..content_selectors import red_packages_in
+
+        context = super().get_context(request, *args, **kwargs)
+        context["packages"] = red_packages_in(self, request.user)
+        return context
+
 
 class RedPackagePage(Page):
     class Eligibility(models.TextChoices):

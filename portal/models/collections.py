@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 
 from .organizations import Organization
@@ -15,7 +16,9 @@ from .organizations import Organization
 LISTABLE_MODELS = ["studymaterialpage", "microlecturepage", "noticepage", "redpackagepage"]
 
 
-class CollectionPage(Page):
+class CollectionPage(RoutablePageMixin, Page):
+    """Lists the live pages matching the editor's criteria, a page at a time, with RSS."""
+
     page_types = ParentalManyToManyField(
         ContentType,
         verbose_name=_("page types"),
@@ -72,3 +75,17 @@ class CollectionPage(Page):
             )
         if not 1 <= (self.per_page or 0) <= 100:
             raise ValidationError({"per_page": _("Between 1 and 100 items per page.")})
+
+    def get_context(self, request, *args, **kwargs):
+        from ..content_selectors import collection_pages, page_of
+
+        context = super().get_context(request, *args, **kwargs)
+        pages = collection_pages(self, user=request.user)
+        context["items"] = page_of(pages, request.GET.get("page"), self.per_page or 10)
+        return context
+
+    @path("rss/", name="rss")
+    def rss(self, request):
+        from ..feeds import CollectionFeed
+
+        return CollectionFeed(self)(request)
