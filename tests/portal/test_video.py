@@ -295,6 +295,7 @@ def two_videos(people, publishing, clips, media_root):
     t01.title = "甲镇视频"
     t01.save()
     tasks.video_process.delay(t01.pk)
+    t01.refresh_from_db()
     t02 = Video.objects.create(
         title="乙乡视频", organization=publishing.t02, file=t01.file.name, status="failed"
     )
@@ -368,3 +369,25 @@ def test_members_have_no_video_admin(client, people):
     client.force_login(people.member_a.user)
     response = client.get(reverse("portal_video:index"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_an_editor_inspects_and_renames_their_own_video(client, people, two_videos):
+    t01, _t02 = two_videos
+    client.force_login(people.editor_t01)
+    inspect = client.get(reverse("portal_video:inspect", args=[t01.pk])).content.decode()
+    assert "h264" in inspect and "aac" in inspect
+    response = client.post(reverse("portal_video:edit", args=[t01.pk]), {"title": "新的标题"})
+    assert response.status_code == 302
+    t01.refresh_from_db()
+    assert t01.title == "新的标题" and t01.status == Video.Status.READY
+
+
+def test_a_video_a_page_plays_cannot_be_deleted(client, people, publishing, two_videos):
+    t01, _t02 = two_videos
+    page = MicroLecturePage(title="初心使命", video=t01)
+    publishing.t01.section.add_child(instance=page)
+    page.save_revision().publish()
+    client.force_login(people.editor_t01)
+    response = client.post(reverse("portal_video:delete", args=[t01.pk]))
+    assert response.status_code in (302, 403)
+    assert Video.objects.filter(pk=t01.pk).exists()
