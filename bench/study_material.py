@@ -12,7 +12,6 @@ from django.core.files.base import ContentFile
 from PIL import Image as PILImage
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
-from wagtail.models import PageViewRestriction
 from portal.models import SectionPage, StudyMaterialPage
 
 section = SectionPage.objects.get(organization__code="QX")
@@ -29,6 +28,7 @@ page = StudyMaterialPage(
     slug="bench-study-material",
     summary="流动党员参加组织生活、报告去向和线上学习的要点。",
     study_hours="1.0",
+    open_to_public=True,
     body=[
         ("paragraph", paragraph),
         ("image", {"image": image, "alt_text": "学习配图", "decorative": False}),
@@ -40,6 +40,5 @@ page = StudyMaterialPage(
 section.add_child(instance=page)
 page.tags.add("组织生活", "党章")
 page.save_revision().publish()
-PageViewRestriction.objects.filter(page=page).delete()
 print(page.url_path.removeprefix("/home"), page.title, sep="\t")
 """

@@ -14,7 +14,7 @@ from django.utils import timezone
 from PIL import Image as PILImage
 from PIL import ImageDraw
 from wagtail.images.models import Image
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page
 
 from .models import (
     CollectionPage,
@@ -172,21 +172,20 @@ BOOKS = [
 ]
 
 
-def _publish(parent: Page, page: Page, *, tags=(), members_only: bool = False) -> Page:
+def _publish(parent: Page, page: Page, *, tags=()) -> Page:
+    """Publish as a reviewer would; study pages follow their "open to the public" box."""
     parent.add_child(instance=page)
     if tags:
         page.tags.add(*tags)
     page.save_revision().publish()
-    if members_only:
-        PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
     return page
 
 
 def _materials(section: SectionPage, materials: list[dict]) -> None:
     for data in materials:
         fields = {k: v for k, v in data.items() if k not in ("tags", "public")}
-        page = StudyMaterialPage(**fields)
-        _publish(section, page, tags=data["tags"], members_only=not data["public"])
+        page = StudyMaterialPage(**fields, open_to_public=data["public"])
+        _publish(section, page, tags=data["tags"])
 
 
 def _notices(section: SectionPage, today: datetime.date) -> None:

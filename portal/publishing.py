@@ -195,6 +195,21 @@ def page_privacy_default(*, page: Page, user=None) -> PageViewRestriction | None
     return restriction
 
 
+def page_privacy_apply(*, page: Page) -> None:
+    """On publication, make the page's own login restriction follow its "open to the public"
+    box: an editor asks for a public page in the form, and it goes through moderation like any
+    other change. A restriction on an ancestor still applies.
+    """
+    specific = page.specific
+    if not isinstance(specific, MEMBERS_ONLY_PAGE_TYPES):
+        return
+    own = PageViewRestriction.objects.filter(page=page, restriction_type=PageViewRestriction.LOGIN)
+    if specific.open_to_public:
+        own.delete()
+    else:
+        page_privacy_default(page=page)
+
+
 def pages_publish_scheduled() -> None:
     """Publish the revisions whose go-live time has come and unpublish expired pages.
 

@@ -9,6 +9,14 @@ def after_migrate(sender, **kwargs) -> None:
     site_home_ensure()
 
 
+def page_published_privacy(sender, instance, **kwargs) -> None:
+    """Applied in the publishing transaction, not queued: a page must never be live with the
+    wrong audience, not even until a worker gets to it."""
+    from .publishing import page_privacy_apply
+
+    page_privacy_apply(page=instance)
+
+
 def page_published_enqueue(sender, instance, revision=None, **kwargs) -> None:
     from .tasks import section_publication_notify
 
@@ -31,6 +39,12 @@ def _register_content_rules() -> None:
     from wagtail.signals import page_published, task_rejected, workflow_approved
 
     from .notifications import PUBLICATION_NOTIFIED_TYPES
+    from .publishing import MEMBERS_ONLY_PAGE_TYPES
+
+    for model in MEMBERS_ONLY_PAGE_TYPES:
+        page_published.connect(
+            page_published_privacy, sender=model, dispatch_uid=f"portal_privacy_{model.__name__}"
+        )
 
     for model in PUBLICATION_NOTIFIED_TYPES:
         page_published.connect(

@@ -125,6 +125,11 @@ class StudyContentMixin(models.Model):
         default=0.5,
         help_text=_("How many study hours (学时) reading or watching it counts for."),
     )
+    open_to_public = models.BooleanField(
+        _("open to the public"),
+        default=False,
+        help_text=_("Members-only unless ticked. Takes effect when a reviewer publishes the page."),
+    )
 
     class Meta:
         abstract = True
@@ -143,7 +148,10 @@ class StudyMaterialPage(StudyContentMixin, Page):  # noqa: DJ008 - Page has __st
         *Page.content_panels,
         FieldPanel("summary"),
         FieldPanel("body"),
-        MultiFieldPanel([FieldPanel("study_hours"), FieldPanel("tags")], heading=_("Study")),
+        MultiFieldPanel(
+            [FieldPanel("study_hours"), FieldPanel("tags"), FieldPanel("open_to_public")],
+            heading=_("Study"),
+        ),
     ]
     search_fields = [
         *Page.search_fields,
@@ -198,7 +206,10 @@ class MicroLecturePage(StudyContentMixin, Page):  # noqa: DJ008 - Page has __str
         FieldPanel("poster"),
         MultiFieldPanel([FieldPanel("speaker"), FieldPanel("speaker_title")], heading=_("Speaker")),
         FieldPanel("transcript"),
-        MultiFieldPanel([FieldPanel("study_hours"), FieldPanel("tags")], heading=_("Study")),
+        MultiFieldPanel(
+            [FieldPanel("study_hours"), FieldPanel("tags"), FieldPanel("open_to_public")],
+            heading=_("Study"),
+        ),
     ]
     search_fields = [
         *Page.search_fields,

@@ -155,3 +155,21 @@ def test_a_copy_is_members_only_too(client, sections, reviewer):
     )
     assert response.status_code == 302
     assert _restriction_types(StudyMaterialPage.objects.get(slug="fuben")) == [LOGIN]
+
+
+def test_an_editor_asks_for_a_public_page_and_publication_makes_it_so(sections, reviewer):
+    """The "open to the public" box goes through moderation: nothing changes until publication."""
+    page = sections.a.add_child(
+        instance=StudyMaterialPage(title="公开学习资料", slug="open-material", body=[])
+    )
+    page_privacy_default(page=page)
+    page.open_to_public = True
+    revision = page.save_revision()
+    assert PageViewRestriction.objects.filter(page=page).exists()
+    revision.publish(user=reviewer)
+    assert not PageViewRestriction.objects.filter(page=page).exists()
+    page.open_to_public = False
+    page.save_revision().publish(user=reviewer)
+    assert PageViewRestriction.objects.filter(
+        page=page, restriction_type=PageViewRestriction.LOGIN
+    ).exists()
