@@ -1,6 +1,7 @@
 """StreamField blocks for study materials."""
 
 from django.core.exceptions import ValidationError
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
@@ -49,8 +50,18 @@ class MicroLectureBlock(blocks.StructBlock):
         return value
 
 
+class ParagraphBlock(blocks.RichTextBlock):
+    """Rich text that must say something: an editor's empty paragraph is not content."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not strip_tags(value.source).strip() and "<embed" not in value.source:
+            raise ValidationError(_("This paragraph is empty: write something or remove it."))
+        return value
+
+
 class StudyBodyBlock(blocks.StreamBlock):
-    paragraph = blocks.RichTextBlock(
+    paragraph = ParagraphBlock(
         label=_("Text"),
         features=["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"],
         icon="pilcrow",
