@@ -54,6 +54,16 @@ def _register_content_rules() -> None:
     workflow_approved.connect(workflow_approved_enqueue, dispatch_uid="portal_workflow_approved")
 
 
+def _register_site_cache() -> None:
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.models import Site
+
+    from .middleware import site_cache_invalidate
+
+    post_save.connect(site_cache_invalidate, sender=Site, dispatch_uid="portal_site_saved")
+    post_delete.connect(site_cache_invalidate, sender=Site, dispatch_uid="portal_site_deleted")
+
+
 def register() -> None:
     from django.apps import apps
 
@@ -62,3 +72,4 @@ def register() -> None:
     last_app = [config for config in apps.get_app_configs() if config.models_module][-1]
     post_migrate.connect(after_migrate, sender=last_app, dispatch_uid="portal_after_migrate")
     _register_content_rules()
+    _register_site_cache()

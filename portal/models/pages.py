@@ -41,6 +41,21 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
 
+    def route(self, request, path_components):
+        """Find a page by its whole URL path in one lookup instead of one per tree level.
+
+        Wagtail walks the tree a level at a time, loading each ancestor; here the live page
+        whose url_path matches is loaded directly. Anything else (a sub-route such as a
+        collection's rss/, or no such page) takes Wagtail's usual walk.
+        """
+        if path_components:
+            url_path = f"{self.url_path}{'/'.join(path_components)}/"
+            page = Page.objects.live().filter(url_path=url_path, path__startswith=self.path)
+            page = page.specific().first()
+            if page is not None:
+                return page.route(request, [])
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         from ..content_selectors import latest_study_content
         from ..selectors import member_for_user
