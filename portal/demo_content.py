@@ -1,8 +1,9 @@
 """Demo CMS content: study materials, notices, a red-package catalog and a collection, written
 for the invented county so the site has something to read on a phone.
 
-The texts are short summaries written for the demo, not official documents. Micro-lectures
-are left out: they need a processed video, and the demo has no video file to process.
+The texts are short summaries written for the demo, not official documents. The
+micro-lecture's video is a clip encoded for the demo (portal/demo_video.py) and processed
+like any upload.
 """
 
 import datetime
@@ -262,12 +263,42 @@ def _monthly_collection(today: datetime.date) -> None:
     _publish(home, collection)
 
 
+def _micro_lecture(section: SectionPage) -> None:
+    from django.core.files.base import ContentFile
+
+    from . import video_services
+    from .demo_video import demo_clip
+
+    video = video_services.video_create(
+        title="去向报告三步走",
+        file=ContentFile(demo_clip(), name="demo.mp4"),
+        organization=section.organization,
+        uploaded_by=None,
+    )
+    # Processed here, not queued: the page may only point at a ready video.
+    video = video_services.video_process(video_id=video.pk)
+    lecture = MicroLecturePage(
+        title="三分钟学会按月报告去向",
+        slug="anyue-baogao-quxiang",
+        summary="用手机完成每月去向报告的三个步骤。",
+        video=video,
+        speaker="王红梅",
+        speaker_title="县委组织部组织科",
+        transcript="同志们好。每月五日前，打开归雁，在“我的”里更新工作单位、居住地址和联系电话。"
+        "信息有变化的，及时告诉所在支部。",
+        study_hours="0.5",
+        open_to_public=True,
+    )
+    _publish(section, lecture, tags=["组织生活"])
+
+
 def demo_content_build(*, county: Organization, township_code: str) -> None:
     """Publish the demo's pages in the county's section and one township's."""
     today = timezone.localdate()
     county_section = SectionPage.objects.get(organization=county)
     township_section = SectionPage.objects.get(organization__code=township_code)
     _materials(county_section, MATERIALS_COUNTY)
+    _micro_lecture(county_section)
     _materials(township_section, MATERIALS_TOWNSHIP)
     _notices(county_section, today)
     _catalog(county_section)

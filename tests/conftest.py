@@ -9,6 +9,14 @@ from portal.models import Organization, Role
 Level, Kind = Organization.Level, Organization.Kind
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached sites and page fragments stay its own."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def tree(db):
     """A county with two townships, three villages, and a host city with one temporary branch."""

@@ -275,3 +275,30 @@ def test_bad_isbn_names_the_field(sections):
     with pytest.raises(ValidationError) as error:
         book.full_clean(exclude=["package"])
     assert list(error.value.message_dict) == ["isbn"]
+
+
+def test_a_republished_study_material_shows_its_new_body(client, db):
+    """The body is cached per publication: a new publication is read at once."""
+    from portal.factories import MemberFactory, OrganizationFactory, UserFactory
+    from portal.models import Organization, StudyMaterialPage
+
+    county = OrganizationFactory(
+        code="CACHE",
+        kind=Organization.Kind.COMMITTEE,
+        level=Organization.Level.COUNTY,
+        publishes=True,
+    )
+    page = county.section.add_child(
+        instance=StudyMaterialPage(
+            title="缓存测试", slug="cache", body=[("paragraph", "<p>第一版</p>")]
+        )
+    )
+    page.save_revision().publish()
+    user = UserFactory(username="13911112222")
+    MemberFactory(origin=county, phone="13911112222", user=user)
+    client.force_login(user)
+    assert "第一版" in client.get(page.url).content.decode()
+    page.body = [("paragraph", "<p>第二版</p>")]
+    page.save_revision().publish()
+    text = client.get(page.url).content.decode()
+    assert "第二版" in text and "第一版" not in text
