@@ -13,6 +13,7 @@ from portal.demo import DEMO_MEMBER_PHONE
 from portal.demo_content import BOOKS
 from portal.models import (
     CollectionPage,
+    MicroLecturePage,
     NoticePage,
     RedPackageBook,
     RedPackagePage,
@@ -65,7 +66,8 @@ def test_monthly_collection_lists_this_months_materials(seeded):
     assert collection.get_parent().specific_class.__name__ == "HomePage"
     member = get_user_model().objects.get(username=DEMO_MEMBER_PHONE)
     for_member = list(collection_pages(collection, user=member))
-    assert len(for_member) == StudyMaterialPage.objects.live().count()
+    study_pages = StudyMaterialPage.objects.live().count() + MicroLecturePage.objects.live().count()
+    assert len(for_member) == study_pages
     assert 0 < len(list(collection_pages(collection))) < len(for_member)
 
 

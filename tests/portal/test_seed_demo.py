@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from portal.demo import DEMO_MEMBER_PHONE, DEMO_PASSWORD
 from portal.identity import id_number_parse, validate_phone
-from portal.models import Member, Organization, Pairing, Role, RoleAssignment, SectionPage
+from portal.models import Member, Organization, Pairing, Role, RoleAssignment, SectionPage, Video
 
 Level = Organization.Level
 
@@ -71,6 +71,7 @@ def test_same_seed_gives_the_same_people(db):
     Member.objects.all().delete()
     for section in SectionPage.objects.all():
         section.delete()
+    Video.objects.all().delete()
     RoleAssignment.objects.all().delete()
     get_user_model().objects.all().delete()
     Organization.objects.all().delete()
