@@ -2,6 +2,8 @@
 editors publish in it (study materials, micro-lectures, notices, the red-package catalog).
 """
 
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -17,6 +19,7 @@ from wagtail.search import index
 from ..blocks import StudyBodyBlock
 from .organizations import Organization
 
+ROUTE_CACHE_SECONDS = 600
 CONTENT_PAGE_TYPES = [
     "portal.StudyMaterialPage",
     "portal.MicroLecturePage",
@@ -45,16 +48,37 @@ class HomePage(Page):
         """Find a page by its whole URL path in one lookup instead of one per tree level.
 
         Wagtail walks the tree a level at a time, loading each ancestor; here the live page
-        whose url_path matches is loaded directly. Anything else (a sub-route such as a
-        collection's rss/, or no such page) takes Wagtail's usual walk.
+        whose url_path matches is loaded directly, and which kind of page lives at a path is
+        remembered in the cache, so a page costs one query of its own model. The lookup
+        itself checks that the page is still live at that path. Anything else (a sub-route
+        such as a collection's rss/, or no such page) takes Wagtail's usual walk.
         """
         if path_components:
             url_path = f"{self.url_path}{'/'.join(path_components)}/"
-            page = Page.objects.live().filter(url_path=url_path, path__startswith=self.path)
-            page = page.specific().first()
+            page = self._live_page_at(url_path)
             if page is not None:
                 return page.route(request, [])
         return super().route(request, path_components)
+
+    def _live_page_at(self, url_path: str) -> Page | None:
+        key = f"portal:page-at:{url_path}"
+        known = cache.get(key)
+        if known is not None:
+            model = ContentType.objects.get_for_id(known[0]).model_class()
+            page = model.objects.live().filter(pk=known[1], url_path=url_path).first()
+            if page is not None:
+                return page
+        found = (
+            Page.objects.live()
+            .filter(url_path=url_path, path__startswith=self.path)
+            .values_list("content_type_id", "pk")
+            .first()
+        )
+        if found is None:
+            return None
+        cache.set(key, found, ROUTE_CACHE_SECONDS)
+        model = ContentType.objects.get_for_id(found[0]).model_class()
+        return model.objects.filter(pk=found[1]).first()
 
     def get_context(self, request, *args, **kwargs):
         from ..content_selectors import latest_study_content

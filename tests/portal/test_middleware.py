@@ -37,3 +37,19 @@ def test_deep_pages_are_found_in_one_lookup(db, tree):
     assert response.status_code == 200
     assert response.context["page"] == page
     assert client.get(section.url + "rss-missing/").status_code == 404
+
+
+def test_a_remembered_page_is_not_served_once_unpublished(db, tree):
+    from portal.models import StudyMaterialPage
+    from portal.publishing import section_create
+
+    section = section_create(organization=tree.county)
+    page = section.add_child(
+        instance=StudyMaterialPage(title="学习", slug="study", body=[], open_to_public=True)
+    )
+    page.save_revision().publish()
+    client = Client()
+    assert client.get(page.url).status_code == 200  # its kind is now remembered
+    url = page.url
+    page.unpublish()
+    assert client.get(url).status_code == 404
