@@ -8,7 +8,7 @@ For each backend (SQLite in a temporary file, PostgreSQL in a scratch database
 `guiyan_bench_home` dropped afterwards) the benchmark migrates, loads the demo data
 (`seed_demo --members 2000`), collects static files into a temporary STATIC_ROOT and starts
 `gunicorn portal.wsgi -w 2` on 127.0.0.1 with portal.settings.production (DEBUG off, WhiteNoise
-compressed storage, locmem cache, DATABASE_CONN_MAX_AGE as the project defaults to: 0). Every
+compressed storage, locmem cache, DATABASE_CONN_MAX_AGE from --conn-max-age; production's own default is 600). Every
 request says `X-Forwarded-Proto: https`, as the TLS-terminating proxy in front of production
 does, so HTTPS redirects, secure cookies and CSRF's HTTPS checks behave as they do there.
 
@@ -80,7 +80,7 @@ def main() -> None:
     parser.add_argument(
         "--conn-max-age",
         default="0",
-        help="DATABASE_CONN_MAX_AGE, or several separated by commas (the project's default: 0)",
+        help="DATABASE_CONN_MAX_AGE, or several separated by commas (production's default is 600)",
     )
     parser.add_argument("--page", choices=["home", "study-material"], default="home")
     parser.add_argument("--json", action="store_true", help="also write bench/results/*.json")
