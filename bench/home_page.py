@@ -8,9 +8,10 @@ For each backend (SQLite in a temporary file, PostgreSQL in a scratch database
 `guiyan_bench_home` dropped afterwards) the benchmark migrates, loads the demo data
 (`seed_demo --members 2000`), collects static files into a temporary STATIC_ROOT and starts
 `gunicorn portal.wsgi -w 2` on 127.0.0.1 with portal.settings.production (DEBUG off, WhiteNoise
-compressed storage, locmem cache, DATABASE_CONN_MAX_AGE from --conn-max-age; production's own default is 600). Every
-request says `X-Forwarded-Proto: https`, as the TLS-terminating proxy in front of production
-does, so HTTPS redirects, secure cookies and CSRF's HTTPS checks behave as they do there.
+compressed storage, locmem cache, DATABASE_CONN_MAX_AGE from --conn-max-age; production's own
+default is 600). Every request says `X-Forwarded-Proto: https`, as the TLS-terminating
+proxy in front of production does, so HTTPS redirects, secure cookies and CSRF's HTTPS
+checks behave as they do there.
 
 It logs in through /accounts/login/ as the demo member (13900000001) once and reuses the
 session cookie. Then for each scenario (anonymous, member) it sends a warm-up, and then a
