@@ -17,6 +17,7 @@ from . import video_services
 from .models import Video
 from .selectors import videos_visible_to
 from .video_forms import VideoEditForm, VideoUploadForm
+from .viewsets import ScopedQuerysetMixin
 
 
 def duration_display(video: Video) -> str:
@@ -32,14 +33,13 @@ def status_display(video: Video) -> str:
     return video.get_status_display()
 
 
-class ScopedVideoQuerysetMixin:
-    def get_queryset(self):
+class ScopedVideoQuerysetMixin(ScopedQuerysetMixin):
+    def scoped_queryset(self):
         return videos_visible_to(self.request.user).select_related("organization")
 
 
-class VideoIndexView(generic.IndexView):
-    def get_base_queryset(self):
-        return videos_visible_to(self.request.user).select_related("organization")
+class VideoIndexView(ScopedVideoQuerysetMixin, generic.IndexView):
+    pass
 
 
 class VideoCreateView(generic.CreateView):

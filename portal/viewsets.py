@@ -11,6 +11,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
+from wagtail.admin.views.generic.base import BaseListingView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import log
@@ -18,6 +19,19 @@ from wagtail.log_actions import log
 from . import services
 from .models import Member, Organization, Pairing, RoleAssignment
 from .selectors import members_visible_to, organizations_managed_by
+
+
+class ScopedQuerysetMixin:
+    """Lists and object views read through one scope, so nothing outside it is listed or opened
+    (an object outside is a 404). Subclasses define ``scoped_queryset``."""
+
+    def get_base_queryset(self):  # listings: Wagtail adds search, filters and ordering
+        return self.scoped_queryset()
+
+    def get_queryset(self):  # object views: the object is looked up in the scope
+        if isinstance(self, BaseListingView):
+            return super().get_queryset()
+        return self.scoped_queryset()
 
 
 class FormClassViewSet(ModelViewSet):
@@ -89,14 +103,13 @@ class MemberFilterSet(WagtailFilterSet):
         return queryset.filter(origin__path__startswith=value.path)
 
 
-class ScopedMemberQuerysetMixin:
-    def get_queryset(self):
+class ScopedMemberQuerysetMixin(ScopedQuerysetMixin):
+    def scoped_queryset(self):
         return members_visible_to(self.request.user).select_related("origin", "host", "user")
 
 
-class MemberIndexView(generic.IndexView):
-    def get_base_queryset(self):
-        return members_visible_to(self.request.user).select_related("origin", "host")
+class MemberIndexView(ScopedMemberQuerysetMixin, generic.IndexView):
+    pass
 
 
 class MemberCreateView(generic.CreateView):
@@ -248,14 +261,13 @@ class OrganizationForm(WagtailAdminModelForm):
         return cleaned
 
 
-class ScopedOrganizationQuerysetMixin:
-    def get_queryset(self):
+class ScopedOrganizationQuerysetMixin(ScopedQuerysetMixin):
+    def scoped_queryset(self):
         return organizations_managed_by(self.request.user)
 
 
-class OrganizationIndexView(generic.IndexView):
-    def get_base_queryset(self):
-        return organizations_managed_by(self.request.user)
+class OrganizationIndexView(ScopedOrganizationQuerysetMixin, generic.IndexView):
+    pass
 
 
 class OrganizationCreateView(generic.CreateView):
@@ -311,15 +323,14 @@ class PairingForm(WagtailAdminModelForm):
         self.fields["host"].queryset = Organization.objects.host_side()
 
 
-class ScopedPairingQuerysetMixin:
-    def get_queryset(self):
+class ScopedPairingQuerysetMixin(ScopedQuerysetMixin):
+    def scoped_queryset(self):
         origins = organizations_managed_by(self.request.user)
         return Pairing.objects.filter(origin__in=origins).select_related("origin", "host")
 
 
 class PairingIndexView(ScopedPairingQuerysetMixin, generic.IndexView):
-    def get_base_queryset(self):
-        return self.get_queryset()
+    pass
 
 
 class PairingCreateView(generic.CreateView):
@@ -369,8 +380,8 @@ class RoleAssignmentForm(WagtailAdminModelForm):
         self.fields["organization"].queryset = organizations_managed_by(for_user)
 
 
-class ScopedRoleAssignmentQuerysetMixin:
-    def get_queryset(self):
+class ScopedRoleAssignmentQuerysetMixin(ScopedQuerysetMixin):
+    def scoped_queryset(self):
         organizations = organizations_managed_by(self.request.user)
         return RoleAssignment.objects.filter(organization__in=organizations).select_related(
             "user", "organization"
@@ -378,8 +389,7 @@ class ScopedRoleAssignmentQuerysetMixin:
 
 
 class RoleAssignmentIndexView(ScopedRoleAssignmentQuerysetMixin, generic.IndexView):
-    def get_base_queryset(self):
-        return self.get_queryset()
+    pass
 
 
 class RoleAssignmentCreateView(generic.CreateView):

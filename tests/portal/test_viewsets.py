@@ -219,3 +219,11 @@ def test_org_admin_cannot_touch_grants_outside_their_subtree(
     assert "editor_b" not in client.get(reverse("portal_role:index")).content.decode()
     assert client.post(reverse("portal_role:delete", args=[assignment.pk])).status_code == 404
     assert outsider.role_assignments.exists()
+
+
+def test_pairing_and_role_lists_search_inside_the_scope(client, tree, org_admin_a, user_with_role):
+    user_with_role(Role.EDITOR, tree.village_a1, "editor_jia")
+    user_with_role(Role.EDITOR, tree.village_a2, "editor_yi")
+    client.force_login(org_admin_a)
+    text = client.get(reverse("portal_role:index"), {"q": "editor_jia"}).content.decode()
+    assert "editor_jia" in text and "editor_yi" not in text
