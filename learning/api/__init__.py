@@ -1,0 +1,1 @@
+"""The learning part of the JSON API under /api/v1/."""

@@ -1,0 +1,80 @@
+"""Learning in the Wagtail admin. One block per owner; keep each block to itself."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.viewsets.base import ViewSetGroup
+
+# --- Assignments, offline attendance, the branch dashboard, monthly packs -------------
+from . import monthly
+from .dashboard_views import DashboardViewSet
+from .viewsets import (
+    AssignmentViewSet,
+    AttendanceViewSet,
+    MonthlyPackButton,
+    MonthlyPackViewSet,
+)
+
+
+class LearningViewSetGroup(ViewSetGroup):
+    """The "Learning" menu. Other viewsets join it with ``menu_hook = LEARNING_MENU_HOOK``."""
+
+    items = (
+        DashboardViewSet("learning_dashboard"),
+        AssignmentViewSet("learning_assignment"),
+        AttendanceViewSet("learning_attendance"),
+    )
+    menu_label = _("Learning")
+    menu_icon = "pick"
+    menu_order = 210
+    submenu_hook = "register_learning_menu_item"
+
+
+LEARNING_MENU_HOOK = LearningViewSetGroup.submenu_hook
+
+
+@hooks.register("register_admin_viewset")
+def register_learning():
+    return [LearningViewSetGroup(), MonthlyPackViewSet("learning_monthly")]
+
+
+@hooks.register("register_page_header_buttons")
+def monthly_pack_button(page, user, view_name, next_url=None):
+    yield MonthlyPackButton(page=page, priority=35)
+
+
+@hooks.register("register_log_actions")
+def register_monthly_pack_log(actions):
+    actions.register_action(monthly.LOG_ACTION, _("Monthly pack"), _("Made as this month's pack"))
+
+
+# --- end of assignments, attendance, dashboard, monthly packs ---------------------------
+
+
+# --- Credit and the periods of the record: ledger, assessment, publications, rules ------
+from .credit_viewsets import (  # noqa: E402
+    AssessmentPolicyViewSet,
+    CreditEntryViewSet,
+    DeductionRuleViewSet,
+    PointsRuleViewSet,
+)
+from .period_viewsets import AssessmentViewSet, PublicationViewSet  # noqa: E402
+
+
+@hooks.register("register_admin_viewset")
+def register_credit():
+    """The ledger, assessments, publications and rules, under the Learning menu."""
+    viewsets = [
+        (CreditEntryViewSet, "learning_credit_entry"),
+        (AssessmentViewSet, "learning_assessment"),
+        (PublicationViewSet, "learning_publication"),
+        (PointsRuleViewSet, "learning_points_rule"),
+        (DeductionRuleViewSet, "learning_deduction_rule"),
+        (AssessmentPolicyViewSet, "learning_assessment_policy"),
+    ]
+    return [
+        viewset(name, menu_hook=LEARNING_MENU_HOOK, menu_order=order)
+        for order, (viewset, name) in enumerate(viewsets, start=300)
+    ]
+
+
+# --- end of credit and periods ----------------------------------------------------------
