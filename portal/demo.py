@@ -13,7 +13,15 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from . import demo_content, services
+from . import (
+    demo_cards,
+    demo_care,
+    demo_content,
+    demo_parcels,
+    demo_whereabouts,
+    services,
+    signals,
+)
 from .identity import id_number_check_char
 from .models import Member, Organization, Role
 
@@ -75,6 +83,8 @@ class DemoLogin:
     def role_label(self) -> str:
         if self.role == "superuser":
             return str(_("Superuser"))
+        if self.role == "liaison":  # not a role: a login paired with members (1+N)
+            return str(_("Liaison"))
         return str(Role(self.role).label)
 
 
@@ -94,8 +104,20 @@ class DemoBuilder:
     def build(self) -> None:
         county = self._build_tree()
         self._build_members()
-        self._build_logins(county)
+        member = self._build_logins(county)
         demo_content.demo_content_build(county=county, township_code="T01")
+        # Activity certificate and contact cards of the demo member.
+        demo_cards.demo_cards_build(
+            member=member, origin_username="secretary", host_username="host_secretary"
+        )
+        demo_whereabouts.demo_whereabouts_build(member=member)
+        # 1+N: a liaison and their members, talks, a care case and a transfer to accept.
+        demo_care.demo_care_build(
+            member=member, secretary_username="secretary", password=DEMO_PASSWORD
+        )
+        # Red packages: the demo member's, received, and a few for the secretary to send.
+        demo_parcels.demo_parcels_build(member=member, secretary_username="secretary")
+        signals.demo_built.send(sender=type(self), county=county, member=member)
 
     # --- organisations ---------------------------------------------------------------
 
@@ -254,7 +276,7 @@ class DemoBuilder:
 
     # --- logins ---------------------------------------------------------------------
 
-    def _build_logins(self, county: Organization) -> None:
+    def _build_logins(self, county: Organization) -> Member:
         self._user("admin", superuser=True)
         for username, role, code in DEMO_GRANTS:
             user = self._user(username)
@@ -277,6 +299,7 @@ class DemoBuilder:
         member.user = self._user(DEMO_MEMBER_PHONE)
         member.save(update_fields=["user"])
         services.role_grant(user=member.user, role=Role.MEMBER, organization=village)
+        return member
 
     @staticmethod
     def _user(username: str, *, superuser: bool = False):
@@ -292,6 +315,7 @@ def demo_logins() -> list[DemoLogin]:
         ("admin", "superuser", COUNTY_CODE),
         *DEMO_GRANTS,
         (DEMO_MEMBER_PHONE, Role.MEMBER, DEMO_MEMBER_BRANCH),
+        (demo_care.LIAISON_USERNAME, "liaison", DEMO_MEMBER_BRANCH),
     ]
     codes = {code for _username, _role, code in grants}
     names = dict(Organization.objects.filter(code__in=codes).values_list("code", "name"))

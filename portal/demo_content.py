@@ -26,6 +26,7 @@ from .models import (
     RedPackageBook,
     RedPackageCatalogPage,
     RedPackagePage,
+    RedPackageStock,
     SectionPage,
     StudyMaterialPage,
 )
@@ -237,7 +238,6 @@ def _catalog(section: SectionPage) -> None:
         slug="ershida-hongse-baoguo",
         summary="党的二十大报告、党章和专题摘编各一本，寄到流入地。",
         cover=_cover(),
-        stock=200,
         eligibility=RedPackagePage.Eligibility.FLOATING,
     )
     package.books = [
@@ -245,6 +245,7 @@ def _catalog(section: SectionPage) -> None:
         for title, publisher, isbn in BOOKS
     ]
     _publish(catalog, package)
+    RedPackageStock.objects.get_or_create(package=package, defaults={"available": 200})
 
 
 def _monthly_collection(today: datetime.date) -> None:

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .identity import phone_normalize
@@ -47,3 +48,13 @@ class ActivationForm(forms.Form):
         if cleaned.get("password") != cleaned.get("password_again"):
             self.add_error("password_again", _("The two passwords differ."))
         return cleaned
+
+
+def validation_errors_add(form, exc: ValidationError) -> None:
+    """A service's ValidationError on the form: each message on its field where the form has
+    one, on the whole form otherwise."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)

@@ -97,3 +97,11 @@ def mask_phone(value: str) -> str:
     if len(value or "") < 7:
         return "*" * len(value or "")
     return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}"
+
+
+def mask_name(name: str) -> str:
+    """Keep the surname and, for three characters or more, the last character: 龙*华, 王*."""
+    name = (name or "").strip()
+    if len(name) <= 2:
+        return name[:1] + "*" * (len(name) - 1)
+    return name[0] + "*" * (len(name) - 2) + name[-1]

@@ -33,6 +33,9 @@ CONTENT_TYPES = {
     ".mov": "video/quicktime",
     ".webm": "video/webm",
 }
+# Imported ledgers and exported workbooks: personal data, downloaded only through the job's
+# own view by the user who started it (portal/job_views.py).
+PRIVATE_FOLDERS = ("jobs",)
 RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 BLOCK_SIZE = 64 * 1024
 
@@ -61,13 +64,16 @@ class RangeFile:
 
 
 def _media_file(path: str) -> Path:
-    """The file under MEDIA_ROOT that ``path`` names; 404 for anything else."""
+    """The file under MEDIA_ROOT that ``path`` names; 404 for anything else, and for the
+    private folders, whose files only their own views hand out."""
     root = Path(settings.MEDIA_ROOT).resolve()
     try:
         full = Path(safe_join(str(root), path)).resolve()
     except (SuspiciousFileOperation, ValueError, OSError) as exc:
         raise Http404 from exc
     if not full.is_relative_to(root) or not full.is_file():
+        raise Http404
+    if any(full.is_relative_to(root / folder) for folder in PRIVATE_FOLDERS):
         raise Http404
     return full
 

@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from .models import Member, Notification, Organization, Role, RoleAssignment, Video
+from .models import Member, Notification, Organization, Pairing, Role, RoleAssignment, Video
 
 
 def member_for_user(user) -> Member | None:
@@ -17,7 +17,7 @@ def _role_roots(user, role: str) -> list[Organization]:
         return []
     return list(
         Organization.objects.filter(role_assignments__user=user, role_assignments__role=role).only(
-            "path"
+            "path", "level"
         )
     )
 
@@ -34,19 +34,52 @@ def organizations_managed_by(user) -> QuerySet[Organization]:
 
 
 def members_visible_to(user) -> QuerySet[Member]:
-    """Members an org admin keeps: those whose origin or host organisation is in their subtrees.
+    """Members an org admin keeps, under dual management (双向共管).
 
-    Dual management means the secretary of a host temporary branch keeps the members hosted
-    there as well as the origin side keeps its own.
+    The origin side keeps the members whose origin branch is in its subtrees. A host-side
+    organisation sees the members of its paired origin organisations who live in its area,
+    and nothing more: the member's host organisation is in the admin's subtree, and a
+    pairing links an organisation at or above the member's origin with a host-side
+    organisation at or above the member's host.
     """
     if user.is_authenticated and user.is_active and user.is_superuser:
         return Member.objects.all()
     roots = _role_roots(user, Role.ORG_ADMIN)
     if not roots:
         return Member.objects.none()
-    query = Q()
+    query = Q(pk__in=[])
     for root in roots:
-        query |= Q(origin__path__startswith=root.path) | Q(host__path__startswith=root.path)
+        if root.is_host:
+            query |= _paired_hosted_members(root)
+        else:
+            query |= Q(origin__path__startswith=root.path)
+    return Member.objects.filter(query)
+
+
+def _paired_hosted_members(root: Organization) -> Q:
+    """Members hosted in ``root``'s subtree whose origin is covered by a pairing made at or
+    above their host: pairings of the organisations above ``root`` cover its whole subtree,
+    pairings inside it cover their own subtrees."""
+    above = [root.path[:end] for end in range(root.steplen, len(root.path), root.steplen)]
+    pairings = Pairing.objects.filter(
+        Q(host__path__in=above) | Q(host__path__startswith=root.path)
+    ).values_list("origin__path", "host__path")
+    query = Q(pk__in=[])
+    for origin_path, host_path in pairings:
+        area = host_path if len(host_path) > len(root.path) else root.path
+        query |= Q(origin__path__startswith=origin_path, host__path__startswith=area)
+    return query
+
+
+def members_kept_at_origin(user) -> QuerySet[Member]:
+    """Members whose origin branch is in the user's org-admin subtrees: the side that keeps
+    their core ledger data (ID, origin) and verifies their whereabouts."""
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return Member.objects.all()
+    query = Q(pk__in=[])
+    for root in _role_roots(user, Role.ORG_ADMIN):
+        if not root.is_host:
+            query |= Q(origin__path__startswith=root.path)
     return Member.objects.filter(query)
 
 
@@ -82,3 +115,14 @@ def video_organizations_for(user) -> QuerySet[Organization]:
 
 def videos_visible_to(user) -> QuerySet[Video]:
     return Video.objects.filter(organization__in=video_organizations_for(user))
+
+
+# --- Search: who keeps the county-wide synonym list (settings.SEARCH_VOCABULARY_EDITORS) ---
+
+
+def manages_a_county(user) -> bool:
+    """Superusers and the org admins of a county (the root of the home side)."""
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return True
+    roots = _role_roots(user, Role.ORG_ADMIN)
+    return any(root.level == Organization.Level.COUNTY for root in roots)

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from .forms import validation_errors_add
 from .selectors import member_for_user
 from .submissions import lecture_submissions_for
 from .submissions import lecture_submit as lecture_submit_service
@@ -19,14 +20,6 @@ def _member_or_403(request):
     return member
 
 
-def _add_errors(form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 @login_required
 def lecture_submit(request):
     member = _member_or_403(request)
@@ -35,7 +28,7 @@ def lecture_submit(request):
         try:
             lecture_submit_service(member=member, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            validation_errors_add(form, exc)
         else:
             messages.success(
                 request, _("Thank you. Your micro-lecture is being processed, then reviewed.")

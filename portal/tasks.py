@@ -66,3 +66,62 @@ def video_process(video_id: int) -> None:
 @shared_task(**VIDEO_RETRY)
 def lecture_submission_process(video_id: int) -> None:
     submissions.lecture_submission_process(video_id=video_id)
+
+
+# --- Red packages ---------------------------------------------------------------------
+@shared_task(**RETRY)
+def red_package_dispatch_notify(request_id: int) -> None:
+    from . import parcels
+
+    parcels.package_dispatch_notify(request_id=request_id)
+
+
+# --- Whereabouts and lost contact (失联) -------------------------------------------------
+# Beat, daily: flag members out of contact; a second run flags nobody twice.
+@shared_task(**RETRY)
+def lost_contacts_flag() -> int:
+    from . import whereabouts
+
+    return whereabouts.lost_contacts_flag()
+
+
+# --- Care: transfers of the membership relation (portal/care.py) ------------------------
+
+
+@shared_task(**RETRY)
+def care_transfer_notify(transfer_id: int, state: str) -> None:
+    from . import care  # care enqueues this task, so it imports this module
+
+    care.transfer_notify(transfer_id=transfer_id, state=state)
+
+
+# --- end of care ------------------------------------------------------------------------
+
+
+# --- Ledger files: member import and ledger exports (portal/member_import.py, member_export.py)
+
+
+class JobTask(DjangoTask):
+    """Marks the job failed once the retries are spent, so its page stops saying running."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        from . import jobs
+
+        jobs.job_give_up(job_id=args[0] if args else kwargs["job_id"])
+
+
+JOB_RETRY = {**RETRY, "base": JobTask}
+
+
+@shared_task(**JOB_RETRY)
+def member_import_run(job_id: str) -> None:
+    from . import member_import
+
+    member_import.member_import_job_run(job_id=job_id)
+
+
+@shared_task(**JOB_RETRY)
+def ledger_export_run(job_id: str) -> None:
+    from . import member_export
+
+    member_export.ledger_export_job_run(job_id=job_id)

@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -17,8 +18,22 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import log
 
 from . import services
+from .forms import validation_errors_add
 from .models import Member, Organization, Pairing, RoleAssignment
-from .selectors import members_visible_to, organizations_managed_by
+from .selectors import members_kept_at_origin, members_visible_to, organizations_managed_by
+
+
+class ServiceFormMixin:
+    """Create and edit views that save through a service: its refusal is shown on the form,
+    on the field it names, and nothing is written."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as exc:
+            validation_errors_add(form, exc)
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
 
 
 class ScopedQuerysetMixin:
@@ -108,8 +123,29 @@ class ScopedMemberQuerysetMixin(ScopedQuerysetMixin):
         return members_visible_to(self.request.user).select_related("origin", "host", "user")
 
 
+# Dual management: the host side sees the members it hosts (inspect), but their core ledger
+# data (ID, origin) stays with the origin side, the only one that edits or deletes them.
+class OriginMemberQuerysetMixin(ScopedQuerysetMixin):
+    def scoped_queryset(self):
+        return members_kept_at_origin(self.request.user).select_related("origin", "host", "user")
+
+
 class MemberIndexView(ScopedMemberQuerysetMixin, generic.IndexView):
-    pass
+    def get_base_queryset(self):
+        kept = members_kept_at_origin(self.request.user).filter(pk=OuterRef("pk"))
+        return super().get_base_queryset().annotate(kept_at_origin=Exists(kept))
+
+    def get_edit_url(self, instance):
+        return super().get_edit_url(instance) if instance.kept_at_origin else None
+
+    def get_delete_url(self, instance):
+        return super().get_delete_url(instance) if instance.kept_at_origin else None
+
+
+def _member_url(member: Member) -> str:
+    """The edit view for the origin side, the read-only inspect view for the host side."""
+    view = "edit" if getattr(member, "kept_at_origin", True) else "inspect"
+    return reverse(f"portal_member:{view}", args=[member.pk])
 
 
 class MemberCreateView(generic.CreateView):
@@ -119,7 +155,7 @@ class MemberCreateView(generic.CreateView):
         return member
 
 
-class MemberEditView(ScopedMemberQuerysetMixin, generic.EditView):
+class MemberEditView(OriginMemberQuerysetMixin, generic.EditView):
     def save_instance(self):
         member = services.member_update(member=self.form.instance, data=self.form.cleaned_data)
         log(instance=member, action="wagtail.edit", user=self.request.user)
@@ -136,8 +172,17 @@ class MemberInspectView(ScopedMemberQuerysetMixin, generic.InspectView):
     def get_object(self, queryset=None):
         return get_object_or_404(self.get_queryset(), pk=self.pk)
 
+    def _kept_at_origin(self) -> bool:
+        return members_kept_at_origin(self.request.user).filter(pk=self.object.pk).exists()
 
-class MemberDeleteView(ScopedMemberQuerysetMixin, generic.DeleteView):
+    def get_edit_url(self):
+        return super().get_edit_url() if self._kept_at_origin() else None
+
+    def get_delete_url(self):
+        return super().get_delete_url() if self._kept_at_origin() else None
+
+
+class MemberDeleteView(OriginMemberQuerysetMixin, generic.DeleteView):
     pass
 
 
@@ -145,7 +190,7 @@ def member_activation(request, pk):
     """Issue a one-time activation code and show it once, to the admin who asked for it."""
     if not request.user.has_perm("portal.change_member"):
         raise PermissionDenied
-    member = get_object_or_404(members_visible_to(request.user), pk=pk)
+    member = get_object_or_404(members_kept_at_origin(request.user), pk=pk)
     context = {"member": member, "code": None, "error": None}
     if request.method == "POST":
         try:
@@ -188,7 +233,7 @@ class MemberViewSet(FormClassViewSet):
         "employer",
     ]
     list_display = [
-        TitleColumn("name", label=_("full name"), url_name="portal_member:edit"),
+        TitleColumn("name", label=_("full name"), get_url=_member_url),
         Column("get_gender_display", label=_("gender")),
         Column("masked_phone", label=_("phone")),
         Column("masked_id_number", label=_("ID number")),

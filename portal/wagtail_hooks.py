@@ -35,3 +35,65 @@ def register_log_actions(actions):
 
         def format_message(self, log_entry):
             return _("Issued a one-time activation code")
+
+
+# --- Whereabouts: reports to verify, entries on a member's behalf, lost contact (失联) -----
+@hooks.register("register_admin_viewset")
+def register_whereabouts():
+    from .whereabouts_viewsets import WhereaboutsViewSetGroup
+
+    return WhereaboutsViewSetGroup()
+
+
+# --- Activity certificates and contact cards --------------------------------------------
+@hooks.register("register_admin_viewset")
+def register_cards():
+    from .card_viewsets import CardViewSetGroup
+
+    return CardViewSetGroup()
+
+
+@hooks.register("register_log_actions")
+def register_card_log_actions(actions):
+    from .card_viewsets import LOG_ATTEST, LOG_RENEW, LOG_REVOKE
+
+    actions.register_action(LOG_RENEW, _("Renew"), _("Renewed the activity certificate"))
+    actions.register_action(LOG_REVOKE, _("Revoke"), _("Revoked the activity certificate"))
+    actions.register_action(LOG_ATTEST, _("Attest"), _("Issued the activity attestation"))
+
+
+# --- end of certificates and contact cards ------------------------------------------------
+
+
+# --- Red packages: requests, dispatch, stock, and the counts on the admin home ----------
+@hooks.register("register_admin_viewset")
+def register_red_packages():
+    from .parcel_viewsets import ParcelViewSetGroup
+
+    return ParcelViewSetGroup()
+
+
+@hooks.register("construct_homepage_panels")
+def red_package_counts_panel(request, panels):
+    from .parcel_panels import PackageCountsPanel
+    from .parcel_viewsets import keeps_members
+
+    if keeps_members(request.user):
+        panels.append(PackageCountsPanel(request))
+
+
+# --- Ledger files: member import, village and township exports, background jobs ---------
+@hooks.register("register_admin_viewset")
+def register_ledger_files():
+    from .ledger_viewsets import LedgerFilesViewSetGroup
+
+    return LedgerFilesViewSetGroup()
+
+
+# --- Care: liaisons (1+N), talks, the care ledger, membership transfers -----------------
+@hooks.register("register_admin_viewset")
+def register_care():
+    from .care_viewsets import member_chooser_viewset
+    from .transfer_viewsets import CareViewSetGroup
+
+    return [CareViewSetGroup(), member_chooser_viewset]

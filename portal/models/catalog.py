@@ -1,6 +1,6 @@
 """The red-package (红色包裹) catalog: bundles of study books mailed to members."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -50,10 +50,16 @@ class RedPackageCatalogPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["packages"] = red_packages_in(self, request.user)
+        # Red packages reaching members: which of them this visitor may request.
+        from ..parcel_views import catalog_context
+
+        context.update(catalog_context(context["packages"], request))
         return context
 
 
 class RedPackagePage(Page):
+    """A bundle of books members may ask for. Its stock is ``inventory`` (parcels.py)."""
+
     class Eligibility(models.TextChoices):
         ALL_MEMBERS = "all", _("All members")
         FLOATING = "floating", _("Floating members only")
@@ -67,7 +73,6 @@ class RedPackagePage(Page):
         blank=True,
         related_name="+",
     )
-    stock = models.PositiveIntegerField(_("packages in stock"), default=0)
     eligibility = models.CharField(
         _("who may request it"),
         max_length=10,
@@ -87,7 +92,7 @@ class RedPackagePage(Page):
         FieldPanel("cover"),
         InlinePanel("books", label=_("Books"), min_num=1),
         MultiFieldPanel(
-            [FieldPanel("stock"), FieldPanel("eligibility"), FieldPanel("eligible_organizations")],
+            [FieldPanel("eligibility"), FieldPanel("eligible_organizations")],
             heading=_("Requests"),
         ),
     ]
@@ -99,6 +104,22 @@ class RedPackagePage(Page):
     class Meta:
         verbose_name = _("red package")
         verbose_name_plural = _("red packages")
+
+    @property
+    def available(self) -> int:
+        """Packages left to send; none until stock is first recorded."""
+        try:
+            return self.inventory.available
+        except ObjectDoesNotExist:
+            return 0
+
+    def get_context(self, request, *args, **kwargs):
+        # Red packages reaching members: the request form, or the visitor's request.
+        from ..parcel_views import package_page_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(package_page_context(self, request))
+        return context
 
 
 class RedPackageBook(Orderable):

@@ -72,6 +72,9 @@ class Member(models.Model):
     )
     host_city = models.CharField(_("host city"), max_length=50, blank=True)
     employer = models.CharField(_("employer"), max_length=100, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    # The last report, talk or recorded contact: what the lost-contact (失联) job measures from.
+    last_contact_on = models.DateField(_("last contact on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

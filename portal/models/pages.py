@@ -95,6 +95,7 @@ class SectionPage(Page):
 
     Made by the publishing service with the organisation's editor and reviewer groups and
     its moderation workflow; editors of one organisation cannot touch another's section.
+    Learning adds its tracks and quizzes to ``subpage_types`` at start-up (ADR 0007).
     """
 
     organization = models.OneToOneField(

@@ -53,7 +53,7 @@ def test_one_notice_in_effect_and_one_expired(seeded):
 
 def test_red_package_books_have_valid_isbns(seeded):
     package = RedPackagePage.objects.live().get()
-    assert package.stock > 0 and package.cover is not None
+    assert package.available > 0 and package.cover is not None
     books = list(RedPackageBook.objects.filter(package=package))
     assert [book.title for book in books] == [title for title, _publisher, _isbn in BOOKS]
     for book in books:

@@ -139,3 +139,15 @@ def test_nothing_outside_media_root_and_no_folders(client, served, path):
 def test_parse_range_answers_for_an_empty_file():
     assert parse_range("bytes=0-", 0) is False
     assert parse_range("bytes=-5", 0) is False
+
+
+@pytest.mark.parametrize("name", ["jobs/out/ledger.xlsx", "jobs/in/upload.csv"])
+@pytest.mark.django_db  # a 404 passes through Wagtail's redirect middleware
+def test_ledger_files_of_background_jobs_are_never_served_as_media(client, served, name):
+    """Imported ledgers and exported workbooks hold personal data: only the job's own view
+    hands them out, so the media URL is a 404 even for someone who knows the file name."""
+    path = served.parents[3] / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"PK")
+    assert client.get(f"/media/{name}").status_code == 404
+    assert client.get(URL).status_code == 200

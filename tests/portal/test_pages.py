@@ -13,11 +13,13 @@ from portal.content_selectors import latest_study_content
 from portal.models import (
     CollectionPage,
     HomePage,
+    Member,
     MicroLecturePage,
     NoticePage,
     RedPackageBook,
     RedPackageCatalogPage,
     RedPackagePage,
+    RedPackageStock,
     SectionPage,
     StudyMaterialPage,
 )
@@ -201,26 +203,42 @@ def test_notice_page_shows_its_dates(member_client, sections):
 @pytest.fixture
 def red_package(sections):
     catalog = publish(sections.county, RedPackageCatalogPage(title="红色包裹", intro="送学上门"))
-    package = RedPackagePage(
-        title="二十大学习包", summary="三本书", cover=sample_image("封面"), stock=12
-    )
+    package = RedPackagePage(title="二十大学习包", summary="三本书", cover=sample_image("封面"))
     package.books = [
         RedPackageBook(title="党章", publisher="人民出版社", isbn="978-7-01-025443-2"),
         RedPackageBook(title="党的二十大报告", publisher="人民出版社", isbn="9787010251233"),
     ]
     package.eligible_organizations = [sections.village]
-    return catalog, publish(catalog, package)
+    publish(catalog, package)
+    RedPackageStock.objects.create(package=package, available=12)
+    return catalog, package
 
 
-def test_catalog_lists_packages_with_stock_and_eligibility_but_no_request_button(
+def test_catalog_lists_packages_with_stock_and_eligibility_and_a_request_button(
     member_client, red_package
 ):
+    """A member the package is for gets a button to request it: it leads to the form on the
+    package's page."""
     catalog, package = red_package
     main = _main(member_client.get(catalog.url))
     assert package.title in main and "人民出版社" in main and "12" in main
     assert "甲一村党支部" in main
     assert re.search(r'<img[^>]+srcset="[^"]*fill-120x160', main)
-    assert "<form" not in main and "<button" not in main
+    assert f'class="button request" href="{package.url}#request"' in main
+
+
+def test_catalog_shows_no_request_button_to_visitors_the_package_is_not_for(
+    client, member_client, red_package
+):
+    catalog, package = red_package
+    RedPackagePage.objects.filter(pk=package.pk).update(
+        eligibility=RedPackagePage.Eligibility.FLOATING
+    )
+    Member.objects.update(floating_status=Member.FloatingStatus.RETURNED)
+    assert 'class="button request"' not in _main(member_client.get(catalog.url))
+    client.logout()
+    anonymous = _main(client.get(catalog.url))
+    assert package.title in anonymous and 'class="button request"' not in anonymous
 
 
 def test_red_package_page_lists_books_with_isbn(member_client, red_package):

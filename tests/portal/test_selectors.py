@@ -1,6 +1,11 @@
+import datetime
+
+from portal import services
 from portal.factories import UserFactory
 from portal.models import Role
 from portal.selectors import members_visible_to, organizations_managed_by
+
+SIGNED = datetime.date(2025, 1, 1)
 
 
 def test_org_admin_sees_their_subtree_only(tree, members, org_admin_a):
@@ -9,6 +14,8 @@ def test_org_admin_sees_their_subtree_only(tree, members, org_admin_a):
 
 
 def test_host_secretary_sees_members_hosted_there(tree, members, user_with_role):
+    """Under a pairing with the member's origin side (dual management)."""
+    services.pairing_create(origin=tree.township_b, host=tree.host_branch, signed_on=SIGNED)
     secretary = user_with_role(Role.ORG_ADMIN, tree.host_branch)
     assert list(members_visible_to(secretary)) == [members.b1]
 

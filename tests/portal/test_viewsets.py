@@ -1,8 +1,11 @@
 """The member ledger in the Wagtail admin, per role: who sees, adds and changes which members."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
+from portal import services
 from portal.factories import UserFactory
 from portal.models import Member, Role
 
@@ -95,10 +98,16 @@ def test_bad_id_number_in_the_admin_is_reported_in_chinese(client, tree, org_adm
 
 
 def test_host_secretary_keeps_members_hosted_at_their_branch(client, tree, members, user_with_role):
+    """Under a pairing, the host branch opens a member it hosts read-only; the core ledger
+    data stays with the origin side, so the edit view is a 404."""
+    services.pairing_create(
+        origin=tree.township_b, host=tree.host_branch, signed_on=datetime.date(2025, 1, 1)
+    )
     secretary = user_with_role(Role.ORG_ADMIN, tree.host_branch)
     client.force_login(secretary)
-    assert client.get(reverse("portal_member:edit", args=[members.b1.pk])).status_code == 200
-    assert client.get(reverse("portal_member:edit", args=[members.a1.pk])).status_code == 404
+    assert client.get(reverse("portal_member:inspect", args=[members.b1.pk])).status_code == 200
+    assert client.get(reverse("portal_member:edit", args=[members.b1.pk])).status_code == 404
+    assert client.get(reverse("portal_member:inspect", args=[members.a1.pk])).status_code == 404
 
 
 @pytest.mark.parametrize("role", [Role.EDITOR, Role.REVIEWER])
@@ -110,7 +119,7 @@ def test_content_roles_cannot_see_the_ledger(
     assert client.get(reverse("portal_member:edit", args=[members.a1.pk])).status_code == 302
 
 
-@pytest.mark.parametrize("role", [Role.RECRUITER, Role.MEMBER])
+@pytest.mark.parametrize("role", [Role.MEMBER])
 def test_non_admin_roles_cannot_enter_the_admin(
     client, tree, members, user_with_role, role, index_url
 ):
@@ -118,6 +127,18 @@ def test_non_admin_roles_cannot_enter_the_admin(
     response = client.get(index_url)
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+# --- talent: recruiters enter the admin for the talent pool (talent/apps.py) -------------
+def test_a_recruiter_in_the_admin_is_refused_the_member_registry(
+    client, tree, members, user_with_role, index_url
+):
+    """The admin lets a recruiter in for the talent pool, never to the members' list."""
+    client.force_login(user_with_role(Role.RECRUITER, tree.county))
+    response = client.get(index_url)
+    assert response.status_code == 302
+    assert reverse("portal_member:index") not in response["Location"]
+    assert members.a1.name not in client.get(response["Location"]).content.decode()
 
 
 def test_org_admin_issues_an_activation_code_once(client, members, org_admin_a):
