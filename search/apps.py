@@ -7,3 +7,8 @@ class SearchConfig(AppConfig):
 
     name = "search"
     verbose_name = _("Search")
+
+    def ready(self) -> None:
+        from . import signal_handlers
+
+        signal_handlers.register()

@@ -1,0 +1,226 @@
+"""Chinese text analysis: the one place where text becomes search tokens.
+
+Both engines (the database's full text and Elasticsearch) index what ``tokens_for_index``
+returns and look up what ``tokens_for_query`` returns, so they agree on what matches.
+
+- Normalising: full-width forms become half-width (NFKC), traditional characters become
+  simplified (OpenCC t2s), Latin letters lower case; punctuation and a few function words
+  (search/data/stopwords.txt) are dropped.
+- Segmenting: jieba's dictionary (rjieba, its Rust port) plus this domain's words
+  (search/data/userdict.txt). A query is cut into whole words; a document's words are also
+  indexed by their parts, so 合同 finds 劳动合同 and 党员 finds 流动党员.
+- Parts are chosen so they tile the word: 中华人民共和国 gives 中华, 人民, 共和国 (and 共和),
+  never 华人, which straddles two of them. A query therefore matches a word or a proper part
+  of one, not characters that happen to meet across a boundary (合同 does not find 配合同事,
+  which jieba reads as 配合 / 同事).
+- A word jieba's HMM guessed (not in any dictionary: often a name, 张伟为 in 推荐张伟为…) has
+  uncertain edges, so every pair of characters inside it is indexed as a part.
+- Names are indexed whole, by their parts, and as pinyin (search/pinyin.py).
+- At query time, synonyms and abbreviations expand (search/synonyms.py).
+"""
+
+import functools
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from . import lexicon
+from .pinyin import NAME_SEPARATORS, is_han, pinyin_tokens
+
+Span = tuple[int, int]
+Tokens = tuple[str, ...]
+
+
+class Segmenter(Protocol):
+    """What is used of rjieba.Jieba (and of jieba.Tokenizer, which the benchmark compares)."""
+
+    def cut(self, text: str) -> Iterable[str]: ...
+
+    def tokenize(self, text: str, mode: str = "default") -> Iterable[tuple[str, int, int]]: ...
+
+    def add_word(self, word: str, freq: int | None, tag: str | None) -> object: ...
+
+    def has_word(self, word: str) -> bool: ...
+
+
+@functools.cache
+def _converter():
+    import opencc  # loads its dictionaries; only analysis needs them
+
+    return opencc.OpenCC("t2s")
+
+
+def normalize(text: str) -> str:
+    """Half-width, simplified, lower-case: 'ＡＰＰ 黨章' → 'app 党章'."""
+    return _converter().convert(unicodedata.normalize("NFKC", text)).lower()
+
+
+@dataclass(frozen=True)
+class Query:
+    """What a document must hold to match: every clause, each by at least one alternative,
+    an alternative by all its tokens. A clause has several alternatives when a synonym
+    expanded it: ((电商,), (电子商务,))."""
+
+    clauses: tuple[tuple[Tokens, ...], ...]
+
+    def matches(self, tokens: Iterable[str]) -> bool:
+        """The reference semantics every engine reproduces; an empty query matches nothing."""
+        present = set(tokens)
+        return bool(self.clauses) and all(
+            any(present.issuperset(alternative) for alternative in clause)
+            for clause in self.clauses
+        )
+
+    @property
+    def terms(self) -> list[str]:
+        """Every token the query mentions, once, in order (for highlighting, for OR-lists)."""
+        seen = {}
+        for clause in self.clauses:
+            for alternative in clause:
+                seen.update(dict.fromkeys(alternative))
+        return list(seen)
+
+
+class Analyzer:
+    """Turns text into tokens with one segmenter, extended once with the domain's words."""
+
+    def __init__(self, segmenter: Segmenter) -> None:
+        self.segmenter = segmenter
+        self.stop_words = lexicon.stop_words()
+        # How jieba cut each domain word before it learnt it: its parts stay findable.
+        self.parts = {word: self._pieces(word) for word, _freq in lexicon.user_words()}
+        for word, freq in lexicon.user_words():
+            segmenter.add_word(word, freq, None)
+
+    def _pieces(self, word: str) -> set[Span]:
+        spans, start = set(), 0
+        for piece in self.segmenter.cut(word):
+            if 1 < len(piece) < len(word):
+                spans.add((start, start + len(piece)))
+            start += len(piece)
+        return spans
+
+    def keep(self, token: str) -> bool:
+        has_word_character = token.isalnum() or any(char.isalnum() for char in token)
+        return has_word_character and token not in self.stop_words
+
+    def index_tokens(self, text: str, names: Iterable[str] = ()) -> list[str]:
+        """Tokens in text order, repeats kept (engines rank by them); each word, then its parts."""
+        tokens = self._text_tokens(normalize(text))
+        for name in names:
+            tokens.extend(self._name_tokens(name))
+        return tokens
+
+    def query_tokens(self, text: str) -> list[str]:
+        """The query's whole words: each must be a word, or a part of one, of the document."""
+        return [word.strip() for word in self.segmenter.cut(normalize(text)) if self.keep(word)]
+
+    def _text_tokens(self, text: str) -> list[str]:
+        # Search mode lists each word with the dictionary words inside it; sorted by start,
+        # longest first, a word comes right before what lies inside it.
+        spans = sorted(self.segmenter.tokenize(text, mode="search"), key=lambda s: (s[1], -s[2]))
+        tokens: list[str] = []
+        index = 0
+        while index < len(spans):
+            word, start, end = spans[index]
+            index += 1
+            inside: set[Span] = set()
+            while index < len(spans) and spans[index][2] <= end:
+                inside.add((spans[index][1] - start, spans[index][2] - start))
+                index += 1
+            tokens.extend(self._word_tokens(word.strip(), inside))
+        return tokens
+
+    def _word_tokens(self, word: str, inside: set[Span]) -> list[str]:
+        if not self.keep(word):
+            return []
+        if len(word) < 3:  # most words: a part would be a single character
+            return [word]
+        if is_han(word) and not self.segmenter.has_word(word):
+            # Not in the dictionary: jieba's HMM guessed the word (张伟为 in 推荐张伟为…), so
+            # its edges are guesses too: every pair of characters inside it is a part.
+            parts = [word[start : start + 2] for start in range(len(word) - 1)]
+        else:
+            candidates = inside | self.parts.get(word, set())
+            parts = [word[start:end] for start, end in _tile(0, len(word), candidates)]
+        return list(dict.fromkeys([word, *(part for part in parts if self.keep(part))]))
+
+    def _name_tokens(self, name: str) -> list[str]:
+        name = normalize(name).translate(NAME_SEPARATORS)
+        if not self.keep(name):
+            return []
+        tokens = [name, *self._text_tokens(name), *pinyin_tokens(name)]
+        return list(dict.fromkeys(tokens))
+
+
+def _tile(low: int, high: int, candidates: set[Span]) -> list[Span]:
+    """Parts of the span [low, high) that do not overlap and cover most of it, fewest first,
+    then the parts of each part longer than two characters."""
+    inside = [(s, e) for s, e in candidates if low <= s and e <= high and (s, e) != (low, high)]
+    if not inside:
+        return []
+    chosen = _best_cover(low, high, inside)
+    spans = []
+    for start, end in chosen:
+        spans.append((start, end))
+        if end - start > 2:
+            spans.extend(_tile(start, end, candidates))
+    return spans
+
+
+def _best_cover(low: int, high: int, spans: list[Span]) -> list[Span]:
+    """Dynamic programming from the right: (characters covered, -parts, parts) per position.
+    On a tie the earlier part wins: 二十大 keeps 二十, not 十大."""
+    starting: dict[int, list[Span]] = {}
+    for start, end in sorted(spans, key=lambda s: s[1] - s[0], reverse=True):
+        starting.setdefault(start, []).append((start, end))
+    best: dict[int, tuple[int, int, list[Span]]] = {high: (0, 0, [])}
+    for position in range(high - 1, low - 1, -1):
+        result = best[position + 1]
+        for start, end in starting.get(position, []):
+            covered, negative_parts, parts = best[end]
+            option = (covered + end - start, negative_parts - 1, [(start, end), *parts])
+            if option[:2] >= result[:2]:
+                result = option
+        best[position] = result
+    return best[low][2]
+
+
+def expand(tokens: list[str], table: Mapping[Tokens, tuple[Tokens, ...]]) -> Query:
+    """Group the query's tokens into clauses; a run of tokens that spells a synonym's term
+    (the longest one first) becomes one clause with the term's alternatives."""
+    longest = max(map(len, table), default=1)
+    clauses: list[tuple[Tokens, ...]] = []
+    index = 0
+    while index < len(tokens):
+        for size in range(min(longest, len(tokens) - index), 0, -1):
+            run = tuple(tokens[index : index + size])
+            if run in table or size == 1:
+                clauses.append(table.get(run, (run,)))
+                index += size
+                break
+    return Query(clauses=tuple(clauses))
+
+
+@functools.cache
+def default_analyzer() -> Analyzer:
+    """The process's analyzer: rjieba's dictionary loads once (about 0.7 s)."""
+    import rjieba
+
+    return Analyzer(rjieba.Jieba())
+
+
+def tokens_for_index(text: str, *, names: Iterable[str] = ()) -> list[str]:
+    """What a document is indexed with: its text's tokens, then its people's names' tokens."""
+    return default_analyzer().index_tokens(text, names)
+
+
+def tokens_for_query(text: str, *, synonyms: bool = True) -> Query:
+    """What a query asks for, with the merged synonym list (search.synonyms) applied."""
+    tokens = default_analyzer().query_tokens(text)
+    if not synonyms:
+        return expand(tokens, {})
+    from .synonyms import synonym_table  # reads the database; the analysis itself does not
+
+    return expand(tokens, synonym_table())

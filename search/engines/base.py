@@ -1,0 +1,115 @@
+"""The one interface both engines implement, and what a search asks and answers."""
+
+import html
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from ..analysis import Query, normalize
+from ..registry import PreparedDocument, SearchDocument
+
+PAGE_SIZE = 20
+SNIPPET_LENGTH = 80
+
+
+class SearchEngineUnavailable(Exception):
+    """The engine did not accept the work (down, timed out); the caller may retry later."""
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """``filters``: field → value, list of values (any of), or {"gte": .., "lte": ..}.
+    ``sort``: None (relevance with text, else key), "field" or "-field" of a filter field."""
+
+    query: Query | None = None
+    filters: Mapping[str, object] = field(default_factory=dict)
+    facets: Sequence[str] = ()
+    sort: str | None = None
+    page: int = 1
+    page_size: int = PAGE_SIZE
+
+    @property
+    def offset(self) -> int:
+        return (max(self.page, 1) - 1) * self.page_size
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    keys: list[str]
+    total: int
+    facets: dict[str, dict[object, int]]
+    highlights: dict[str, str]
+
+
+class SearchEngine(ABC):
+    name: str
+
+    @abstractmethod
+    def index(self, spec: SearchDocument, documents: Sequence[PreparedDocument]) -> None: ...
+
+    @abstractmethod
+    def delete(self, spec: SearchDocument, keys: Sequence[str]) -> None: ...
+
+    @abstractmethod
+    def search(self, spec: SearchDocument, request: SearchRequest) -> SearchResults: ...
+
+    @abstractmethod
+    def rebuild(self, spec: SearchDocument) -> None:
+        """Start the index afresh (empty, with current mappings); the caller refills it."""
+
+    @abstractmethod
+    def status(self) -> dict: ...
+
+
+def check_request(spec: SearchDocument, request: SearchRequest) -> None:
+    """Unknown filter, facet or sort fields are the caller's bug: fail loudly, not silently."""
+    sort_field = (request.sort or "").lstrip("-")
+    asked = {*request.filters, *request.facets, *([sort_field] if sort_field else [])}
+    unknown = asked - set(spec.filter_fields)
+    if unknown:
+        raise ValueError(f"{spec.name}: not filter fields: {sorted(unknown)}")
+
+
+def highlight(text: str, terms: Iterable[str], length: int = SNIPPET_LENGTH) -> str:
+    """An HTML-escaped snippet around the first query term found, terms in <mark>.
+
+    Both engines build snippets here from the stored text, so they look the same."""
+    folded = normalize(text)
+    # NFKC and t2s keep most characters one for one; where they do not, fall back to the start.
+    aligned = len(folded) == len(text)
+    terms = sorted({term for term in terms if term}, key=len, reverse=True)
+    hits = [folded.find(term) for term in terms] if aligned else []
+    first = min((hit for hit in hits if hit >= 0), default=0)
+    start = max(first - length // 4, 0)
+    window = text[start : start + length]
+    window_folded = folded[start : start + length] if aligned else ""
+    out, index = [], 0
+    while index < len(window):
+        term = next((t for t in terms if window_folded.startswith(t, index)), None)
+        if term:
+            out.append(f"<mark>{html.escape(window[index : index + len(term)])}</mark>")
+            index += len(term)
+        else:
+            out.append(html.escape(window[index]))
+            index += 1
+    prefix = "…" if start else ""
+    suffix = "…" if start + length < len(text) else ""
+    return prefix + "".join(out) + suffix
+
+
+def facet_counts(
+    spec: SearchDocument, facets: Sequence[str], rows: Iterable[Mapping[str, object]]
+) -> dict[str, dict[object, int]]:
+    """Counts per value (a list value counts once per item), largest first."""
+    counts: dict[str, dict[object, int]] = {name: {} for name in facets}
+    for filters in rows:
+        for name in facets:
+            value = filters.get(name)
+            values = value if isinstance(value, list) else [value]
+            for item in dict.fromkeys(values):
+                if item is not None:
+                    counts[name][item] = counts[name].get(item, 0) + 1
+    return {
+        name: dict(sorted(values.items(), key=lambda kv: (-kv[1], str(kv[0]))))
+        for name, values in counts.items()
+    }

@@ -1,0 +1,218 @@
+"""The Elasticsearch engine, through elasticsearch.dsl.
+
+The body builders (``index_body``, ``search_body``, ``bulk_actions``) are pure functions of
+the spec and the request, so they are tested without a server. Our tokens are analysed
+already: the ``tokens`` field uses a ``whitespace`` analyzer and no filters, so Elasticsearch
+never segments or stems them again.
+"""
+
+from collections.abc import Iterable, Sequence
+from functools import cached_property
+
+from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
+from elasticsearch import NotFoundError as ElasticsearchNotFoundError
+from elasticsearch.dsl import (
+    A,
+    Boolean,
+    Date,
+    Index,
+    Integer,
+    Keyword,
+    Mapping,
+    Search,
+    Text,
+    analyzer,
+)
+from elasticsearch.dsl import Q as EsQ
+
+from ..analysis import Query
+from ..registry import PreparedDocument, SearchDocument
+from .base import (
+    SearchEngine,
+    SearchEngineUnavailable,
+    SearchRequest,
+    SearchResults,
+    check_request,
+    highlight,
+)
+
+FIELD_TYPES = {"keyword": Keyword, "integer": Integer, "date": Date, "boolean": Boolean}
+TOKENS_ANALYZER = analyzer("guiyan_tokens", tokenizer="whitespace")
+FACET_SIZE = 100
+# A connection failure is a TransportError, a refusal by the server an ApiError.
+ERRORS = (TransportError, ApiError, helpers.BulkIndexError)
+
+
+def index_name(prefix: str, spec: SearchDocument) -> str:
+    return f"{prefix}-search-{spec.name}".lower()
+
+
+def _index(name: str, spec: SearchDocument) -> Index:
+    mapping = Mapping()
+    mapping.field("tokens", Text(analyzer=TOKENS_ANALYZER))
+    mapping.field("text", Text(index=False))
+    for field, kind in spec.filter_fields.items():
+        mapping.field(field, FIELD_TYPES[kind]())
+    index = Index(name)
+    index.settings(number_of_shards=1)
+    index.mapping(mapping)
+    return index
+
+
+def index_body(name: str, spec: SearchDocument) -> dict:
+    """Settings (the analyzer) and mappings for the spec's index."""
+    return _index(name, spec).to_dict()
+
+
+def _alternative(tokens: Sequence[str]) -> EsQ:
+    terms = [EsQ("term", tokens=token) for token in tokens]
+    return terms[0] if len(terms) == 1 else EsQ("bool", must=terms)
+
+
+def query_clause(query: Query) -> EsQ:
+    """Every clause must match by one of its alternatives, each by all its tokens."""
+    return EsQ(
+        "bool",
+        must=[
+            EsQ("bool", should=[_alternative(alt) for alt in clause], minimum_should_match=1)
+            for clause in query.clauses
+        ],
+    )
+
+
+def _filter_clause(name: str, value: object) -> EsQ:
+    if isinstance(value, dict):
+        return EsQ(
+            "range", **{name: {op: bound for op, bound in value.items() if bound is not None}}
+        )
+    if isinstance(value, list | tuple | set):
+        return EsQ("terms", **{name: list(value)})
+    return EsQ("term", **{name: value})
+
+
+def search_body(name: str, spec: SearchDocument, request: SearchRequest) -> dict:
+    check_request(spec, request)
+    must = [query_clause(request.query)] if request.query is not None else []
+    filters = [_filter_clause(field, value) for field, value in request.filters.items()]
+    search = Search(index=name).query(EsQ("bool", must=must, filter=filters))
+    for facet in request.facets:
+        search.aggs.bucket(facet, A("terms", field=facet, size=FACET_SIZE))
+    if request.sort:
+        field = request.sort.lstrip("-")
+        order = "desc" if request.sort.startswith("-") else "asc"
+        search = search.sort({field: {"order": order, "missing": "_last"}}, {"_id": "asc"})
+    elif request.query is None:
+        search = search.sort({"_id": "asc"})
+    else:
+        search = search.sort("_score", {"_id": "asc"})
+    search = search.extra(track_total_hits=True).source(["text"])
+    return search[request.offset : request.offset + request.page_size].to_dict()
+
+
+def bulk_actions(name: str, documents: Iterable[PreparedDocument]) -> list[dict]:
+    return [
+        {
+            "_op_type": "index",
+            "_index": name,
+            "_id": document.key,
+            "_source": {"tokens": " ".join(document.tokens), "text": document.text}
+            | document.filters,
+        }
+        for document in documents
+    ]
+
+
+def delete_actions(name: str, keys: Iterable[str]) -> list[dict]:
+    return [{"_op_type": "delete", "_index": name, "_id": key} for key in keys]
+
+
+def parse_response(response: dict, spec: SearchDocument, request: SearchRequest) -> SearchResults:
+    hits = response["hits"]
+    keys = [hit["_id"] for hit in hits["hits"]]
+    terms = request.query.terms if request.query else []
+    highlights = (
+        {
+            hit["_id"]: highlight(hit.get("_source", {}).get("text", ""), terms)
+            for hit in hits["hits"]
+        }
+        if terms
+        else {}
+    )
+    facets = {}
+    for facet in request.facets:
+        buckets = response.get("aggregations", {}).get(facet, {}).get("buckets", [])
+        facets[facet] = {_bucket_value(spec, facet, b): b["doc_count"] for b in buckets}
+    return SearchResults(
+        keys=keys, total=hits["total"]["value"], facets=facets, highlights=highlights
+    )
+
+
+def _bucket_value(spec: SearchDocument, facet: str, bucket: dict) -> object:
+    kind = spec.filter_fields[facet]
+    if kind == "boolean":
+        return bool(bucket["key"])
+    if kind == "date":
+        return bucket["key_as_string"][:10]
+    return bucket["key"]
+
+
+class ElasticsearchEngine(SearchEngine):
+    name = "elasticsearch"
+
+    def __init__(self, url: str, *, prefix: str = "guiyan", timeout: int = 5) -> None:
+        self.url, self.prefix, self.timeout = url, prefix, timeout
+
+    @cached_property
+    def client(self) -> Elasticsearch:
+        return Elasticsearch(self.url, request_timeout=self.timeout)
+
+    def _name(self, spec: SearchDocument) -> str:
+        return index_name(self.prefix, spec)
+
+    def _bulk(self, actions: list[dict]) -> None:
+        try:
+            # A delete of a document never indexed is not an error: the queue may repeat work.
+            helpers.bulk(self.client, actions, raise_on_error=True, ignore_status=(404,))
+        except ERRORS as error:
+            raise SearchEngineUnavailable(str(error)) from error
+
+    def index(self, spec: SearchDocument, documents: Sequence[PreparedDocument]) -> None:
+        self._ensure(spec)
+        self._bulk(bulk_actions(self._name(spec), documents))
+
+    def delete(self, spec: SearchDocument, keys: Sequence[str]) -> None:
+        self._bulk(delete_actions(self._name(spec), keys))
+
+    def _ensure(self, spec: SearchDocument) -> None:
+        index = _index(self._name(spec), spec)
+        try:
+            if not index.exists(using=self.client):
+                index.create(using=self.client)
+        except ERRORS as error:
+            raise SearchEngineUnavailable(str(error)) from error
+
+    def rebuild(self, spec: SearchDocument) -> None:
+        try:
+            self.client.indices.delete(index=self._name(spec))
+        except ElasticsearchNotFoundError:
+            pass
+        except ERRORS as error:
+            raise SearchEngineUnavailable(str(error)) from error
+        self._ensure(spec)
+
+    def status(self) -> dict:
+        try:
+            reachable = bool(self.client.ping())
+        except ERRORS:
+            reachable = False
+        return {"engine": self.name, "status": "ok" if reachable else "down"}
+
+    def search(self, spec: SearchDocument, request: SearchRequest) -> SearchResults:
+        if request.query is not None and not request.query.clauses:
+            return SearchResults(keys=[], total=0, facets={}, highlights={})
+        name = self._name(spec)
+        try:
+            response = self.client.search(index=name, body=search_body(name, spec, request))
+        except ERRORS as error:
+            raise SearchEngineUnavailable(str(error)) from error
+        return parse_response(dict(response), spec, request)

@@ -1,0 +1,57 @@
+"""The word lists shipped in search/data/: domain words, stop words, surnames, synonyms.
+
+Read once per process; the files are small and change only with a deployment.
+"""
+
+import functools
+import hashlib
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data"
+USER_WORDS = DATA / "userdict.txt"
+STOP_WORDS = DATA / "stopwords.txt"
+SURNAMES = DATA / "surnames.txt"
+SYNONYMS = DATA / "synonyms.txt"
+
+
+def _lines(path: Path) -> list[str]:
+    """Non-empty lines, without comments (# to the end of the line)."""
+    lines = (line.split("#", 1)[0].strip() for line in path.read_text("utf-8").splitlines())
+    return [line for line in lines if line]
+
+
+@functools.cache
+def user_words() -> tuple[tuple[str, int | None], ...]:
+    """(word, frequency or None) for each domain word the segmenter must keep whole."""
+    words = []
+    for line in _lines(USER_WORDS):
+        word, *rest = line.split()
+        words.append((word, int(rest[0]) if rest else None))
+    return tuple(words)
+
+
+@functools.cache
+def stop_words() -> frozenset[str]:
+    return frozenset(_lines(STOP_WORDS))
+
+
+@functools.cache
+def surname_readings() -> dict[str, str]:
+    """Surname → its pinyin as a surname, for the surnames pypinyin reads otherwise."""
+    return dict(line.split(maxsplit=1) for line in _lines(SURNAMES))
+
+
+@functools.cache
+def builtin_synonyms() -> tuple[tuple[str, ...], ...]:
+    """Groups of words that stand for each other, as written in synonyms.txt."""
+    groups = (tuple(word.strip() for word in line.split(",")) for line in _lines(SYNONYMS))
+    return tuple(tuple(word for word in group if word) for group in groups)
+
+
+@functools.cache
+def fingerprint() -> str:
+    """Changes whenever a file that decides the tokens of a synonym changes."""
+    digest = hashlib.sha256()
+    for path in (USER_WORDS, STOP_WORDS, SYNONYMS):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]

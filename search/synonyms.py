@@ -1,0 +1,59 @@
+"""The merged synonym list: the built-in groups (search/data/synonyms.txt) and the admin's rows.
+
+Synonyms expand at query time only (docs/adr/0009-chinese-analysis.md): an admin's new row
+works at once, without reindexing anything. The table is kept in Django's cache, shared by
+every process, and dropped whenever a row is saved or deleted (signal_handlers.py).
+"""
+
+from collections.abc import Iterable
+
+from django.core.cache import cache
+
+from . import lexicon
+from .analysis import Tokens, default_analyzer
+from .models import Synonym
+
+# The built-in files decide the tokens too: a deployment that changes them gets a new key.
+CACHE_KEY = "search:synonyms:{fingerprint}"
+# A bound on staleness should a rebuild race a save; saves clear the key at once anyway.
+CACHE_SECONDS = 3600
+
+
+def _cache_key() -> str:
+    return CACHE_KEY.format(fingerprint=lexicon.fingerprint())
+
+
+def synonym_groups() -> list[tuple[str, ...]]:
+    """Built-in groups first, then one group per admin row (its term and equivalents)."""
+    rows = Synonym.objects.order_by("term")
+    admin_groups = [(row.term, *row.equivalent_list()) for row in rows]
+    return [*lexicon.builtin_synonyms(), *admin_groups]
+
+
+def table_build(groups: Iterable[tuple[str, ...]]) -> dict[Tokens, tuple[Tokens, ...]]:
+    """Each word's query tokens → the query tokens of itself and of every word sharing a
+    group with it. A word in two groups gets both groups' words (not their closure)."""
+    analyzer = default_analyzer()
+    table: dict[Tokens, dict[Tokens, None]] = {}
+    for group in groups:
+        spelled = [tuple(analyzer.query_tokens(word)) for word in group]
+        spelled = list(dict.fromkeys(tokens for tokens in spelled if tokens))
+        if len(spelled) < 2:
+            continue
+        for tokens in spelled:
+            table.setdefault(tokens, {tokens: None}).update(dict.fromkeys(spelled))
+    return {tokens: tuple(alternatives) for tokens, alternatives in table.items()}
+
+
+def synonym_table() -> dict[Tokens, tuple[Tokens, ...]]:
+    """The merged table, from the cache when it is there."""
+    key = _cache_key()
+    table = cache.get(key)
+    if table is None:
+        table = table_build(synonym_groups())
+        cache.set(key, table, timeout=CACHE_SECONDS)
+    return table
+
+
+def synonym_cache_clear() -> None:
+    cache.delete(_cache_key())

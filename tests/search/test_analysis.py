@@ -1,0 +1,217 @@
+"""search/analysis.py: the tokens both engines index and look up, on the issue's cases."""
+
+import pytest
+
+from search.analysis import expand, normalize, tokens_for_index, tokens_for_query
+
+
+def finds(query: str, text: str, names: tuple[str, ...] = ()) -> bool:
+    """Whether a document with ``text`` (and people ``names``) matches ``query``, without
+    synonyms: the analysis alone decides."""
+    return tokens_for_query(query, synonyms=False).matches(tokens_for_index(text, names=names))
+
+
+# --- Short words in longer text ---------------------------------------------------------
+
+
+def test_a_two_character_word_is_indexed_as_its_own_token():
+    """学习党章知识 is indexed as three words, so 党章 is a token of its own."""
+    assert tokens_for_index("学习党章知识") == ["学习", "党章", "知识"]
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        ("党章", "组织流动党员集中学习党章知识"),
+        ("养殖", "返乡后在村里开展养殖业，带动乡亲致富"),
+        ("养殖", "在老家从事生猪养殖十余年"),
+        ("电商", "返乡发展农村电商，销售本地土特产"),
+        ("合同", "与企业签订劳动合同"),
+        ("党员", "流动党员红色包裹发放"),
+        ("两委", "参加村两委换届选举"),
+    ],
+)
+def test_a_short_word_is_found_in_longer_text(query, text):
+    """A word is found on its own and as a part of a longer word (合同 in 劳动合同)."""
+    assert finds(query, text)
+
+
+def test_a_longer_word_is_indexed_whole_and_by_its_parts():
+    """劳动合同 is indexed as itself and as 劳动 and 合同; the query keeps it whole."""
+    assert tokens_for_index("签订劳动合同") == ["签订", "劳动合同", "劳动", "合同"]
+    assert tokens_for_query("签订劳动合同", synonyms=False).terms == ["签订", "劳动合同"]
+
+
+# --- Word boundaries --------------------------------------------------------------------
+
+
+def test_a_query_does_not_match_characters_across_a_word_boundary():
+    """配合同事 is 配合 / 同事: its characters hold 合同, its words do not."""
+    assert tokens_for_index("请配合同事完成台账录入") == [
+        "请",
+        "配合",
+        "同事",
+        "完成",
+        "台账",
+        "录入",
+    ]
+    assert not finds("合同", "请配合同事完成台账录入")
+    assert finds("同事", "请配合同事完成台账录入")
+
+
+def test_the_parts_of_a_word_tile_it_without_overlapping():
+    """中华人民共和国 gives 中华, 人民, 共和国 (and 共和), never 华人, which straddles two parts;
+    二十大 gives 二十, never 十大."""
+    assert tokens_for_index("中华人民共和国") == [
+        "中华人民共和国",
+        "中华",
+        "人民",
+        "共和国",
+        "共和",
+    ]
+    assert not finds("华人", "中华人民共和国")
+    assert finds("人民", "中华人民共和国")
+    assert tokens_for_index("二十大") == ["二十大", "二十"]
+    assert not finds("十大", "学习贯彻党的二十大精神")
+    assert not finds("对联", "1+N结对联系")
+
+
+def test_domain_words_stay_whole_and_keep_their_parts():
+    """Words jieba does not know (search/data/userdict.txt) are one token, with their parts."""
+    assert tokens_for_query("流动党员红色包裹", synonyms=False).terms == ["流动党员", "红色包裹"]
+    assert tokens_for_index("驻村第一书记") == [
+        "驻村第一书记",
+        "驻村",
+        "第一书记",
+        "第一",
+        "书记",
+    ]
+    assert finds("书记", "驻村第一书记")
+    assert finds("三会一课", "严格落实三会一课制度")
+
+
+# --- Names ------------------------------------------------------------------------------
+
+
+def test_a_name_is_indexed_whole_and_as_pinyin_and_initials():
+    assert tokens_for_index("", names=["张伟"]) == ["张伟", "zhangwei", "zw"]
+
+
+@pytest.mark.parametrize("query", ["张伟", "zhangwei", "ZhangWei", "zw", "ＺＷ"])
+def test_a_person_is_found_by_name_pinyin_or_initials(query):
+    assert finds(query, "从事电商工作", names=("张伟",))
+
+
+def test_a_name_jieba_guessed_with_a_neighbour_is_still_found():
+    """jieba's HMM reads 推荐张伟为… as 张伟为: the pairs inside a guessed word are parts."""
+    assert tokens_for_index("推荐张伟为后备干部")[:4] == ["推荐", "张伟为", "张伟", "伟为"]
+    assert finds("张伟", "推荐张伟为后备干部")
+
+
+def test_pinyin_is_for_names_only():
+    """Text is not indexed as pinyin: "zw" would otherwise match every 张伟 in every text."""
+    assert not finds("zhangwei", "推荐张伟担任后备干部")
+    assert finds("zhangwei", "", names=("张伟",))
+
+
+def test_a_surname_with_its_own_reading_is_found_by_both_spellings():
+    """单 reads shan as a surname and dan elsewhere; either spelling finds 单雄."""
+    assert tokens_for_index("", names=["单雄"]) == ["单雄", "danxiong", "dx", "shanxiong", "sx"]
+
+
+def test_a_compound_surname_and_a_separated_name():
+    assert finds("oynn", "", names=("欧阳娜娜",))
+    assert finds("欧阳", "", names=("欧阳娜娜",))
+    assert tokens_for_index("", names=["阿卜杜·热合曼"])[0] == "阿卜杜热合曼"
+    assert finds("阿卜杜热合曼", "", names=("阿卜杜·热合曼",))
+
+
+def test_a_name_in_latin_letters_is_kept_lower_case_without_pinyin():
+    assert tokens_for_index("", names=["Tom"]) == ["tom"]
+
+
+# --- Traditional characters, Latin tokens, full width ------------------------------------
+
+
+def test_traditional_characters_fold_to_simplified():
+    assert normalize("黨章 養殖 電商 後備幹部") == "党章 养殖 电商 后备干部"
+    assert tokens_for_index("學習黨章") == tokens_for_index("学习党章")
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        ("黨章", "学习党章"),
+        ("党章", "學習黨章"),
+        ("後備幹部", "村级后备干部培训"),
+        ("电商", "發展農村電商"),
+    ],
+)
+def test_traditional_and_simplified_find_each_other(query, text):
+    assert finds(query, text)
+
+
+def test_latin_tokens_are_whole_and_lower_case():
+    assert tokens_for_index("熟悉Excel和CAD，会用APP，懂5G") == [
+        "熟悉",
+        "excel",
+        "cad",
+        "会用",
+        "app",
+        "懂",
+        "5g",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [("app", "开发手机APP"), ("APP", "开发手机app"), ("5g", "5G基站维护"), ("EXCEL", "精通Excel")],
+)
+def test_latin_tokens_match_whatever_their_case(query, text):
+    assert finds(query, text)
+
+
+def test_latin_tokens_are_not_matched_inside_longer_ones():
+    """CAD is a token of its own: it is not found in CADENCE, nor APP in APPLE."""
+    assert not finds("cad", "使用Cadence")
+    assert not finds("app", "苹果Apple手机")
+
+
+def test_full_width_letters_digits_and_punctuation_are_folded():
+    assert tokens_for_index("ＡＰＰ开发，５Ｇ！") == ["app", "开发", "5g"]
+    assert finds("ＡＰＰ", "开发APP")
+
+
+def test_numbers_are_kept_and_punctuation_and_function_words_dropped():
+    assert tokens_for_index("全年完成32学时，积分98分。") == [
+        "全年",
+        "完成",
+        "32",
+        "学时",
+        "积分",
+        "98",
+        "分",
+    ]
+    assert tokens_for_index("党的章程") == ["党", "章程"]
+
+
+# --- The query ----------------------------------------------------------------------------
+
+
+def test_every_word_of_a_query_must_be_in_the_document():
+    assert finds("养殖 电商", "养殖大户兼做电商")
+    assert not finds("养殖 电商", "养殖大户")
+
+
+def test_an_empty_query_matches_nothing():
+    assert tokens_for_query("，。！", synonyms=False).clauses == ()
+    assert not finds("，。！", "学习党章")
+
+
+def test_a_synonym_run_becomes_one_clause_with_its_alternatives():
+    """The longest run of tokens that spells a term wins; the rest stay one clause each."""
+    table = {("党", "二十大"): (("党", "二十大"), ("二十大",)), ("党",): (("党",), ("党员",))}
+    query = expand(["学习", "党", "二十大"], table)
+    assert query.clauses == ((("学习",),), (("党", "二十大"), ("二十大",)))
+    assert query.matches(["学习", "二十大"])
+    assert not query.matches(["学习", "党"])

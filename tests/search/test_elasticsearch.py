@@ -1,0 +1,121 @@
+"""search/engines/elasticsearch.py without a server: the index mapping, the query body for a
+request, the bulk actions, and reading a response are pure functions of the spec."""
+
+from search.analysis import Query
+from search.engines.base import SearchRequest
+from search.engines.elasticsearch import (
+    bulk_actions,
+    delete_actions,
+    index_body,
+    parse_response,
+    search_body,
+)
+from search.registry import PreparedDocument
+
+
+def test_mapping_keeps_our_tokens_and_types_the_filters(people):
+    """Tokens are split on spaces only (no Chinese re-segmenting, no stemming); filters get
+    their declared types; the text is stored for snippets but not indexed."""
+    body = index_body("t-people", people)
+    analyzer = body["settings"]["analysis"]["analyzer"]["guiyan_tokens"]
+    assert analyzer == {"type": "custom", "tokenizer": "whitespace"}
+    assert body["mappings"]["properties"] == {
+        "tokens": {"type": "text", "analyzer": "guiyan_tokens"},
+        "text": {"type": "text", "index": False},
+        "town": {"type": "keyword"},
+        "age": {"type": "integer"},
+        "born": {"type": "date"},
+        "willing": {"type": "boolean"},
+    }
+
+
+def test_query_body_is_and_of_or_of_and(people):
+    """Each clause must match by one alternative; an alternative needs all its tokens;
+    filters do not score; facets are terms aggregations."""
+    query = Query(clauses=((("养殖",),), (("电商",), ("电子", "商务"))))
+    request = SearchRequest(
+        query=query,
+        filters={"town": ["甲镇"], "age": {"gte": 30}, "willing": True},
+        facets=("town",),
+        page=2,
+        page_size=10,
+    )
+    body = search_body("t-people", people, request)
+    assert body["query"]["bool"]["must"] == [
+        {
+            "bool": {
+                "must": [
+                    {"bool": {"should": [{"term": {"tokens": "养殖"}}], "minimum_should_match": 1}},
+                    {
+                        "bool": {
+                            "should": [
+                                {"term": {"tokens": "电商"}},
+                                {
+                                    "bool": {
+                                        "must": [
+                                            {"term": {"tokens": "电子"}},
+                                            {"term": {"tokens": "商务"}},
+                                        ]
+                                    }
+                                },
+                            ],
+                            "minimum_should_match": 1,
+                        }
+                    },
+                ]
+            }
+        }
+    ]
+    assert body["query"]["bool"]["filter"] == [
+        {"terms": {"town": ["甲镇"]}},
+        {"range": {"age": {"gte": 30}}},
+        {"term": {"willing": True}},
+    ]
+    assert body["aggs"] == {"town": {"terms": {"field": "town", "size": 100}}}
+    assert (body["from"], body["size"]) == (10, 10)
+    assert body["sort"] == ["_score", {"_id": "asc"}]
+    assert body["track_total_hits"] is True
+
+
+def test_sort_by_a_field_puts_missing_values_last(people):
+    body = search_body("t-people", people, SearchRequest(sort="-born"))
+    assert body["sort"] == [{"born": {"order": "desc", "missing": "_last"}}, {"_id": "asc"}]
+    assert "must" not in body["query"]["bool"] or body["query"]["bool"]["must"] == []
+
+
+def test_bulk_actions_carry_tokens_text_and_filters():
+    """One index action per document, keyed by the document's key; deletes by key."""
+    document = PreparedDocument(
+        key="7", tokens=("养殖", "zw"), text="养殖", filters={"town": "甲镇", "age": 30}
+    )
+    assert bulk_actions("t-people", [document]) == [
+        {
+            "_op_type": "index",
+            "_index": "t-people",
+            "_id": "7",
+            "_source": {"tokens": "养殖 zw", "text": "养殖", "town": "甲镇", "age": 30},
+        }
+    ]
+    assert delete_actions("t-people", ["7"]) == [
+        {"_op_type": "delete", "_index": "t-people", "_id": "7"}
+    ]
+
+
+def test_response_becomes_keys_total_facets_and_snippets(people):
+    """Boolean buckets come back as 1/0 and become True/False, as the database engine's."""
+    request = SearchRequest(query=Query(clauses=((("养殖",),),)), facets=("town", "willing"))
+    response = {
+        "hits": {
+            "total": {"value": 1},
+            "hits": [{"_id": "2", "_source": {"text": "发展养殖"}}],
+        },
+        "aggregations": {
+            "town": {"buckets": [{"key": "甲镇", "doc_count": 1}]},
+            "willing": {"buckets": [{"key": 0, "key_as_string": "false", "doc_count": 1}]},
+        },
+    }
+    results = parse_response(response, people, request)
+    assert results.keys == ["2"]
+    assert results.total == 1
+    assert results.facets == {"town": {"甲镇": 1}, "willing": {False: 1}}
+    assert results.highlights == {"2": "发展<mark>养殖</mark>"}

@@ -1,0 +1,118 @@
+"""search/engines: the contract every engine keeps, run on each engine available.
+
+The database engine runs on whichever database the test run uses (PostgreSQL full text or
+SQLite FTS5); Elasticsearch runs only when ELASTICSEARCH_URL names a server."""
+
+import os
+
+import pytest
+from django.test import override_settings
+
+from search import selectors
+from search.selectors import document_search
+from search.services import index_rebuild
+
+pytestmark = pytest.mark.django_db
+
+ENGINES = [
+    "database",
+    pytest.param(
+        "elasticsearch",
+        marks=pytest.mark.skipif(
+            not os.environ.get("ELASTICSEARCH_URL"), reason="ELASTICSEARCH_URL is not set"
+        ),
+    ),
+]
+
+
+@pytest.fixture(params=ENGINES)
+def indexed(request, people):
+    """The test documents indexed by one engine, chosen the way settings choose it."""
+    url = os.environ.get("ELASTICSEARCH_URL", "")
+    with override_settings(
+        SEARCH_ENGINE=request.param, ELASTICSEARCH_URL=url, SEARCH_INDEX_PREFIX="guiyan-test"
+    ):
+        assert selectors.search_engine().name == request.param
+        index_rebuild(spec=people)
+        if request.param == "elasticsearch":
+            selectors.search_engine().client.indices.refresh(index="guiyan-test-search-people")
+        yield people
+
+
+def keys(text="", **options):
+    return document_search(index="people", text=text, **options).keys
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("党章", ["1"]),
+        ("养殖", ["2"]),
+        ("电商", ["3"]),  # a synonym of 电子商务
+        ("合同", ["5"]),  # not 配合同事 (配合 / 同事)
+        ("黨章", ["1"]),  # traditional input
+        ("excel", ["5"]),
+        ("CAD", ["5"]),
+        ("zhangwei", ["5"]),
+        ("zw", ["5"]),
+        ("张伟", ["5"]),
+        ("党章 养殖", []),  # every word must be found
+        ("，。", []),  # nothing left to look for finds nothing
+    ],
+)
+def test_chinese_text_is_found_by_its_words(indexed, query, expected):
+    """Two-character words, synonyms, traditional characters, Latin words and names by
+    pinyin and initials are found; characters meeting across a word boundary are not."""
+    assert sorted(keys(query)) == expected
+
+
+def test_filters_apply_with_and_without_text(indexed):
+    """A filter narrows a text search and also lists documents alone."""
+    assert keys(filters={"town": "乙乡"}) == ["3", "4"]
+    assert keys("合同", filters={"town": "乙乡"}) == []
+    assert keys(filters={"willing": False}) == ["2"]
+    assert keys(filters={"age": {"gte": 30, "lte": 42}}) == ["1", "2", "5"]
+    assert keys(filters={"born": {"gte": "1990-01-01"}}) == ["1", "3", "5"]
+    assert keys(filters={"town": ["甲镇", "丙村"], "willing": True}) == ["1", "5"]
+
+
+def test_facets_count_the_matching_documents(indexed):
+    """Facet counts follow the text and the filters, not the whole index."""
+    results = document_search(index="people", facets=["town", "willing"])
+    assert results.total == 5
+    assert results.facets == {"town": {"甲镇": 3, "乙乡": 2}, "willing": {True: 4, False: 1}}
+    narrowed = document_search(index="people", filters={"age": {"lt": 40}}, facets=["town"])
+    assert narrowed.facets == {"town": {"甲镇": 2, "乙乡": 1}}
+
+
+def test_sorting_and_pages(indexed):
+    """Sorted by a filter field either way; a page holds page_size keys, total counts all."""
+    assert keys(sort="age") == ["3", "5", "1", "2", "4"]
+    assert keys(sort="-born") == ["3", "5", "1", "2", "4"]
+    second = document_search(index="people", sort="age", page=2, page_size=2)
+    assert (second.keys, second.total) == (["1", "2"], 5)
+
+
+def test_highlights_mark_the_words_found(indexed):
+    """A snippet shows the found word marked, the rest escaped."""
+    results = document_search(index="people", text="养殖")
+    assert "<mark>养殖</mark>" in results.highlights["2"]
+
+
+def test_unknown_fields_are_refused(indexed):
+    """Filtering on a field the document does not declare is a programming error."""
+    with pytest.raises(ValueError, match="phone"):
+        keys(filters={"phone": "1"})
+
+
+def test_reindexing_replaces_documents(indexed, people):
+    """Indexing a document again replaces it; deleting removes it."""
+    from search.registry import document_prepare
+
+    engine = selectors.search_engine()
+    engine.index(people, [document_prepare(people, "2", {"bio": "学习党章", "town": "甲镇"})])
+    engine.delete(people, ["1"])
+    if engine.name == "elasticsearch":
+        engine.client.indices.refresh(index="guiyan-test-search-people")
+    assert keys("党章") == ["2"]
+    assert keys("养殖") == []
