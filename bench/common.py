@@ -7,24 +7,35 @@ database.
 
 import contextlib
 import datetime
+import http.client
 import json
 import os
 import platform
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
+GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 RESULTS = ROOT / "bench" / "results"
 BACKENDS = ("sqlite", "postgres")
 POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/{name}"
 # Byte-code goes to its own cache, outside the tree: see child_env.
 PYCACHE = Path(tempfile.gettempdir()) / "guiyan-bench-pycache"
+HOST = "127.0.0.1"
+# Every request says it came through the TLS-terminating proxy, as in production.
+PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def backends(choice: str) -> list[str]:
@@ -49,11 +60,13 @@ def child_env(database_url: str, settings: str = "portal.settings.dev", **extra:
     return env
 
 
-def manage(env: dict, *args: str) -> str:
-    """Run one manage.py command to completion and return its output; fail loudly."""
+def manage(env: dict, *args: str, python: Path = PYTHON, cwd: Path = ROOT) -> str:
+    """Run one manage.py command to completion and return its output; fail loudly.
+
+    python and cwd default to this project; another Django project passes its own."""
     done = subprocess.run(
-        [str(PYTHON), "manage.py", *args],
-        cwd=ROOT,
+        [str(python), "manage.py", *args],
+        cwd=cwd,
         env=env,
         capture_output=True,
         text=True,
@@ -95,6 +108,129 @@ def postgres_backend_pids(database: str) -> list[int]:
     """The server processes serving connections to `database` right now."""
     rows = _postgres("SELECT pid FROM pg_stat_activity WHERE datname = %s", (database,))
     return sorted(pid for (pid,) in rows)
+
+
+@contextlib.contextmanager
+def gunicorn(
+    env: dict,
+    app: str = "portal.wsgi",
+    cwd: Path = ROOT,
+    executable: Path = GUNICORN,
+    ready_path: str = "/healthz",
+) -> Iterator[tuple[int, int]]:
+    """Start gunicorn with two sync workers; yield (master pid, port); always stop it.
+
+    It counts as started once ready_path answers 200."""
+    port = free_port()
+    command = [str(executable), app, "-w", "2", "-b", f"{HOST}:{port}"]
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=log)
+        try:
+            wait_until_ready(server, port, ready_path)
+            yield server.pid, port
+        except BaseException:
+            log.seek(0)
+            print(log.read().decode(errors="replace")[-3000:])
+            raise
+        finally:
+            stop(server)
+
+
+def stop(server: subprocess.Popen) -> None:
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_ready(
+    server: subprocess.Popen, port: int, path: str = "/healthz", timeout: float = 60
+) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with status {server.returncode}")
+        with contextlib.suppress(OSError):
+            if get(port, path, "")[0] == 200:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer {path} in time")
+
+
+def request(
+    port: int, method: str, path: str, headers: dict, body: str | None = None
+) -> tuple[http.client.HTTPResponse, str]:
+    """One request on a fresh connection, as if through the TLS-terminating proxy."""
+    connection = http.client.HTTPConnection(HOST, port, timeout=30)
+    try:
+        connection.request(method, path, body=body, headers={**PROXY_HEADERS, **headers})
+        response = connection.getresponse()
+        return response, response.read().decode(errors="replace")
+    finally:
+        connection.close()
+
+
+def get(port: int, path: str, cookie: str) -> tuple[int, str]:
+    response, text = request(port, "GET", path, {"Cookie": cookie} if cookie else {})
+    return response.status, text
+
+
+def load(port: int, path: str, cookie: str, marker: str, count: int, clients: int) -> Counter:
+    """Send `count` GETs from `clients` threads; count outcomes ("ok" = 200 with marker)."""
+
+    def one() -> Counter:
+        try:
+            status, body = get(port, path, cookie)
+        except OSError as exc:
+            return Counter({type(exc).__name__: 1})
+        return Counter({"ok" if status == 200 and marker in body else f"status {status}": 1})
+
+    return in_threads(count, clients, one)
+
+
+def in_threads(count: int, clients: int, one: Callable[[], Counter]) -> Counter:
+    """Call `one` `count` times, shared among `clients` threads; add up what it returns."""
+    outcomes: Counter = Counter()
+    lock = threading.Lock()
+
+    def client(share: int) -> None:
+        mine: Counter = Counter()
+        for _ in range(share):
+            mine.update(one())
+        with lock:
+            outcomes.update(mine)
+
+    shares = [count // clients + (i < count % clients) for i in range(clients)]
+    threads = [threading.Thread(target=client, args=(share,)) for share in shares]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def worker_pids(master: int) -> list[int]:
+    """A gunicorn master's workers: its children."""
+    path = Path(f"/proc/{master}/task/{master}/children")
+    return sorted(int(pid) for pid in path.read_text().split())
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """utime + stime of the processes, from /proc/<pid>/stat (fields 14 and 15)."""
+    ticks = 0
+    for pid in pids:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        fields = stat.rsplit(")", 1)[1].split()  # the command name may contain spaces
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / CLOCK_TICKS
 
 
 def machine() -> dict:

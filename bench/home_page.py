@@ -32,43 +32,37 @@ Requests per second is secondary: the client shares the machine's two cores.
 """
 
 import argparse
-import contextlib
 import http.client
-import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
 import tempfile
-import threading
 import time
-from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
 from common import (
+    HOST,
     ROOT,
     backends,
     child_env,
+    cpu_seconds,
+    gunicorn,
+    load,
     machine,
     manage,
     postgres_backend_pids,
     print_table,
+    request,
     scratch_database,
+    worker_pids,
     write_results,
 )
 
-HOST = "127.0.0.1"
 DATABASE = "guiyan_bench_home"
-GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
-PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 MEMBER_LOGIN = {"username": "13900000001", "password": "Guiyan@2026"}
 HOME_MARKERS = {"anonymous": 'href="/accounts/login/"', "member": "龙建华"}
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
@@ -133,9 +127,9 @@ class PageUnderTest:
 def page_under_test(env: dict, page: str) -> PageUnderTest:
     if page == "home":
         return PageUnderTest("/", HOME_MARKERS)
-    from study_material import PAGE_SCRIPT
+    from study_material import publish
 
-    path, title = manage(env, "shell", "-v0", "-c", PAGE_SCRIPT).strip().split("\t")
+    path, title = publish(env)
     return PageUnderTest(path, {"anonymous": title, "member": title})
 
 
@@ -160,72 +154,11 @@ class Target:
     path: str
 
     def worker_pids(self) -> list[int]:
-        """The gunicorn workers: the master's children."""
-        path = Path(f"/proc/{self.master}/task/{self.master}/children")
-        return sorted(int(pid) for pid in path.read_text().split())
+        return worker_pids(self.master)
 
     def database_pids(self) -> list[int]:
         """PostgreSQL's processes serving this run (none for SQLite, which runs in the worker)."""
         return postgres_backend_pids(DATABASE) if self.backend == "postgres" else []
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-@contextlib.contextmanager
-def gunicorn(env: dict) -> Iterator[tuple[int, int]]:
-    """Start gunicorn with two sync workers; yield (master pid, port); always stop it."""
-    port = free_port()
-    command = [str(GUNICORN), "portal.wsgi", "-w", "2", "-b", f"{HOST}:{port}"]
-    with tempfile.TemporaryFile() as log:
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
-        try:
-            wait_until_ready(server, port)
-            yield server.pid, port
-        except BaseException:
-            log.seek(0)
-            print(log.read().decode(errors="replace")[-3000:])
-            raise
-        finally:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-
-
-def wait_until_ready(server: subprocess.Popen, port: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with status {server.returncode}")
-        with contextlib.suppress(OSError):
-            if get(port, "/healthz", "")[0] == 200:
-                return
-        time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer /healthz in time")
-
-
-def request(
-    port: int, method: str, path: str, headers: dict, body: str | None = None
-) -> tuple[http.client.HTTPResponse, str]:
-    """One request on a fresh connection, as if through the TLS-terminating proxy."""
-    connection = http.client.HTTPConnection(HOST, port, timeout=30)
-    try:
-        connection.request(method, path, body=body, headers={**PROXY_HEADERS, **headers})
-        response = connection.getresponse()
-        return response, response.read().decode(errors="replace")
-    finally:
-        connection.close()
-
-
-def get(port: int, path: str, cookie: str) -> tuple[int, str]:
-    response, text = request(port, "GET", path, {"Cookie": cookie} if cookie else {})
-    return response.status, text
 
 
 def log_in(port: int) -> str:
@@ -253,32 +186,6 @@ def cookies_from(response: http.client.HTTPResponse) -> dict[str, str]:
     for header in response.headers.get_all("Set-Cookie") or []:
         jar.load(header)
     return {name: morsel.value for name, morsel in jar.items()}
-
-
-def load(port: int, path: str, cookie: str, marker: str, count: int, clients: int) -> Counter:
-    """Send `count` GETs from `clients` threads; count outcomes ("ok" = 200 with marker)."""
-    outcomes: Counter = Counter()
-    lock = threading.Lock()
-
-    def client(share: int) -> None:
-        mine: Counter = Counter()
-        for _ in range(share):
-            try:
-                status, body = get(port, path, cookie)
-            except OSError as exc:
-                mine[type(exc).__name__] += 1
-                continue
-            mine["ok" if status == 200 and marker in body else f"status {status}"] += 1
-        with lock:
-            outcomes.update(mine)
-
-    shares = [count // clients + (i < count % clients) for i in range(clients)]
-    threads = [threading.Thread(target=client, args=(share,)) for share in shares]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def measure(target: Target, cookie: str, marker: str, args) -> dict:
@@ -310,16 +217,6 @@ def measure(target: Target, cookie: str, marker: str, args) -> dict:
 
 def _per_request(seconds: float | None, served: int) -> float | None:
     return None if seconds is None else round(1000 * seconds / served, 2)
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    """utime + stime of the processes, from /proc/<pid>/stat (fields 14 and 15)."""
-    ticks = 0
-    for pid in pids:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        fields = stat.rsplit(")", 1)[1].split()  # the command name may contain spaces
-        ticks += int(fields[11]) + int(fields[12])
-    return ticks / CLOCK_TICKS
 
 
 def print_results(results: list[dict]) -> None:

@@ -1,9 +1,19 @@
 """Publish one public study material, as an editor would write it, into the benchmark database.
 
-Run by bench/home_page.py --page study-material through `manage.py shell`; prints the page's
-URL path and title. The body has every kind of block a real material carries: paragraphs with
-headings and lists, an image, a quotation and a PDF, with tags and study hours.
+bench/home_page.py --page study-material and bench/versus.py call publish(), which runs the
+script below through `manage.py shell`; the script prints the page's URL path and title. The
+body has every kind of block a real material carries: paragraphs with headings and lists, an
+image, a quotation and a PDF, with tags and study hours.
 """
+
+from common import manage
+
+
+def publish(env: dict) -> tuple[str, str]:
+    """Publish the material into the database of `env`; return its URL path and title."""
+    path, title = manage(env, "shell", "-v0", "-c", PAGE_SCRIPT).strip().split("\t")
+    return path, title
+
 
 PAGE_SCRIPT = r"""
 import io

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -39,6 +40,8 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
     "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -120,9 +123,37 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.activation_codes_purge",
         "schedule": timedelta(hours=6),
     },
+    # The 12-point deductions, then the tally of the month that just ended (1st of the month).
+    "learning-deductions-apply": {
+        "task": "learning.tasks.deductions_apply",
+        "schedule": crontab(day_of_month="1", hour="0", minute="30"),
+    },
+    "learning-monthly-tally": {
+        "task": "learning.tasks.monthly_tally",
+        "schedule": crontab(day_of_month="1", hour="1", minute="0"),
+    },
+    "learning-monthly-packs": {
+        "task": "learning.tasks.monthly_packs_create",
+        "schedule": crontab(day_of_month="1", hour="0", minute="10"),
+    },
+    "learning-pace-reminders": {
+        "task": "learning.tasks.pace_reminders_send",
+        "schedule": crontab(day_of_week="1", hour="9", minute="0"),
+    },
+    # Ledger: flag members out of contact (失联), daily; a second run flags nobody twice.
+    "ledger-lost-contacts-flag": {
+        "task": "portal.tasks.lost_contacts_flag",
+        "schedule": crontab(hour="2", minute="15"),
+    },
     # Wagtail's go-live and expiry times, instead of a cron job running publish_scheduled.
     "publish-scheduled-pages": {
         "task": "portal.tasks.pages_publish_scheduled",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 55},
+    },
+    # Search: what the on-commit drain left behind (broker or engine down) goes out here.
+    "search-index-queue-drain": {
+        "task": "search.tasks.index_queue_drain",
         "schedule": timedelta(minutes=1),
         "options": {"expires": 55},
     },
@@ -145,6 +176,14 @@ if ELASTICSEARCH_URL:
     }
 else:
     WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Search synonyms: who besides holders of the search.*_synonym permissions edits the list.
+# A dotted path to a check taking the user; search imports no portal model, so it is wired here.
+SEARCH_VOCABULARY_EDITORS = "portal.selectors.manages_a_county"
+# Search engine (search.selectors.search_engine): chosen by ELASTICSEARCH_URL alone; the
+# database engine is PostgreSQL full text or SQLite FTS5, whichever database this is.
+SEARCH_ENGINE = "elasticsearch" if ELASTICSEARCH_URL else "database"
+SEARCH_INDEX_PREFIX = env.str("ELASTICSEARCH_INDEX_PREFIX", default="guiyan")
+SEARCH_ELASTICSEARCH_TIMEOUT = env.int("ELASTICSEARCH_TIMEOUT", default=5)
 
 # --- Authentication -------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -216,6 +255,49 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAIL_I18N_ENABLED = False
 # Moving a page or changing its slug leaves a redirect from the old URL (Wagtail's default).
 WAGTAILREDIRECTS_AUTO_CREATE = True
+
+# --- Learning -------------------------------------------------------------------------
+# Video: a step completes once this share of the video has really been played; playback
+# faster than the cap earns nothing extra.
+LEARNING_VIDEO_COVERAGE = env.float("LEARNING_VIDEO_COVERAGE", default=0.9)
+LEARNING_PLAYBACK_RATE_CAP = env.float("LEARNING_PLAYBACK_RATE_CAP", default=2.0)
+# Reading: time on the visible page needed per character of the material (Chinese text).
+LEARNING_READING_CHARS_PER_MINUTE = env.int("LEARNING_READING_CHARS_PER_MINUTE", default=400)
+# A red-package reading step completes with a reading note of at least this many characters.
+LEARNING_READING_NOTE_MIN_CHARS = env.int("LEARNING_READING_NOTE_MIN_CHARS", default=50)
+# The yearly requirement of centralised study (at least 32 hours a year).
+LEARNING_YEARLY_HOURS = env.float("LEARNING_YEARLY_HOURS", default=32.0)
+
+# --- Ledger: whereabouts and lost contact (失联) ----------------------------------------
+# A floating member with no report and no recorded contact for this many days is flagged.
+LEDGER_LOST_CONTACT_DAYS = env.int("LEDGER_LOST_CONTACT_DAYS", default=90)
+
+# --- Ledger: activity certificates (流动党员活动证) ---------------------------------------
+# Years a certificate is valid from its day of issue (it ends the day before the anniversary).
+LEDGER_CERTIFICATE_YEARS = env.int("LEDGER_CERTIFICATE_YEARS", default=2)
+
+# --- Ledger: importing members (import_members and the admin upload) -------------------
+# A file with more rows, or more bytes, is refused as a whole: split it.
+LEDGER_IMPORT_MAX_ROWS = env.int("LEDGER_IMPORT_MAX_ROWS", default=100_000)
+LEDGER_IMPORT_MAX_BYTES = env.int("LEDGER_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
+
+# --- API ------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "归雁 API",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "PREPROCESSING_HOOKS": ["portal.api_schema.api_v1_only"],
+}
 
 # --- Logging --------------------------------------------------------------------------
 # Every handler passes through the personal-data filter: no 身份证号 or phone in any log.

@@ -1,6 +1,8 @@
 """Tests: PostgreSQL unless DATABASE_URL says otherwise; tasks run eagerly unless a test
 starts a worker."""
 
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -9,7 +11,13 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not memory: the browser tests' live server and a real Celery worker share it.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-sqlite.db")}  # noqa: F405
+    # Named after DATABASE_URL's file, so runs against different files never share one.
+    _name = DATABASES["default"]["NAME"]
+    if _name and _name != ":memory:":
+        _test_name = Path(_name).with_name(f"{Path(_name).stem}-test{Path(_name).suffix}")
+    else:
+        _test_name = BASE_DIR / "var" / "test-sqlite.db"  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(_test_name)}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15")
 CELERY_TASK_ALWAYS_EAGER = True
