@@ -58,6 +58,7 @@ def document_search(
     index: str,
     text: str = "",
     filters: Mapping[str, object] | None = None,
+    any_of: Mapping[str, Sequence[object]] | None = None,
     facets: Sequence[str] = (),
     sort: str | None = None,
     page: int = 1,
@@ -71,6 +72,7 @@ def document_search(
     request = SearchRequest(
         query=tokens_for_query(text) if text.strip() else None,
         filters=dict(filters or {}),
+        any_of=dict(any_of or {}),
         facets=tuple(facets),
         sort=sort,
         page=page,

@@ -18,11 +18,15 @@ class SearchEngineUnavailable(Exception):
 
 @dataclass(frozen=True)
 class SearchRequest:
-    """``filters``: field → value, list of values (any of), or {"gte": .., "lte": ..}.
-    ``sort``: None (relevance with text, else key), "field" or "-field" of a filter field."""
+    """``filters``: field → value, list of values (any of), or {"gte": .., "lte": ..}; all
+    must hold. ``any_of``: field → list of values; a document passes when one of these
+    fields holds one of its values (a recruiter's villages or townships), empty lists count
+    as no match. ``sort``: None (relevance with text, else key), "field" or "-field" of a
+    filter field."""
 
     query: Query | None = None
     filters: Mapping[str, object] = field(default_factory=dict)
+    any_of: Mapping[str, Sequence[object]] = field(default_factory=dict)
     facets: Sequence[str] = ()
     sort: str | None = None
     page: int = 1
@@ -64,7 +68,12 @@ class SearchEngine(ABC):
 def check_request(spec: SearchDocument, request: SearchRequest) -> None:
     """Unknown filter, facet or sort fields are the caller's bug: fail loudly, not silently."""
     sort_field = (request.sort or "").lstrip("-")
-    asked = {*request.filters, *request.facets, *([sort_field] if sort_field else [])}
+    asked = {
+        *request.filters,
+        *request.any_of,
+        *request.facets,
+        *([sort_field] if sort_field else []),
+    }
     unknown = asked - set(spec.filter_fields)
     if unknown:
         raise ValueError(f"{spec.name}: not filter fields: {sorted(unknown)}")

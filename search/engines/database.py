@@ -105,6 +105,11 @@ class DatabaseEngine(SearchEngine):
             entries = self._matching(entries, request.query)
         for name, value in request.filters.items():
             entries = entries.filter(_filter_q(name, value))
+        if request.any_of:
+            either = Q(pk__in=[])
+            for name, values in request.any_of.items():
+                either |= Q(**{f"filters__{name}__in": list(values)})
+            entries = entries.filter(either)
         total = entries.count()
         facets = facet_counts(
             spec,

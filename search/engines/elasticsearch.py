@@ -94,6 +94,9 @@ def search_body(name: str, spec: SearchDocument, request: SearchRequest) -> dict
     check_request(spec, request)
     must = [query_clause(request.query)] if request.query is not None else []
     filters = [_filter_clause(field, value) for field, value in request.filters.items()]
+    if request.any_of:
+        either = [EsQ("terms", **{field: list(values)}) for field, values in request.any_of.items()]
+        filters.append(EsQ("bool", should=either, minimum_should_match=1))
     search = Search(index=name).query(EsQ("bool", must=must, filter=filters))
     for facet in request.facets:
         search.aggs.bucket(facet, A("terms", field=facet, size=FACET_SIZE))

@@ -77,6 +77,18 @@ def test_query_body_is_and_of_or_of_and(people):
     assert body["track_total_hits"] is True
 
 
+def test_any_of_is_one_filter_of_alternatives(people):
+    body = search_body("t-people", people, SearchRequest(any_of={"town": ["乙乡"], "age": [30]}))
+    assert body["query"]["bool"]["filter"] == [
+        {
+            "bool": {
+                "should": [{"terms": {"town": ["乙乡"]}}, {"terms": {"age": [30]}}],
+                "minimum_should_match": 1,
+            }
+        }
+    ]
+
+
 def test_sort_by_a_field_puts_missing_values_last(people):
     body = search_body("t-people", people, SearchRequest(sort="-born"))
     assert body["sort"] == [{"born": {"order": "desc", "missing": "_last"}}, {"_id": "asc"}]

@@ -76,6 +76,13 @@ def test_filters_apply_with_and_without_text(indexed):
     assert keys(filters={"town": ["甲镇", "丙村"], "willing": True}) == ["1", "5"]
 
 
+def test_any_of_passes_a_document_matching_one_of_the_fields(indexed):
+    """A recruiter's scope: in one of these towns, or of one of these ages."""
+    assert keys(any_of={"town": ["乙乡"], "age": [30]}) == ["3", "4", "5"]
+    assert keys(any_of={"town": [], "age": []}) == []
+    assert keys("合同", any_of={"town": ["乙乡"]}) == []
+
+
 def test_facets_count_the_matching_documents(indexed):
     """Facet counts follow the text and the filters, not the whole index."""
     results = document_search(index="people", facets=["town", "willing"])
