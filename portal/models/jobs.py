@@ -18,6 +18,8 @@ class Job(models.Model):
         MEMBER_IMPORT = "member_import", _("Member import")
         VILLAGE_EXPORT = "village_export", _("Village sheet export")
         TOWNSHIP_EXPORT = "township_export", _("Township workbook export")
+        TALENT_IMPORT = "talent_import", _("Talent pool import")
+        TALENT_EXPORT = "talent_export", _("Talent pool export")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
