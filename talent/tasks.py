@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from portal.tasks import RETRY
+from portal.tasks import JOB_RETRY, RETRY
 
 from . import services
 
@@ -10,3 +10,29 @@ from . import services
 @shared_task(**RETRY)
 def profile_signals_refresh(profile_id: int) -> bool:
     return services.profile_signals_refresh(profile_id=profile_id)
+
+
+# --- Saved searches: tell owners of new matches (talent/saved_searches.py) --------------
+# Beat, daily: one task per saved search with notifications on.
+@shared_task(**RETRY)
+def saved_searches_notify() -> int:
+    from . import saved_searches
+
+    ids = saved_searches.saved_search_ids_to_check()
+    for saved_search_id in ids:
+        saved_search_check.delay_on_commit(saved_search_id)
+    return len(ids)
+
+
+@shared_task(**RETRY)
+def saved_search_check(saved_search_id: int) -> int:
+    from . import saved_searches
+
+    return saved_searches.saved_search_check(saved_search_id=saved_search_id)
+
+
+@shared_task(**JOB_RETRY)
+def talent_export_run(job_id: str) -> None:
+    from . import export
+
+    export.talent_export_job_run(job_id=job_id)

@@ -157,6 +157,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=1),
         "options": {"expires": 55},
     },
+    # Talent: tell recruiters of new matches for their saved searches, each morning.
+    "talent-saved-searches-notify": {
+        "task": "talent.tasks.saved_searches_notify",
+        "schedule": crontab(hour="7", minute="30"),
+    },
 }
 
 # Wagtail's own background work (reference index, search index updates) uses django-tasks.
@@ -280,6 +285,10 @@ LEDGER_CERTIFICATE_YEARS = env.int("LEDGER_CERTIFICATE_YEARS", default=2)
 # A file with more rows, or more bytes, is refused as a whole: split it.
 LEDGER_IMPORT_MAX_ROWS = env.int("LEDGER_IMPORT_MAX_ROWS", default=100_000)
 LEDGER_IMPORT_MAX_BYTES = env.int("LEDGER_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
+
+# --- Talent pool: the recruiter's desk -------------------------------------------------
+# An export of a search's results stops at this many rows (the file says so).
+TALENT_EXPORT_MAX_ROWS = env.int("TALENT_EXPORT_MAX_ROWS", default=5000)
 
 # --- API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
