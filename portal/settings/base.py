@@ -162,6 +162,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "talent.tasks.saved_searches_notify",
         "schedule": crontab(hour="7", minute="30"),
     },
+    # Talent: recompute every member's profile signals from the record, nightly, in batches
+    # (the on-save refresh can miss a change made in bulk); a second run changes nothing.
+    "talent-signals-refresh": {
+        "task": "talent.tasks.profile_signals_refresh_all",
+        "schedule": crontab(hour="3", minute="30"),
+    },
 }
 
 # Wagtail's own background work (reference index, search index updates) uses django-tasks.
@@ -289,6 +295,11 @@ LEDGER_IMPORT_MAX_BYTES = env.int("LEDGER_IMPORT_MAX_BYTES", default=50 * 1024 *
 # --- Talent pool: the recruiter's desk -------------------------------------------------
 # An export of a search's results stops at this many rows (the file says so).
 TALENT_EXPORT_MAX_ROWS = env.int("TALENT_EXPORT_MAX_ROWS", default=5000)
+
+# --- Talent pool: importing the talent ledger (import_talent and the admin upload) -------
+# A file with more rows, or more bytes, is refused as a whole: split it.
+TALENT_IMPORT_MAX_ROWS = env.int("TALENT_IMPORT_MAX_ROWS", default=20_000)
+TALENT_IMPORT_MAX_BYTES = env.int("TALENT_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 
 # --- API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
