@@ -63,8 +63,10 @@ class Synonym(models.Model):
 class IndexEntry(models.Model):
     """One document in the database engine: its analysed tokens, space-joined.
 
-    The full-text side is vendor SQL in migration 0002: on PostgreSQL a GIN index over the
-    tokens as a tsvector, on SQLite an FTS5 table kept in step by triggers."""
+    The full-text side is vendor SQL in migrations 0002 and 0003: on PostgreSQL a generated,
+    stored tsvector column ``vector`` (the tokens as lexemes) under a GIN index, which this
+    model does not declare and never writes; on SQLite an FTS5 table kept in step by
+    triggers."""
 
     index = models.CharField(max_length=100)
     key = models.CharField(max_length=100)

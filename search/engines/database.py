@@ -1,15 +1,18 @@
 """The database engine: PostgreSQL full text or SQLite FTS5 over the analysed tokens.
 
-Both store one IndexEntry per document with its tokens space-joined; migration 0002 adds the
-vendor's full-text side. A Query becomes an AND of clauses, each an OR of alternatives, each
-an AND of tokens, quoted so no token is read as an operator. Filters and facets read the
-entries' JSON: correct on both vendors; facets are counted in Python over the matches.
+Both store one IndexEntry per document with its tokens space-joined; migrations 0002 and
+0003 add the vendor's full-text side (PostgreSQL: a stored, generated tsvector column under
+a GIN index; SQLite: an FTS5 table kept in step by triggers). A Query becomes an AND of
+clauses, each an OR of alternatives, each an AND of tokens, quoted so no token is read as an
+operator. Filters read the entries' JSON. The total and the facets are counted in the
+database, in one statement: the matches' facet values go into a materialised CTE once, and
+each facet is a GROUP BY over it; the values come back typed as the spec declares them.
 """
 
 from collections.abc import Sequence
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, F, Q, QuerySet
+from django.db.models import BooleanField, F, FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from ..analysis import Query
@@ -20,9 +23,10 @@ from .base import (
     SearchRequest,
     SearchResults,
     check_request,
-    facet_counts,
     highlight,
 )
+
+FTS_TABLE = "search_indexentry_fts"
 
 
 def tsquery(query: Query) -> str:
@@ -67,6 +71,30 @@ def _filter_q(name: str, value: object) -> Q:
     return Q(**{lookup: value})
 
 
+def facet_value(kind: str, value: object) -> object:
+    """A facet value as the database returns it (text on PostgreSQL, an SQL scalar on
+    SQLite: 1/0 for booleans) → the type the spec declares, as Elasticsearch returns it."""
+    if kind == "boolean":
+        return value in (True, 1, "true")
+    if kind == "integer":
+        return int(value)  # type: ignore[call-overload]
+    return str(value)
+
+
+def _filter_value(name: str) -> RawSQL:
+    """A filter's value as an SQL scalar; NULL when missing or JSON null. (Django's
+    KeyTextTransform gives 'null' and 'true' as text on SQLite, where a string "null" would
+    look the same.)"""
+    if connection.vendor == "postgresql":
+        return RawSQL("search_indexentry.filters ->> %s", [name])
+    path = '$."' + name.replace('"', '""') + '"'
+    return RawSQL("json_extract(search_indexentry.filters, %s)", [path])
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
 class DatabaseEngine(SearchEngine):
     name = "database"
 
@@ -99,10 +127,12 @@ class DatabaseEngine(SearchEngine):
     def search(self, spec: SearchDocument, request: SearchRequest) -> SearchResults:
         check_request(spec, request)
         entries = IndexEntry.objects.filter(index=spec.name)
+        text = None
         if request.query is not None:
             if not request.query.clauses:
                 return SearchResults(keys=[], total=0, facets={}, highlights={})
-            entries = self._matching(entries, request.query)
+            text = self._query_text(request.query)
+            entries = self._matching(entries, text)
         for name, value in request.filters.items():
             entries = entries.filter(_filter_q(name, value))
         if request.any_of:
@@ -110,14 +140,12 @@ class DatabaseEngine(SearchEngine):
             for name, values in request.any_of.items():
                 either |= Q(**{f"filters__{name}__in": list(values)})
             entries = entries.filter(either)
-        total = entries.count()
-        facets = facet_counts(
-            spec,
-            request.facets,
-            entries.values_list("filters", flat=True) if request.facets else [],
-        )
+        if request.facets:
+            total, facets = self._counted(spec, entries, request.facets)
+        else:
+            total, facets = entries.count(), {}
         page = list(
-            self._ordered(entries, request).values_list("key", "text")[
+            self._ordered(entries, request, text).values_list("key", "text")[
                 request.offset : request.offset + request.page_size
             ]
         )
@@ -127,35 +155,62 @@ class DatabaseEngine(SearchEngine):
             keys=[key for key, _text in page], total=total, facets=facets, highlights=highlights
         )
 
-    def _matching(self, entries: QuerySet, query: Query) -> QuerySet:
-        if connection.vendor == "postgresql":
-            text = tsquery(query)
-            # The expression of the GIN index in migration 0002, so the index serves it.
-            matching = RawSQL(
-                "array_to_tsvector(string_to_array(search_indexentry.tokens, ' ')) @@ %s::tsquery",
-                [text],
-                output_field=BooleanField(),
-            )
-            score = RawSQL(
-                "-ts_rank(array_to_tsvector(string_to_array(search_indexentry.tokens, ' ')), "
-                "%s::tsquery)",
-                [text],
-            )
-            return entries.filter(matching).annotate(score=score)
-        text = fts5_match(query)
-        matching = RawSQL(
-            "SELECT rowid FROM search_indexentry_fts WHERE search_indexentry_fts MATCH %s",
-            [text],
-        )
-        # bm25 is lower for better matches, as the PostgreSQL score above is.
-        score = RawSQL(
-            "(SELECT bm25(search_indexentry_fts) FROM search_indexentry_fts "
-            "WHERE search_indexentry_fts MATCH %s AND rowid = search_indexentry.id)",
-            [text],
-        )
-        return entries.filter(id__in=matching).annotate(score=score)
+    @staticmethod
+    def _query_text(query: Query) -> str:
+        return tsquery(query) if connection.vendor == "postgresql" else fts5_match(query)
 
-    def _ordered(self, entries: QuerySet, request: SearchRequest) -> QuerySet:
+    def _matching(self, entries: QuerySet, text: str) -> QuerySet:
+        if connection.vendor == "postgresql":
+            # The stored column of migration 0003, under its GIN index.
+            return entries.filter(
+                RawSQL(
+                    "search_indexentry.vector @@ %s::tsquery", [text], output_field=BooleanField()
+                )
+            )
+        # One join against the FTS5 table: its MATCH drives the query, and the page's
+        # ordering reads bm25 of the joined row (no lookup per matching row).
+        return entries.extra(  # noqa: S610 - fixed SQL; the query text is a parameter
+            tables=[FTS_TABLE],
+            where=[f"{FTS_TABLE}.rowid = search_indexentry.id", f"{FTS_TABLE} MATCH %s"],
+            params=[text],
+        )
+
+    def _counted(
+        self, spec: SearchDocument, entries: QuerySet, facets: Sequence[str]
+    ) -> tuple[int, dict[str, dict[object, int]]]:
+        """The total and each facet's counts per value, largest first, in one statement."""
+        columns = {f"facet_{number}": name for number, name in enumerate(facets)}
+        values = entries.annotate(
+            **{column: _filter_value(name) for column, name in columns.items()}
+        ).values_list(*columns)
+        inner, params = values.query.sql_with_params()
+        parts = ["SELECT -1, NULL, COUNT(*) FROM matches"]
+        for number, column in enumerate(columns):
+            quoted = _quote(column)
+            parts.append(
+                f"SELECT {number}, {quoted}, COUNT(*) FROM matches "  # noqa: S608 - see below
+                f"WHERE {quoted} IS NOT NULL GROUP BY {quoted}"
+            )
+        # Column names are ours (facet_<n>); values and field names are parameters.
+        sql = f"WITH matches AS MATERIALIZED ({inner}) " + " UNION ALL ".join(parts)  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        total = 0
+        counts: dict[str, dict[object, int]] = {name: {} for name in facets}
+        for number, value, count in rows:
+            if number < 0:
+                total = count
+                continue
+            name = facets[number]
+            typed = facet_value(spec.filter_fields[name], value)
+            counts[name][typed] = counts[name].get(typed, 0) + count
+        return total, {
+            name: dict(sorted(found.items(), key=lambda kv: (-kv[1], str(kv[0]))))
+            for name, found in counts.items()
+        }
+
+    def _ordered(self, entries: QuerySet, request: SearchRequest, text: str | None) -> QuerySet:
         if request.sort:
             name = request.sort.lstrip("-")
             field = F(f"filters__{name}")
@@ -165,6 +220,15 @@ class DatabaseEngine(SearchEngine):
                 else field.asc(nulls_last=True)
             )
             return entries.order_by(order, "key")
-        if request.query is not None:
-            return entries.order_by("score", "key")
+        if text is not None:
+            # Lower is better on both: bm25 is negative for matches, ts_rank is negated.
+            if connection.vendor == "postgresql":
+                score = RawSQL(
+                    "-ts_rank(search_indexentry.vector, %s::tsquery)",
+                    [text],
+                    output_field=FloatField(),
+                )
+            else:
+                score = RawSQL("bm25(search_indexentry_fts)", [], output_field=FloatField())
+            return entries.annotate(score=score).order_by("score", "key")
         return entries.order_by("key")

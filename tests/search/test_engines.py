@@ -123,3 +123,62 @@ def test_reindexing_replaces_documents(indexed, people):
         engine.client.indices.refresh(index="guiyan-test-search-people")
     assert keys("党章") == ["2"]
     assert keys("养殖") == []
+
+
+def test_facet_values_come_back_typed_as_the_spec_declares(indexed):
+    """Integers as int, booleans as bool, dates as ISO strings, keywords as str — the same
+    on every engine and vendor (SQLite hands booleans back as 1/0, PostgreSQL as text)."""
+    results = document_search(
+        index="people",
+        filters={"age": {"lte": 42}},
+        facets=["age", "born", "willing", "town"],
+    )
+    assert results.total == 4
+    assert results.facets == {
+        "age": {28: 1, 30: 1, 35: 1, 42: 1},
+        "born": {"1983-07-15": 1, "1990-03-01": 1, "1995-05-05": 1, "1997-11-20": 1},
+        "willing": {True: 3, False: 1},
+        "town": {"甲镇": 3, "乙乡": 1},
+    }
+    types = {name: {type(value) for value in values} for name, values in results.facets.items()}
+    assert types == {"age": {int}, "born": {str}, "willing": {bool}, "town": {str}}
+    assert list(results.facets["willing"]) == [True, False]  # largest first
+
+
+def test_facets_follow_text_filters_and_any_of_together(indexed):
+    """Counted over exactly the documents found: text, filters and any_of at once."""
+    results = document_search(
+        index="people",
+        text="合同 养殖",  # both words: no document has them
+        facets=["town"],
+    )
+    assert (results.total, results.facets) == (0, {"town": {}})
+    results = document_search(
+        index="people",
+        text="党章",
+        filters={"willing": True},
+        any_of={"town": ["甲镇"], "age": [99]},
+        facets=["town", "willing", "age"],
+    )
+    assert results.keys == ["1"]
+    assert results.facets == {"town": {"甲镇": 1}, "willing": {True: 1}, "age": {35: 1}}
+
+
+def test_a_document_without_a_facet_value_counts_in_the_total_only(indexed, people):
+    """A missing (or null) value is no facet bucket, but the document is still found."""
+    from search.registry import document_prepare
+
+    engine = selectors.search_engine()
+    engine.index(
+        people,
+        [
+            document_prepare(people, "6", {"bio": "学习党章", "age": 60}),
+            document_prepare(people, "7", {"bio": "学习党章", "town": None, "willing": None}),
+        ],
+    )
+    if engine.name == "elasticsearch":
+        engine.client.indices.refresh(index="guiyan-test-search-people")
+    results = document_search(index="people", text="党章", facets=["town", "willing"])
+    assert sorted(results.keys) == ["1", "6", "7"]
+    assert results.total == 3
+    assert results.facets == {"town": {"甲镇": 1}, "willing": {True: 1}}
