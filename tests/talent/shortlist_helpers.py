@@ -1,0 +1,37 @@
+"""People and profiles for the shortlist and saved-search tests: two township recruiting
+departments, a county org admin, a member, and profiles from both townships."""
+
+from types import SimpleNamespace
+
+from portal.factories import UserFactory
+from portal.models import Role
+from talent.services import profile_create
+
+PHONE = "13900000088"
+
+
+def make_people(tree, user_with_role) -> SimpleNamespace:
+    """Recruiters A and A2 share township A's department; B recruits for township B."""
+    member_user = UserFactory(username="member_user")
+    return SimpleNamespace(
+        recruiter_a=user_with_role(Role.RECRUITER, tree.township_a, "recruiter_a"),
+        colleague_a=user_with_role(Role.RECRUITER, tree.township_a, "colleague_a"),
+        recruiter_b=user_with_role(Role.RECRUITER, tree.township_b, "recruiter_b"),
+        county_admin=user_with_role(Role.ORG_ADMIN, tree.county, "county_admin"),
+        township_admin=user_with_role(Role.ORG_ADMIN, tree.township_a, "township_admin"),
+        member=member_user,
+    )
+
+
+def make_profiles(tree) -> SimpleNamespace:
+    """Two people from township A's villages, one from township B's."""
+    return SimpleNamespace(
+        a1=profile_create(
+            name="甲一人才",
+            phone=PHONE,
+            hometown_township=tree.township_a,
+            hometown_village=tree.village_a1,
+        ),
+        a2=profile_create(name="甲二人才", hometown_village=tree.village_a2),
+        b1=profile_create(name="乙一人才", hometown_village=tree.village_b1),
+    )
