@@ -17,6 +17,10 @@ class TalentConfig(AppConfig):
         recruiter = services.ROLE_PERMISSIONS[Role.RECRUITER]
         if "wagtailadmin.access_admin" not in recruiter:
             services.ROLE_PERMISSIONS[Role.RECRUITER] = [*recruiter, "wagtailadmin.access_admin"]
-        from . import signal_handlers
+        from search.registry import register
 
+        from . import signal_handlers
+        from .search_documents import TALENT_DOCUMENT
+
+        register(TALENT_DOCUMENT)
         signal_handlers.register()

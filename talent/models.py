@@ -1,10 +1,13 @@
 """The returning-talent pool (人才库): profiles, the negative list and the base searches
 recruiters start from."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
@@ -24,6 +27,11 @@ from portal.models import Member, Organization
 VILLAGE_LEVELS = (Organization.Level.VILLAGE, Organization.Level.COMMUNITY)
 # Grades from best to worst: "at least qualified" compares positions in this tuple.
 GRADE_ORDER = (Grade.EXCELLENT, Grade.QUALIFIED, Grade.BASIC, Grade.UNQUALIFIED)
+
+
+def township_of(village: Organization) -> Organization | None:
+    """The township a village or community lies in."""
+    return village.get_ancestors().filter(level=Organization.Level.TOWNSHIP).last()
 
 
 class Education(models.IntegerChoices):
@@ -184,6 +192,28 @@ class TalentProfile(models.Model):
         return mask_id_number(self.member.id_number if self.member_id else self.id_number)
 
     @property
+    def born_on(self) -> datetime.date | None:
+        """The birth date, from the member record for a member's profile when not typed in."""
+        if self.birth_date or not self.member_id:
+            return self.birth_date
+        return self.member.birth_date
+
+    @property
+    def age(self) -> int | None:
+        """Full years today (Asia/Shanghai), or None when the birth date is unknown."""
+        born = self.born_on
+        if born is None:
+            return None
+        today = timezone.localdate()
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+    @property
+    def person_gender(self) -> str:
+        if self.gender or not self.member_id:
+            return self.gender
+        return self.member.gender
+
+    @property
     def in_pool(self) -> bool:
         return not self.member_id or bool(self.consented_at and not self.consent_withdrawn_at)
 
@@ -222,6 +252,9 @@ class TalentProfile(models.Model):
 
     def _clean_hometown(self, errors: dict) -> None:
         township, village = self.hometown_township, self.hometown_village
+        if village and not township and village.level in VILLAGE_LEVELS:
+            # Searches and a township's recruiters filter on the township: derive it.
+            self.hometown_township = township = township_of(village)
         if township and township.level != Organization.Level.TOWNSHIP:
             errors["hometown_township"] = _("Choose a township.")
         if village and village.level not in (

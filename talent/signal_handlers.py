@@ -1,7 +1,10 @@
 """Signal receivers of the talent app: a change on a member's record only enqueues the
-refresh of their profile's signals, on commit."""
+refresh of their profile's signals, on commit; a change to anything a profile's search
+document shows queues the profile for the "talent" index, in the same transaction
+(search.services.index_enqueue writes its rows there and drains them on commit)."""
 
-from django.db.models.signals import post_save
+from django.db.models import Q
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 def record_changed_enqueue(sender, instance, **kwargs) -> None:
@@ -15,6 +18,98 @@ def record_changed_enqueue(sender, instance, **kwargs) -> None:
     )
     if profile_id is not None:
         profile_signals_refresh.delay_on_commit(profile_id)
+
+
+def _index_enqueue(profile_ids, *, delete: bool = False) -> None:
+    from search.models import IndexTask
+    from search.services import index_enqueue
+
+    from .search_documents import INDEX
+
+    keys = [pk for pk in profile_ids if pk is not None]
+    if keys:
+        action = IndexTask.Action.DELETE if delete else IndexTask.Action.UPSERT
+        index_enqueue(index=INDEX, keys=keys, action=action)
+
+
+def profile_saved_enqueue(sender, instance, raw=False, **kwargs) -> None:
+    # A save covers edits, consent recorded or withdrawn, the negative flag and the signals:
+    # the loader decides whether the profile is (still) in the pool.
+    if not raw:
+        _index_enqueue([instance.pk])
+
+
+def profile_deleted_enqueue(sender, instance, **kwargs) -> None:
+    _index_enqueue([instance.pk], delete=True)
+
+
+def skills_changed_enqueue(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        _index_enqueue([instance.pk])
+    elif pk_set:  # tags changed from the tag's side: every profile named
+        _index_enqueue(pk_set)
+
+
+def negative_entry_changed_enqueue(sender, instance, raw=False, **kwargs) -> None:
+    if not raw:
+        _index_enqueue([instance.profile_id])
+
+
+def tag_renamed_enqueue(sender, instance, created=False, raw=False, **kwargs) -> None:
+    from .models import TalentSkill
+
+    if not created and not raw:
+        _index_enqueue(
+            TalentSkill.objects.filter(tag=instance).values_list("content_object_id", flat=True)
+        )
+
+
+def member_changed_enqueue(sender, instance, created=False, raw=False, **kwargs) -> None:
+    """A member's name and birth date show in their profile's document."""
+    from .models import TalentProfile
+
+    if not created and not raw:
+        _index_enqueue(TalentProfile.objects.filter(member=instance).values_list("pk", flat=True))
+
+
+def organization_changed_enqueue(sender, instance, created=False, raw=False, **kwargs) -> None:
+    """A renamed township or village is searched by its new name."""
+    from .models import TalentProfile
+
+    if not created and not raw:
+        profiles = TalentProfile.objects.filter(
+            Q(hometown_village=instance) | Q(hometown_township=instance)
+        )
+        _index_enqueue(profiles.values_list("pk", flat=True))
+
+
+def _connect_index_receivers() -> None:
+    from taggit.models import Tag
+
+    from portal.models import Member, Organization
+
+    from .models import NegativeListEntry, TalentProfile, TalentSkill
+
+    post_save.connect(profile_saved_enqueue, sender=TalentProfile, dispatch_uid="talent_index_save")
+    post_delete.connect(
+        profile_deleted_enqueue, sender=TalentProfile, dispatch_uid="talent_index_delete"
+    )
+    m2m_changed.connect(
+        skills_changed_enqueue, sender=TalentSkill, dispatch_uid="talent_index_skills"
+    )
+    for signal, name in ((post_save, "save"), (post_delete, "delete")):
+        signal.connect(
+            negative_entry_changed_enqueue,
+            sender=NegativeListEntry,
+            dispatch_uid=f"talent_index_negative_{name}",
+        )
+    post_save.connect(tag_renamed_enqueue, sender=Tag, dispatch_uid="talent_index_tag")
+    post_save.connect(member_changed_enqueue, sender=Member, dispatch_uid="talent_index_member")
+    post_save.connect(
+        organization_changed_enqueue, sender=Organization, dispatch_uid="talent_index_org"
+    )
 
 
 def register() -> None:
@@ -31,3 +126,4 @@ def register() -> None:
             dispatch_uid=f"talent_signals_{model._meta.model_name}",
         )
     demo_built.connect(demo_built_receiver, dispatch_uid="talent_demo_built")
+    _connect_index_receivers()

@@ -1,0 +1,564 @@
+"""Reading the talent pool through the "talent" search index: the recruiter's desk and the API.
+
+A search is a ``TalentQuery`` (parsed from GET parameters by ``talent_query_from_params``),
+narrowed to the places the user recruits for and to the base search's rules, and answered by
+search.selectors.document_search. Facet counts of a facet the user filters on ignore that
+facet's own selection, so choosing one township still shows how many the others hold.
+"""
+
+import datetime
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from learning.models.periods import Grade
+from portal.models import Organization, Role
+from portal.selectors import manages_a_county, organizations_for_role
+from search.selectors import document_search
+
+from .models import BaseSearch, Education, Industry, TalentProfile, Willingness
+from .search_documents import FACETS, INDEX
+
+SORTS = ("relevance", "age", "-age", "study_hours", "-study_hours")
+# The index's sort field for each sort a user picks; the youngest first is "age".
+SORT_FIELDS = {
+    "relevance": None,
+    "age": "-birth_date",
+    "-age": "birth_date",
+    "study_hours": "study_hours",
+    "-study_hours": "-study_hours",
+}
+PAGE_SIZE = 20
+MAX_PAGE = 1000
+MAX_TEXT = 200
+MAX_AGE = 120
+MAX_VALUES = 200
+KEYS_BATCH = 500
+
+
+@dataclass(frozen=True)
+class TalentQuery:
+    text: str = ""
+    townships: tuple[int, ...] = ()
+    villages: tuple[int, ...] = ()
+    age_min: int | None = None
+    age_max: int | None = None
+    education_min: int | None = None
+    industries: tuple[str, ...] = ()
+    willingness: tuple[str, ...] = ()
+    reserve_cadre_trained: bool | None = None
+    grades: tuple[str, ...] = ()  # any of
+    exclude_negative: bool = False
+    base_search: int | None = None  # a BaseSearch pk; its rules are added on top
+    sort: str = "relevance"  # relevance | age | -age | study_hours | -study_hours
+    page: int = 1
+    page_size: int = PAGE_SIZE
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: object
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    label: str
+    values: list[FacetValue]
+
+
+@dataclass(frozen=True)
+class TalentHit:
+    profile: TalentProfile
+    highlight: str  # safe HTML snippet with <mark>
+
+
+@dataclass(frozen=True)
+class TalentSearchPage:
+    hits: list[TalentHit]
+    total: int
+    facets: list[Facet]
+    page: int
+    page_size: int
+    num_pages: int
+    query: TalentQuery = field(default_factory=TalentQuery)
+
+
+# --- Parameters ------------------------------------------------------------------------
+
+
+def _values(params: Mapping, name: str) -> list[str]:
+    if hasattr(params, "getlist"):
+        raw = params.getlist(name)
+    else:
+        value = params.get(name)
+        raw = [] if value is None else value if isinstance(value, list | tuple) else [value]
+    return [str(item).strip() for item in raw if item is not None and str(item).strip() != ""]
+
+
+def _one(params: Mapping, name: str) -> str:
+    values = _values(params, name)
+    return values[-1] if values else ""
+
+
+def _whole_number(text: str, low: int, high: int) -> int | None:
+    if not text.isdigit():  # also refuses signs, decimals and full-width digits mixed with text
+        return None
+    number = int(text)
+    return number if low <= number <= high else None
+
+
+class _Parser:
+    """Collects one Chinese message per bad parameter, so the form shows them all at once."""
+
+    def __init__(self, params: Mapping) -> None:
+        self.params = params
+        self.errors: dict[str, str] = {}
+
+    def ids(self, name: str, message: str) -> tuple[int, ...]:
+        values = _values(self.params, name)
+        numbers = [_whole_number(value, 1, 2**31 - 1) for value in values]
+        if None in numbers or len(values) > MAX_VALUES:
+            self.errors[name] = message
+            return ()
+        return tuple(dict.fromkeys(numbers))  # type: ignore[arg-type]
+
+    def choices(self, name: str, allowed: Sequence[str], message: str) -> tuple[str, ...]:
+        values = _values(self.params, name)
+        if any(value not in allowed for value in values):
+            self.errors[name] = message
+            return ()
+        return tuple(dict.fromkeys(values))
+
+    def number(self, name: str, low: int, high: int, message: str) -> int | None:
+        text = _one(self.params, name)
+        if not text:
+            return None
+        number = _whole_number(text, low, high)
+        if number is None:
+            self.errors[name] = message
+        return number
+
+    def flag(self, name: str, message: str) -> bool | None:
+        text = _one(self.params, name)
+        if not text:
+            return None
+        if text not in ("1", "0"):
+            self.errors[name] = message
+            return None
+        return text == "1"
+
+
+def talent_query_from_params(params: Mapping[str, str | list[str]]) -> TalentQuery:
+    """A query from GET parameters (or a saved search's, or a base search's filters).
+
+    Empty values are ignored, as an unselected form field sends them; any bad value raises
+    ValidationError with a Chinese message keyed by the parameter."""
+    parse = _Parser(params)
+    text = _one(params, "q")
+    if len(text) > MAX_TEXT:
+        parse.errors["q"] = _("The search text may be at most %(limit)d characters.") % {
+            "limit": MAX_TEXT
+        }
+    townships = parse.ids("township", _("Choose townships from the list."))
+    villages = parse.ids("village", _("Choose villages from the list."))
+    age_message = _("Enter an age as a whole number from 0 to %(limit)d.") % {"limit": MAX_AGE}
+    age_min = parse.number("age_min", 0, MAX_AGE, age_message)
+    age_max = parse.number("age_max", 0, MAX_AGE, age_message)
+    if age_min is not None and age_max is not None and age_min > age_max:
+        parse.errors["age_max"] = _("The highest age must not be below the lowest age.")
+    education = parse.number(
+        "education", 1, max(Education.values), _("Choose an education level from the list.")
+    )
+    industries = parse.choices("industry", Industry.values, _("Choose industries from the list."))
+    willingness = parse.choices(
+        "willingness", Willingness.values, _("Choose willingness to return from the list.")
+    )
+    trained = parse.flag("trained", _("Reserve-cadre training is 1 (completed) or 0 (not)."))
+    grades = parse.choices("grade", Grade.values, _("Choose grades from the list."))
+    exclude_negative = parse.flag(
+        "exclude_negative", _("Leaving out the negative list is 1 (yes) or 0 (no).")
+    )
+    base = parse.number("base", 1, 2**31 - 1, _("Choose a base search from the list."))
+    if base is not None and not BaseSearch.objects.filter(pk=base).exists():
+        parse.errors["base"] = _("Choose a base search from the list.")
+    sort = _one(params, "sort") or "relevance"
+    if sort not in SORTS:
+        parse.errors["sort"] = _("Sort by relevance, age or study hours.")
+    page = parse.number(
+        "page", 1, MAX_PAGE, _("Enter a page number from 1 to %(limit)d.") % {"limit": MAX_PAGE}
+    )
+    if parse.errors:
+        raise ValidationError(parse.errors)
+    return TalentQuery(
+        text=text,
+        townships=townships,
+        villages=villages,
+        age_min=age_min,
+        age_max=age_max,
+        education_min=education,
+        industries=industries,
+        willingness=willingness,
+        reserve_cadre_trained=trained,
+        grades=grades,
+        exclude_negative=bool(exclude_negative),
+        base_search=base,
+        sort=sort,
+        page=page or 1,
+    )
+
+
+def talent_query_params(query: TalentQuery) -> dict[str, list[str]]:
+    """The GET parameters of a query (what talent_query_from_params reads), defaults left out."""
+    params: dict[str, list[str]] = {
+        "q": [query.text] if query.text else [],
+        "township": [str(pk) for pk in query.townships],
+        "village": [str(pk) for pk in query.villages],
+        "age_min": [] if query.age_min is None else [str(query.age_min)],
+        "age_max": [] if query.age_max is None else [str(query.age_max)],
+        "education": [] if query.education_min is None else [str(query.education_min)],
+        "industry": list(query.industries),
+        "willingness": list(query.willingness),
+        "trained": (
+            [] if query.reserve_cadre_trained is None else [str(int(query.reserve_cadre_trained))]
+        ),
+        "grade": list(query.grades),
+        "exclude_negative": ["1"] if query.exclude_negative else [],
+        "base": [] if query.base_search is None else [str(query.base_search)],
+        "sort": [query.sort] if query.sort != "relevance" else [],
+        "page": [str(query.page)] if query.page != 1 else [],
+    }
+    return {name: values for name, values in params.items() if values}
+
+
+# --- Who may search, and where ---------------------------------------------------------
+
+
+def can_search_talent(user) -> bool:
+    """Recruiters and county org admins (and superusers) search the pool."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return manages_a_county(user) or organizations_for_role(user, Role.RECRUITER).exists()
+
+
+def _scope(user) -> dict[str, list[int]] | None:
+    """None for the whole pool; else the organisations the user recruits for, as the filter
+    a document passes by its township or its village (as talent.viewsets.profiles_visible_to
+    decides for the admin's list)."""
+    if not can_search_talent(user):
+        raise PermissionDenied(_("Only recruiters and county organisation admins search the pool."))
+    if manages_a_county(user):
+        return None
+    organizations = dict(organizations_for_role(user, Role.RECRUITER).values_list("pk", "level"))
+    if Organization.Level.COUNTY in organizations.values():
+        return None
+    places = sorted(organizations)
+    return {"township": places, "village": places}
+
+
+def _visible(user):
+    """The profiles the user may see, checked again when hits are loaded, so a stale index
+    entry (consent just withdrawn, a profile moved) never shows."""
+    pool = TalentProfile.objects.in_pool()
+    scope = _scope(user)
+    if scope is None:
+        return pool
+    places = scope["township"]
+    return pool.filter(Q(hometown_village__in=places) | Q(hometown_township__in=places))
+
+
+# --- Turning a query into the engine's filters --------------------------------------------
+
+
+class _Nothing(Exception):
+    """The rules contradict each other: nothing can match."""
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=day.year - years, day=28)
+
+
+def _birth_range(age_min: int | None, age_max: int | None) -> dict | None:
+    if age_min is None and age_max is None:
+        return None
+    today = timezone.localdate()
+    bounds = {}
+    if age_min is not None:  # has had their age_min-th birthday
+        bounds["lte"] = _years_before(today, age_min).isoformat()
+    if age_max is not None:  # has not yet had their (age_max + 1)-th birthday
+        bounds["gt"] = _years_before(today, age_max + 1).isoformat()
+    return bounds
+
+
+def _query_filters(query: TalentQuery) -> dict[str, object]:
+    """The engine filters of a query's own selections, one entry per index field."""
+    filters: dict[str, object] = {}
+    if query.townships:
+        filters["township"] = list(query.townships)
+    if query.villages:
+        filters["village"] = list(query.villages)
+    birth = _birth_range(query.age_min, query.age_max)
+    if birth:
+        filters["birth_date"] = birth
+    if query.education_min is not None:
+        filters["education"] = {"gte": query.education_min}
+    if query.industries:
+        filters["industry"] = list(query.industries)
+    if query.willingness:
+        filters["willingness"] = list(query.willingness)
+    if query.reserve_cadre_trained is not None:
+        filters["reserve_cadre_trained"] = query.reserve_cadre_trained
+    if query.grades:
+        filters["grade"] = list(query.grades)
+    if query.exclude_negative:
+        filters["negative"] = False
+    return filters
+
+
+def _base_filters(base: BaseSearch) -> dict[str, object]:
+    """A base search's rules, then its stored filters (the same parameters as a search)."""
+    try:
+        stored = talent_query_from_params(base.filters if isinstance(base.filters, dict) else {})
+    except ValidationError as error:
+        raise ValidationError(
+            {
+                "base": _("The base search “%(name)s” has filters that are not valid.")
+                % {"name": base.name}
+            }
+        ) from error
+    filters = _query_filters(replace(stored, base_search=None))
+    rules: dict[str, object] = {"grade": base.grades_allowed()}
+    if base.max_age is not None:
+        rules["birth_date"] = _birth_range(None, base.max_age)
+    if base.min_education is not None:
+        rules["education"] = {"gte": base.min_education}
+    if base.exclude_negative_list:
+        rules["negative"] = False
+    return _merged(filters, rules)
+
+
+def _merge_ranges(first: dict, second: dict) -> dict:
+    bounds = dict(first)
+    for op, bound in second.items():
+        if op not in bounds:
+            bounds[op] = bound
+        elif op in ("gt", "gte"):
+            bounds[op] = max(bounds[op], bound)
+        else:
+            bounds[op] = min(bounds[op], bound)
+    return bounds
+
+
+def _merge_value(first: object, second: object) -> object:
+    if isinstance(first, dict) and isinstance(second, dict):
+        return _merge_ranges(first, second)
+    if isinstance(first, list) or isinstance(second, list):
+        first_list = first if isinstance(first, list) else [first]
+        second_list = second if isinstance(second, list) else [second]
+        both = [value for value in first_list if value in second_list]
+        if not both:
+            raise _Nothing
+        return both
+    if first != second:
+        raise _Nothing
+    return first
+
+
+def _merged(first: Mapping[str, object], second: Mapping[str, object]) -> dict[str, object]:
+    """Both sets of filters must hold: lists intersect, ranges narrow, scalars agree."""
+    merged = dict(first)
+    for name, value in second.items():
+        merged[name] = _merge_value(merged[name], value) if name in merged else value
+    return merged
+
+
+# --- Facet labels ----------------------------------------------------------------------
+
+FACET_LABELS = {
+    "township": lambda: str(TalentProfile._meta.get_field("hometown_township").verbose_name),
+    "village": lambda: str(TalentProfile._meta.get_field("hometown_village").verbose_name),
+    "education": lambda: str(TalentProfile._meta.get_field("education").verbose_name),
+    "industry": lambda: str(TalentProfile._meta.get_field("industry").verbose_name),
+    "willingness": lambda: str(TalentProfile._meta.get_field("willingness").verbose_name),
+    "reserve_cadre_trained": lambda: str(
+        TalentProfile._meta.get_field("reserve_cadre_trained").verbose_name
+    ),
+    "grade": lambda: str(TalentProfile._meta.get_field("latest_grade").verbose_name),
+}
+CHOICE_LABELS = {
+    "education": Education,
+    "industry": Industry,
+    "willingness": Willingness,
+    "grade": Grade,
+}
+
+
+def _selected(query: TalentQuery) -> dict[str, tuple]:
+    trained = () if query.reserve_cadre_trained is None else (query.reserve_cadre_trained,)
+    return {
+        "township": query.townships,
+        "village": query.villages,
+        "education": (),  # a minimum, not a choice of values
+        "industry": query.industries,
+        "willingness": query.willingness,
+        "reserve_cadre_trained": trained,
+        "grade": query.grades,
+    }
+
+
+def _value_labels(name: str, values: Sequence[object]) -> dict[object, str]:
+    if name in ("township", "village"):
+        return dict(Organization.objects.filter(pk__in=values).values_list("pk", "name"))
+    if name == "reserve_cadre_trained":
+        return {True: _("Yes"), False: _("No")}
+    choices = CHOICE_LABELS[name]
+    return {value: str(label) for value, label in choices.choices}
+
+
+def _facets(counts: Mapping[str, Mapping[object, int]], query: TalentQuery) -> list[Facet]:
+    selected = _selected(query)
+    facets = []
+    for name in FACETS:
+        values = dict(counts.get(name, {}))
+        for value in selected[name]:
+            values.setdefault(value, 0)  # a selection stays visible, to be unselected
+        labels = _value_labels(name, list(values))
+        facets.append(
+            Facet(
+                name=name,
+                label=FACET_LABELS[name](),
+                values=[
+                    FacetValue(
+                        value=value,
+                        label=labels.get(value, str(value)),
+                        count=count,
+                        selected=value in selected[name],
+                    )
+                    for value, count in values.items()
+                ],
+            )
+        )
+    return facets
+
+
+# --- Searching -------------------------------------------------------------------------
+
+
+def _base(query: TalentQuery) -> BaseSearch | None:
+    if query.base_search is None:
+        return None
+    base = BaseSearch.objects.filter(pk=query.base_search).first()
+    if base is None:
+        raise ValidationError({"base": _("Choose a base search from the list.")})
+    return base
+
+
+def _engine_filters(query: TalentQuery, base: BaseSearch | None, without: str = ""):
+    own = {name: value for name, value in _query_filters(query).items() if name != without}
+    return _merged(own, _base_filters(base)) if base else own
+
+
+def _search(query: TalentQuery, user, **options):
+    if query.sort not in SORTS:
+        raise ValidationError({"sort": _("Sort by relevance, age or study hours.")})
+    scope = _scope(user)
+    return document_search(
+        index=INDEX,
+        text=query.text,
+        any_of=scope,
+        sort=SORT_FIELDS[query.sort],
+        **options,
+    )
+
+
+def _facet_counts(query: TalentQuery, user, base, results) -> dict[str, dict[object, int]]:
+    """Counts of each facet; one filtered on by the user is counted without that filter."""
+    counts = dict(results.facets)
+    for name, values in _selected(query).items():
+        if not values:
+            continue
+        try:
+            filters = _engine_filters(query, base, without=name)
+        except _Nothing:
+            continue
+        unfiltered = _search(query, user, filters=filters, facets=[name], page_size=1)
+        counts[name] = unfiltered.facets.get(name, {})
+    return counts
+
+
+def _empty_page(query: TalentQuery) -> TalentSearchPage:
+    return TalentSearchPage(
+        hits=[],
+        total=0,
+        facets=_facets({}, query),
+        page=query.page,
+        page_size=query.page_size,
+        num_pages=1,
+        query=query,
+    )
+
+
+def talent_search(user, query: TalentQuery) -> TalentSearchPage:
+    """One page of the profiles matching the query that the user may see, with facets.
+
+    Recruiters get the places they recruit for, county org admins the whole pool; anyone else
+    PermissionDenied. A base search that no longer exists raises ValidationError."""
+    base = _base(query)
+    try:
+        filters = _engine_filters(query, base)
+    except _Nothing:
+        _scope(user)  # still refuse those who may not search
+        return _empty_page(query)
+    results = _search(
+        query, user, filters=filters, facets=FACETS, page=query.page, page_size=query.page_size
+    )
+    counts = _facet_counts(query, user, base, results)
+    keys = [int(key) for key in results.keys]
+    profiles = _visible(user).select_related("member", "hometown_village", "hometown_township")
+    by_pk = {profile.pk: profile for profile in profiles.filter(pk__in=keys)}
+    hits = [
+        TalentHit(profile=by_pk[key], highlight=results.highlights.get(str(key), ""))
+        for key in keys
+        if key in by_pk
+    ]
+    return TalentSearchPage(
+        hits=hits,
+        total=results.total,
+        facets=_facets(counts, query),
+        page=query.page,
+        page_size=query.page_size,
+        num_pages=max(1, math.ceil(results.total / query.page_size)),
+        query=query,
+    )
+
+
+def talent_search_keys(user, query: TalentQuery, *, limit: int) -> list[int]:
+    """Every matching profile pk the user may see, in result order, up to ``limit`` (exports)."""
+    base = _base(query)
+    try:
+        filters = _engine_filters(query, base)
+    except _Nothing:
+        _scope(user)
+        return []
+    keys: list[int] = []
+    page = 1
+    while len(keys) < limit:
+        results = _search(query, user, filters=filters, page=page, page_size=KEYS_BATCH)
+        batch = [int(key) for key in results.keys]
+        visible = set(_visible(user).filter(pk__in=batch).values_list("pk", flat=True))
+        keys.extend(key for key in batch if key in visible)
+        if len(batch) < KEYS_BATCH:
+            break
+        page += 1
+    return keys[:limit]
