@@ -33,8 +33,8 @@ DESK_SEARCH_URL_NAME = "talent_desk:index"
 # broad for "new matches" to mean anything.
 SEEN_KEYS_LIMIT = 5000
 NAME_MAX_LENGTH = SavedSearch._meta.get_field("name").max_length
-# Parameters that only say how a result is shown, never what matches.
-PRESENTATION_PARAMS = ("page", "sort")
+# The result page is not part of a search; the sort order is kept for when it is opened.
+PRESENTATION_PARAMS = ("page",)
 
 User = get_user_model()
 
@@ -62,7 +62,7 @@ def saved_search_ids_to_check() -> list[int]:
 # --- Services -------------------------------------------------------------------------
 def saved_search_params_clean(params) -> dict[str, list[str]]:
     """The desk's GET parameters, checked and normalised (what the desk would search for),
-    without page and sort. Bad values raise the selector's ValidationError, keyed by param."""
+    without the page. Bad values raise the selector's ValidationError, keyed by param."""
     from .selectors import talent_query_from_params, talent_query_params
 
     query = talent_query_from_params(params)

@@ -35,3 +35,14 @@ def make_profiles(tree) -> SimpleNamespace:
         a2=profile_create(name="甲二人才", hometown_village=tree.village_a2),
         b1=profile_create(name="乙一人才", hometown_village=tree.village_b1),
     )
+
+
+def reindex() -> None:
+    """Bring the "talent" index up to date (tests do not run the on-commit queue drain)."""
+    from django.test import override_settings
+
+    from search.registry import document_spec
+    from search.services import index_rebuild
+
+    with override_settings(SEARCH_ENGINE="database"):
+        index_rebuild(spec=document_spec("talent"))
