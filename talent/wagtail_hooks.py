@@ -8,3 +8,18 @@ from .viewsets import TalentViewSetGroup
 @hooks.register("register_admin_viewset")
 def register_talent():
     return TalentViewSetGroup()
+
+
+# --- The recruiter's desk (人才检索): search, reveal a contact (logged), compare, export ---
+@hooks.register("register_admin_viewset")
+def register_talent_desk():
+    from .desk_views import TalentDeskViewSet
+
+    return TalentDeskViewSet("talent_desk")
+
+
+@hooks.register("register_log_actions")
+def register_talent_desk_log_actions(actions):
+    from .desk_views import register_log_actions
+
+    register_log_actions(actions)

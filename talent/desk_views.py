@@ -1,0 +1,321 @@
+"""The recruiter's desk in the admin: search the pool, read a profile, reveal a contact for a
+stated reason (logged), compare candidates side by side, export a result set.
+
+Only recruiters and county org admins reach it (``talent.selectors.can_search_talent``);
+anyone else gets a 403. A profile outside what the user may see is a 404, as in the pool's
+own admin. Lists show masked numbers; the full phone and ID number appear only on the page a
+logged reveal answers with, and are never written to the log.
+"""
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseNotAllowed, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.base import ViewSet
+from wagtail.log_actions import log
+
+from portal.selectors import manages_a_county
+
+from . import selectors
+from .compare import UNKNOWN, compare_keys_parse, compare_profiles, compare_rows, profile_facts
+from .export import talent_export_start
+from .models import BaseSearch, Education, TalentProfile
+from .viewsets import profiles_visible_to
+
+REVEAL_ACTION = "talent.reveal_contact"
+REVEAL_REASON_MIN_LENGTH = 5
+
+# The search's GET parameters, named in Chinese when a value is wrong.
+PARAM_LABELS = {
+    "q": gettext_lazy("search words"),
+    "township": gettext_lazy("home township"),
+    "village": gettext_lazy("home village"),
+    "age_min": gettext_lazy("youngest age"),
+    "age_max": gettext_lazy("oldest age"),
+    "education": gettext_lazy("education at least"),
+    "industry": gettext_lazy("industry"),
+    "willingness": gettext_lazy("willingness to return"),
+    "trained": gettext_lazy("reserve-cadre training"),
+    "grade": gettext_lazy("latest assessment grade"),
+    "exclude_negative": gettext_lazy("negative list"),
+    "base": gettext_lazy("base search"),
+    "sort": gettext_lazy("sort by"),
+    "page": gettext_lazy("page"),
+    "profile": gettext_lazy("candidates"),
+    "reason": gettext_lazy("reason"),
+}
+# Facet name -> the GET parameter it toggles; single-valued ones replace, others add.
+FACET_PARAMS = {
+    "township": "township",
+    "village": "village",
+    "education": "education",
+    "industry": "industry",
+    "willingness": "willingness",
+    "reserve_cadre_trained": "trained",
+    "grade": "grade",
+}
+SINGLE_VALUED = {"education", "trained"}
+SORTS = (
+    ("relevance", gettext_lazy("Relevance")),
+    ("age", gettext_lazy("Youngest first")),
+    ("-age", gettext_lazy("Oldest first")),
+    ("-study_hours", gettext_lazy("Most study hours")),
+    ("study_hours", gettext_lazy("Fewest study hours")),
+)
+
+
+def desk_require(request) -> None:
+    if not selectors.can_search_talent(request.user):
+        raise PermissionDenied
+
+
+def can_reveal_contact(user, profile: TalentProfile) -> bool:
+    """Who may see a profile's full phone and ID number (each time logged, with a reason):
+    a county org admin for anyone in the pool; a recruiter for the people from the places
+    they recruit for, which is exactly the profiles the desk shows them."""
+    if not selectors.can_search_talent(user):
+        return False
+    if manages_a_county(user):
+        return True
+    return profiles_visible_to(user).filter(pk=profile.pk).exists()
+
+
+def errors_named(exc: ValidationError) -> list[str]:
+    """Each message prefixed with the Chinese name of the field it is about."""
+    if not hasattr(exc, "error_dict"):
+        return list(exc.messages)
+    lines = []
+    for field, messages in exc.message_dict.items():
+        label = PARAM_LABELS.get(field)
+        for message in messages:
+            lines.append(f"{label}：{message}" if label else message)
+    return lines
+
+
+def _toggle_url(params: QueryDict, name: str, value: str, selected: bool) -> str:
+    query = params.copy()
+    query.pop("page", None)
+    if name in SINGLE_VALUED:
+        query.pop(name, None)
+        if not selected:
+            query[name] = value
+    else:
+        values = [item for item in query.getlist(name) if item != value]
+        if not selected:
+            values.append(value)
+        query.setlist(name, values)
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+def _param_value(value) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
+
+
+def _facets_for_display(params: QueryDict, facets) -> list[dict]:
+    shown = []
+    for facet in facets:
+        name = FACET_PARAMS.get(facet.name, facet.name)
+        values = []
+        for item in facet.values:
+            value = _param_value(item.value)
+            # "Education at least" is a minimum, not a choice: the chosen level is the one
+            # in the parameter.
+            selected = params.get(name) == value if name in SINGLE_VALUED else item.selected
+            url = _toggle_url(params, name, value, selected)
+            values.append(
+                {"label": item.label, "count": item.count, "selected": selected, "url": url}
+            )
+        shown.append({"name": facet.name, "label": facet.label, "values": values})
+    return shown
+
+
+def _page_url(params: QueryDict, number: int) -> str:
+    query = params.copy()
+    query["page"] = str(number)
+    return f"?{query.urlencode()}"
+
+
+def _hidden_params(params: QueryDict, skip: set[str]) -> list[tuple[str, str]]:
+    return [(name, value) for name, value in params.lists() for value in value if name not in skip]
+
+
+def _search_context(params: QueryDict) -> dict:
+    return {
+        "params": params,
+        "base_searches": BaseSearch.objects.all(),
+        "educations": Education.choices,
+        "sorts": SORTS,
+        "errors": [],
+        "result": None,
+        "export_max": settings.TALENT_EXPORT_MAX_ROWS,
+        "export_params": _hidden_params(params, {"page"}),
+        # The plain form resubmits the facet choices it does not show itself.
+        "kept_params": _hidden_params(
+            params,
+            {"q", "age_min", "age_max", "education", "trained", "base", "sort", "page"},
+        ),
+    }
+
+
+def desk_search(request):
+    desk_require(request)
+    params = request.GET
+    context = _search_context(params)
+    try:
+        query = selectors.talent_query_from_params(params)
+        result = selectors.talent_search(request.user, query)
+    except ValidationError as exc:
+        context["errors"] = errors_named(exc)
+        return render(request, "talent/desk/search.html", context, status=400)
+    context["result"] = result
+    context["facets"] = _facets_for_display(params, result.facets)
+    if result.page > 1:
+        context["previous_url"] = _page_url(params, result.page - 1)
+    if result.page < result.num_pages:
+        context["next_url"] = _page_url(params, result.page + 1)
+    return render(request, "talent/desk/search.html", context)
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("reason"),
+        min_length=REVEAL_REASON_MIN_LENGTH,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Why you need to contact this person; it is kept in the log."),
+        error_messages={
+            "required": gettext_lazy("State why you need the contact details."),
+            "min_length": gettext_lazy(
+                "Say a little more about why: at least %(limit_value)d characters."
+            ),
+        },
+    )
+
+
+def _visible_profile(request, pk) -> TalentProfile:
+    return get_object_or_404(
+        profiles_visible_to(request.user).select_related("hometown_township"), pk=pk
+    )
+
+
+@never_cache
+def desk_profile(request, pk):
+    desk_require(request)
+    profile = _visible_profile(request, pk)
+    context = {
+        "profile": profile,
+        "facts": profile_facts(profile),
+        "form": RevealForm(),
+        "may_reveal": can_reveal_contact(request.user, profile),
+        "revealed": None,
+    }
+    return render(request, "talent/desk/profile.html", context)
+
+
+@never_cache
+def desk_reveal(request, pk):
+    """POST a reason: the response (and only it) shows the full numbers; the log says who,
+    when and why, never the numbers themselves."""
+    desk_require(request)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    profile = _visible_profile(request, pk)
+    if not can_reveal_contact(request.user, profile):
+        raise PermissionDenied
+    form = RevealForm(request.POST)
+    context = {
+        "profile": profile,
+        "facts": profile_facts(profile),
+        "form": form,
+        "may_reveal": True,
+        "revealed": None,
+    }
+    if not form.is_valid():
+        return render(request, "talent/desk/profile.html", context, status=400)
+    log(
+        instance=profile,
+        action=REVEAL_ACTION,
+        user=request.user,
+        data={"reason": form.cleaned_data["reason"]},
+    )
+    member = profile.member
+    context["revealed"] = {
+        "phone": (member.phone if member else profile.phone) or str(UNKNOWN),
+        "id_number": (member.id_number if member else profile.id_number) or str(UNKNOWN),
+    }
+    context["form"] = RevealForm()
+    return render(request, "talent/desk/profile.html", context)
+
+
+def desk_compare(request):
+    desk_require(request)
+    context = {"errors": [], "profiles": [], "rows": []}
+    try:
+        keys = compare_keys_parse(request.GET.getlist("profile"))
+        profiles = compare_profiles(request.user, keys)
+    except ValidationError as exc:
+        context["errors"] = errors_named(exc)
+        return render(request, "talent/desk/compare.html", context, status=400)
+    context["profiles"] = profiles
+    context["rows"] = compare_rows(profiles)
+    return render(request, "talent/desk/compare.html", context)
+
+
+def desk_export(request):
+    """POST the search's parameters: a background job writes every hit (up to the cap)."""
+    desk_require(request)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    params = request.POST.copy()
+    params.pop("csrfmiddlewaretoken", None)
+    try:
+        query = selectors.talent_query_from_params(params)
+        job = talent_export_start(user=request.user, query=query)
+    except ValidationError as exc:
+        context = {**_search_context(params), "errors": errors_named(exc)}
+        return render(request, "talent/desk/search.html", context, status=400)
+    back = reverse("talent_desk:index")
+    return redirect(f"{reverse('portal_jobs:detail', args=[job.pk])}?back={back}")
+
+
+class DeskMenuItem(MenuItem):
+    def is_shown(self, request):
+        return selectors.can_search_talent(request.user)
+
+
+class TalentDeskViewSet(ViewSet):
+    """人才检索: the recruiter's desk, a top-level admin menu item next to the talent pool."""
+
+    icon = "search"
+    menu_label = gettext_lazy("Talent search")
+    menu_order = 229
+    add_to_admin_menu = True
+    url_prefix = "talent/desk"
+    menu_item_class = DeskMenuItem
+
+    @property
+    def menu_url(self):
+        return reverse(f"{self.name}:index")
+
+    def get_urlpatterns(self):
+        return [
+            path("", desk_search, name="index"),
+            path("profiles/<int:pk>/", desk_profile, name="profile"),
+            path("profiles/<int:pk>/reveal/", desk_reveal, name="reveal"),
+            path("compare/", desk_compare, name="compare"),
+            path("export/", desk_export, name="export"),
+        ]
+
+
+def register_log_actions(actions) -> None:
+    actions.register_action(
+        REVEAL_ACTION, gettext_lazy("Reveal contact"), gettext_lazy("Contact details revealed")
+    )

@@ -1,0 +1,136 @@
+"""Exporting candidates to a workbook: every hit of a desk search (up to
+``TALENT_EXPORT_MAX_ROWS``) or the people on a shortlist.
+
+The file is written by a background job (portal.jobs) and downloaded by its creator alone
+from the job's progress page. The search runs again in the job, as the user who asked, so
+what the file holds is what that user may see when it is written. Phone and ID numbers are
+masked; text a spreadsheet would take for a formula is quote-prefixed.
+"""
+
+import tempfile
+from collections.abc import Iterator, Sequence
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from portal import jobs
+from portal.ledger_io import cell_safe
+from portal.models import Job
+
+from . import selectors
+from .compare import fact_labels, profile_fact_values
+from .models import TalentProfile
+from .viewsets import profiles_visible_to
+
+CHUNK = 500
+
+
+def export_max_rows() -> int:
+    return settings.TALENT_EXPORT_MAX_ROWS
+
+
+def talent_export_start(*, user, query: "selectors.TalentQuery") -> Job:
+    """Queue the export of a search's hits; the task runs once the request's work commits."""
+    if not selectors.can_search_talent(user):
+        raise PermissionDenied
+    from . import tasks
+
+    job = jobs.job_create(kind=Job.Kind.TALENT_EXPORT, created_by=user)
+    job.summary = {"source": "search", "params": selectors.talent_query_params(query)}
+    job.save(update_fields=["summary"])
+    tasks.talent_export_run.delay_on_commit(str(job.pk))
+    return job
+
+
+def talent_export_job_run(*, job_id) -> None:
+    """The task's work; a job already finished is left alone, so a repeat does nothing."""
+    job = jobs.job_start(job_id=job_id)
+    if job is None:
+        return
+    user = job.created_by
+    if user is None or not selectors.can_search_talent(user):
+        jobs.job_fail(job=job, errors=[{"message": _("You may no longer search the pool.")}])
+        return
+    try:
+        query = selectors.talent_query_from_params(job.summary.get("params", {}))
+    except ValidationError as exc:
+        jobs.job_fail(job=job, errors=[{"message": message} for message in exc.messages])
+        return
+    cap = export_max_rows()
+    # One more than the cap tells whether the file had to stop short.
+    keys = selectors.talent_search_keys(user, query, limit=cap + 1)
+    truncated = len(keys) > cap
+    keys = keys[:cap]
+    progress = jobs.JobProgress(job)
+    with tempfile.TemporaryFile() as target:
+        written = talent_workbook_write(user=user, keys=keys, target=target, progress=progress)
+        target.seek(0)
+        lines = [(_("Candidates"), written)]
+        if truncated:
+            lines.append((_("Stopped at the limit of"), cap))
+        summary = {
+            **job.summary,
+            "download_name": export_download_name(job),
+            "truncated": truncated,
+            "lines": jobs.summary_lines(lines),
+        }
+        jobs.job_finish(
+            job=job,
+            summary=summary,
+            result=File(target),
+            result_name=jobs.job_file_name(suffix=".xlsx"),
+        )
+
+
+def export_download_name(job: Job) -> str:
+    day = timezone.localtime(job.created_at).date()
+    return f"{_('talent search results')}-{day:%Y%m%d}.xlsx"
+
+
+def talent_export_headers() -> list[str]:
+    identity = [_("full name"), _("gender"), _("birth date"), _("ID number"), _("phone")]
+    return [*identity, *fact_labels()]
+
+
+def _profiles_in_order(user, keys: Sequence[int]) -> Iterator[TalentProfile]:
+    """The visible profiles of ``keys`` in that order, loaded a chunk at a time."""
+    visible = (
+        profiles_visible_to(user)
+        .select_related("member", "hometown_township", "hometown_village")
+        .prefetch_related("skills")
+    )
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start : start + CHUNK]
+        found = {profile.pk: profile for profile in visible.filter(pk__in=chunk)}
+        yield from (found[key] for key in chunk if key in found)
+
+
+def talent_workbook_write(*, user, keys: Sequence[int], target, progress=None) -> int:
+    """Write one sheet of candidates to ``target``; return how many rows were written."""
+    progress = progress or jobs.NoProgress()
+    progress.phase("write", total=len(keys))
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Candidates"))
+    sheet.append(talent_export_headers())
+    count = 0
+    for profile in _profiles_in_order(user, keys):
+        birth = profile.member.birth_date if profile.member_id else profile.birth_date
+        gender = profile.member.get_gender_display() if profile.member_id else ""
+        gender = gender or profile.get_gender_display()
+        row = [
+            profile.display_name,
+            gender,
+            birth.isoformat() if birth else "",
+            profile.masked_id_number,
+            profile.masked_phone,
+            *profile_fact_values(profile),
+        ]
+        sheet.append([cell_safe(str(value)) for value in row])
+        count += 1
+        progress.advance()
+    workbook.save(target)
+    return count

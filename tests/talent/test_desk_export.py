@@ -1,0 +1,128 @@
+"""Exporting a desk search to a workbook: a background job, every hit up to the cap, numbers
+masked, only what the user may see, safe to run twice, downloaded by its creator alone."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from portal.models import Job
+from talent import export
+
+from . import test_desk as desk
+
+ID_NUMBER, PHONE = desk.ID_NUMBER, desk.PHONE
+# The desk's own fixtures: the same pool and the same users per role.
+desk_pool, people = desk.desk_pool, desk.people
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def export_post(client, django_capture_on_commit_callbacks, **params):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("talent_desk:export"), params)
+    return response
+
+
+def rows_of(job: Job) -> list[tuple]:
+    job.refresh_from_db()
+    with job.result.open("rb") as handle:
+        book = load_workbook(io.BytesIO(handle.read()))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert list(rows[0]) == export.talent_export_headers()
+    return rows[1:]
+
+
+def test_a_recruiter_exports_the_hits_of_a_search(
+    client, desk_pool, people, django_capture_on_commit_callbacks
+):
+    client.force_login(people.recruiter_a)
+    response = export_post(client, django_capture_on_commit_callbacks, q="养殖")
+    job = Job.objects.get(kind=Job.Kind.TALENT_EXPORT)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("portal_jobs:detail", args=[job.pk]))
+    assert job.created_by == people.recruiter_a
+    rows = rows_of(job)
+    assert job.status == Job.Status.DONE
+    assert {row[0] for row in rows} == {"张养成", "李明"}  # not 王乙 of township B
+    breeder = next(row for row in rows if row[0] == "张养成")
+    assert (
+        desk_pool.breeder.masked_phone in breeder and desk_pool.breeder.masked_id_number in breeder
+    )
+    assert PHONE not in str(rows) and ID_NUMBER not in str(rows)
+    assert "养鸡场" in str(breeder)
+    assert job.summary["download_name"].endswith(".xlsx")
+    download = client.get(reverse("portal_jobs:download", args=[job.pk]))
+    assert download.status_code == 200
+
+
+def test_the_export_follows_the_filters_and_stops_at_the_cap(
+    client, desk_pool, people, settings, django_capture_on_commit_callbacks
+):
+    client.force_login(people.county_admin)
+    export_post(client, django_capture_on_commit_callbacks, industry="agriculture")
+    job = Job.objects.get()
+    assert {row[0] for row in rows_of(job)} == {"张养成", "李明"}
+    assert job.summary["truncated"] is False
+    settings.TALENT_EXPORT_MAX_ROWS = 1
+    export_post(client, django_capture_on_commit_callbacks, sort="-study_hours")
+    capped = Job.objects.latest("created_at")
+    assert [row[0] for row in rows_of(capped)] == ["张养成"]
+    assert capped.summary["truncated"] is True
+    assert any(
+        str(settings.TALENT_EXPORT_MAX_ROWS) == str(line[1]) for line in capped.summary["lines"]
+    )
+
+
+def test_running_the_job_twice_changes_nothing(
+    client, desk_pool, people, django_capture_on_commit_callbacks
+):
+    client.force_login(people.recruiter_a)
+    export_post(client, django_capture_on_commit_callbacks, q="养殖")
+    job = Job.objects.get()
+    first = job.result.name
+    export.talent_export_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.result.name == first and job.status == Job.Status.DONE
+
+
+def test_bad_parameters_start_no_job(client, desk_pool, people):
+    client.force_login(people.recruiter_a)
+    response = client.post(reverse("talent_desk:export"), {"age_max": "abc"})
+    assert response.status_code == 400
+    assert response.context["errors"]
+    assert not Job.objects.exists()
+    assert client.get(reverse("talent_desk:export")).status_code == 405
+
+
+def test_others_may_not_export_nor_download(
+    client, desk_pool, people, django_capture_on_commit_callbacks
+):
+    client.force_login(people.secretary)
+    assert desk.refused(client.post(reverse("talent_desk:export"), {"q": "养殖"}))
+    assert not Job.objects.exists()
+    client.force_login(people.recruiter_a)
+    export_post(client, django_capture_on_commit_callbacks, q="养殖")
+    job = Job.objects.get()
+    client.force_login(people.county_admin)
+    assert client.get(reverse("portal_jobs:download", args=[job.pk])).status_code == 404
+
+
+def test_a_user_who_lost_the_desk_gets_a_failed_job(
+    client, desk_pool, people, django_capture_on_commit_callbacks
+):
+    """The search runs again in the job as its creator: a role withdrawn meanwhile fails it."""
+    from portal.models import RoleAssignment
+
+    client.force_login(people.recruiter_a)
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(reverse("talent_desk:export"), {"q": "养殖"})
+    RoleAssignment.objects.filter(user=people.recruiter_a).delete()
+    job = Job.objects.get()
+    export.talent_export_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED and not job.result
