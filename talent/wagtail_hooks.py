@@ -23,3 +23,12 @@ def register_talent_desk_log_actions(actions):
     from .desk_views import register_log_actions
 
     register_log_actions(actions)
+
+
+# --- Shortlists (候选名单) and saved searches (保存的检索) of the recruiters -------------------
+@hooks.register("register_admin_viewset")
+def register_shortlists():
+    from .saved_search_views import SavedSearchViewSet
+    from .shortlist_views import ShortlistViewSet
+
+    return [ShortlistViewSet("talent_shortlists"), SavedSearchViewSet("talent_saved_searches")]
