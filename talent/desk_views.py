@@ -25,6 +25,8 @@ from . import selectors
 from .compare import UNKNOWN, compare_keys_parse, compare_profiles, compare_rows, profile_facts
 from .export import talent_export_start
 from .models import BaseSearch, Education, TalentProfile
+from .shortlist_selectors import recruiting_departments, shortlists_visible_to
+from .shortlist_views import shortlists_for_desk
 from .viewsets import profiles_visible_to
 
 REVEAL_ACTION = "talent.reveal_contact"
@@ -45,7 +47,7 @@ PARAM_LABELS = {
     "exclude_negative": gettext_lazy("negative list"),
     "base": gettext_lazy("base search"),
     "sort": gettext_lazy("sort by"),
-    "page": gettext_lazy("page"),
+    "page": gettext_lazy("page number"),
     "profile": gettext_lazy("candidates"),
     "reason": gettext_lazy("reason"),
 }
@@ -177,6 +179,10 @@ def desk_search(request):
         return render(request, "talent/desk/search.html", context, status=400)
     context["result"] = result
     context["facets"] = _facets_for_display(params, result.facets)
+    # Recruiters put ticked rows on one of their department's shortlists (or a new one).
+    context["may_shortlist"] = recruiting_departments(request.user).exists()
+    context["shortlists"] = shortlists_for_desk(request.user)
+    context["here"] = request.get_full_path()
     if result.page > 1:
         context["previous_url"] = _page_url(params, result.page - 1)
     if result.page < result.num_pages:
@@ -256,10 +262,13 @@ def desk_reveal(request, pk):
 
 
 def desk_compare(request):
+    """GET or POST ``profile`` (repeated): the desk's results post their ticked rows, a
+    shortlist's page links with them."""
     desk_require(request)
     context = {"errors": [], "profiles": [], "rows": []}
+    data = request.POST if request.method == "POST" else request.GET
     try:
-        keys = compare_keys_parse(request.GET.getlist("profile"))
+        keys = compare_keys_parse(data.getlist("profile"))
         profiles = compare_profiles(request.user, keys)
     except ValidationError as exc:
         context["errors"] = errors_named(exc)
@@ -283,6 +292,17 @@ def desk_export(request):
         context = {**_search_context(params), "errors": errors_named(exc)}
         return render(request, "talent/desk/search.html", context, status=400)
     back = reverse("talent_desk:index")
+    return redirect(f"{reverse('portal_jobs:detail', args=[job.pk])}?back={back}")
+
+
+def desk_shortlist_export(request, pk):
+    """POST: a background job writes the shortlist's people the user may see."""
+    desk_require(request)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    shortlist = get_object_or_404(shortlists_visible_to(request.user), pk=pk)
+    job = talent_export_start(user=request.user, shortlist=shortlist)
+    back = reverse("talent_shortlists:detail", args=[shortlist.pk])
     return redirect(f"{reverse('portal_jobs:detail', args=[job.pk])}?back={back}")
 
 
@@ -312,6 +332,7 @@ class TalentDeskViewSet(ViewSet):
             path("profiles/<int:pk>/reveal/", desk_reveal, name="reveal"),
             path("compare/", desk_compare, name="compare"),
             path("export/", desk_export, name="export"),
+            path("shortlists/<int:pk>/export/", desk_shortlist_export, name="shortlist_export"),
         ]
 
 

@@ -1,5 +1,5 @@
-"""Exporting candidates to a workbook: every hit of a desk search (up to
-``TALENT_EXPORT_MAX_ROWS``) or the people on a shortlist.
+"""Exporting candidates to a workbook: every hit of a desk search or the people on a
+shortlist, up to ``TALENT_EXPORT_MAX_ROWS`` either way.
 
 The file is written by a background job (portal.jobs) and downloaded by its creator alone
 from the job's progress page. The search runs again in the job, as the user who asked, so
@@ -7,6 +7,7 @@ what the file holds is what that user may see when it is written. Phone and ID n
 masked; text a spreadsheet would take for a formula is quote-prefixed.
 """
 
+import re
 import tempfile
 from collections.abc import Iterator, Sequence
 
@@ -23,27 +24,52 @@ from portal.models import Job
 
 from . import selectors
 from .compare import fact_labels, profile_fact_values
-from .models import TalentProfile
+from .models import Shortlist, TalentProfile
+from .shortlist_selectors import shortlist_entries_for, shortlists_visible_to
 from .viewsets import profiles_visible_to
 
 CHUNK = 500
+UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
 def export_max_rows() -> int:
     return settings.TALENT_EXPORT_MAX_ROWS
 
 
-def talent_export_start(*, user, query: "selectors.TalentQuery") -> Job:
-    """Queue the export of a search's hits; the task runs once the request's work commits."""
+def talent_export_start(
+    *, user, query: "selectors.TalentQuery | None" = None, shortlist: Shortlist | None = None
+) -> Job:
+    """Queue the export of a search's hits or of a shortlist's people; the task runs once
+    the request's work commits."""
     if not selectors.can_search_talent(user):
         raise PermissionDenied
+    if (query is None) == (shortlist is None):
+        raise ValueError("Export either a search or a shortlist.")
+    if shortlist is not None:
+        if not shortlists_visible_to(user).filter(pk=shortlist.pk).exists():
+            raise PermissionDenied
+        source = {"source": "shortlist", "shortlist": shortlist.pk}
+    else:
+        source = {"source": "search", "params": selectors.talent_query_params(query)}
     from . import tasks
 
     job = jobs.job_create(kind=Job.Kind.TALENT_EXPORT, created_by=user)
-    job.summary = {"source": "search", "params": selectors.talent_query_params(query)}
+    job.summary = source
     job.save(update_fields=["summary"])
     tasks.talent_export_run.delay_on_commit(str(job.pk))
     return job
+
+
+def _keys_to_export(user, summary: dict, limit: int) -> list[int]:
+    """The profiles the job writes, in order, as the user may see them now (at most limit)."""
+    if summary.get("source") == "shortlist":
+        shortlist = shortlists_visible_to(user).filter(pk=summary.get("shortlist")).first()
+        if shortlist is None:
+            raise ValidationError(_("The shortlist no longer exists or is not yours to see."))
+        entries = shortlist_entries_for(user, shortlist)
+        return list(entries.values_list("profile_id", flat=True)[:limit])
+    query = selectors.talent_query_from_params(summary.get("params", {}))
+    return selectors.talent_search_keys(user, query, limit=limit)
 
 
 def talent_export_job_run(*, job_id) -> None:
@@ -55,14 +81,13 @@ def talent_export_job_run(*, job_id) -> None:
     if user is None or not selectors.can_search_talent(user):
         jobs.job_fail(job=job, errors=[{"message": _("You may no longer search the pool.")}])
         return
+    cap = export_max_rows()
     try:
-        query = selectors.talent_query_from_params(job.summary.get("params", {}))
+        # One more than the cap tells whether the file had to stop short.
+        keys = _keys_to_export(user, job.summary, cap + 1)
     except ValidationError as exc:
         jobs.job_fail(job=job, errors=[{"message": message} for message in exc.messages])
         return
-    cap = export_max_rows()
-    # One more than the cap tells whether the file had to stop short.
-    keys = selectors.talent_search_keys(user, query, limit=cap + 1)
     truncated = len(keys) > cap
     keys = keys[:cap]
     progress = jobs.JobProgress(job)
@@ -88,7 +113,12 @@ def talent_export_job_run(*, job_id) -> None:
 
 def export_download_name(job: Job) -> str:
     day = timezone.localtime(job.created_at).date()
-    return f"{_('talent search results')}-{day:%Y%m%d}.xlsx"
+    if job.summary.get("source") == "shortlist":
+        shortlist = Shortlist.objects.filter(pk=job.summary.get("shortlist")).first()
+        label = UNSAFE_IN_FILE_NAMES.sub("_", shortlist.name) if shortlist else _("shortlist")
+    else:
+        label = _("talent search results")
+    return f"{label}-{day:%Y%m%d}.xlsx"
 
 
 def talent_export_headers() -> list[str]:

@@ -126,3 +126,73 @@ def test_a_user_who_lost_the_desk_gets_a_failed_job(
     export.talent_export_job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED and not job.result
+
+
+# --- A shortlist's people --------------------------------------------------------------
+
+
+@pytest.fixture
+def shortlist(desk_pool, people, tree):
+    from talent.shortlists import shortlist_create, shortlist_entries_add
+
+    made = shortlist_create(user=people.recruiter_a, name="甲镇村两委人选")
+    for profile in (desk_pool.farmer, desk_pool.breeder):  # the farmer first
+        shortlist_entries_add(user=people.recruiter_a, shortlist=made, profile_ids=[profile.pk])
+    return made
+
+
+def test_a_shortlist_is_exported_in_its_order(
+    client, shortlist, people, django_capture_on_commit_callbacks
+):
+    client.force_login(people.recruiter_a)
+    url = reverse("talent_desk:shortlist_export", args=[shortlist.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    job = Job.objects.get()
+    assert response.status_code == 302
+    assert [row[0] for row in rows_of(job)] == ["李明", "张养成"]
+    assert PHONE not in str(rows_of(job))
+    assert job.summary["download_name"].startswith("甲镇村两委人选-")
+    assert client.get(url).status_code == 405
+
+
+def test_a_county_admin_exports_any_shortlist_others_do_not(
+    client, shortlist, people, django_capture_on_commit_callbacks
+):
+    url = reverse("talent_desk:shortlist_export", args=[shortlist.pk])
+    client.force_login(people.recruiter_b)  # another department's recruiter
+    assert client.post(url).status_code == 404
+    client.force_login(people.secretary)
+    assert desk.refused(client.post(url))
+    assert not Job.objects.exists()
+    client.force_login(people.county_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    assert len(rows_of(Job.objects.get())) == 2
+
+
+def test_the_desk_puts_ticked_rows_on_a_shortlist_and_compares_them(client, desk_pool, people):
+    """The results' one form: "add to the shortlist" goes to the shortlist endpoint and back
+    to the search; "compare" posts the same ticks to the comparison."""
+    from talent.models import Shortlist
+
+    client.force_login(people.recruiter_a)
+    page = desk.search(client, q="养殖")
+    html = page.content.decode()
+    assert reverse("talent_shortlists:add") in html and 'name="new_name"' in html
+    picks = [desk_pool.breeder.pk, desk_pool.farmer.pk]
+    here = page.context["here"]
+    added = client.post(
+        reverse("talent_shortlists:add"), {"profile": picks, "new_name": "养殖能手", "next": here}
+    )
+    assert added.status_code == 302 and added["Location"] == here
+    shortlist = Shortlist.objects.get(name="养殖能手")
+    assert set(shortlist.entries.values_list("profile_id", flat=True)) == set(picks)
+    compared = client.post(reverse("talent_desk:compare"), {"profile": picks, "next": here})
+    assert compared.status_code == 200
+    assert [profile.pk for profile in compared.context["profiles"]] == picks
+
+
+def test_a_county_admin_gets_no_shortlist_box(client, desk_pool, people):
+    client.force_login(people.county_admin)
+    assert 'name="new_name"' not in desk.search(client).content.decode()
