@@ -167,12 +167,13 @@ class DatabaseEngine(SearchEngine):
                     "search_indexentry.vector @@ %s::tsquery", [text], output_field=BooleanField()
                 )
             )
-        # One join against the FTS5 table: its MATCH drives the query, and the page's
-        # ordering reads bm25 of the joined row (no lookup per matching row).
-        return entries.extra(  # noqa: S610 - fixed SQL; the query text is a parameter
-            tables=[FTS_TABLE],
-            where=[f"{FTS_TABLE}.rowid = search_indexentry.id", f"{FTS_TABLE} MATCH %s"],
-            params=[text],
+        # The matching rowids, found by one FTS5 query (SQLite builds the IN list once);
+        # the page's ordering joins the table again for bm25 (see _ordered).
+        return entries.filter(
+            id__in=RawSQL(
+                "SELECT rowid FROM search_indexentry_fts WHERE search_indexentry_fts MATCH %s",
+                [text],
+            )
         )
 
     def _counted(
@@ -229,6 +230,14 @@ class DatabaseEngine(SearchEngine):
                     output_field=FloatField(),
                 )
             else:
+                # One join, driven by the FTS5 MATCH: bm25 of the joined row, not a lookup
+                # per matching row. (Only here: for counting, SQLite would rather probe the
+                # FTS5 table once per entry of the index, which is far slower.)
+                entries = entries.extra(  # noqa: S610 - fixed SQL; the text is a parameter
+                    tables=[FTS_TABLE],
+                    where=[f"{FTS_TABLE}.rowid = search_indexentry.id", f"{FTS_TABLE} MATCH %s"],
+                    params=[text],
+                )
                 score = RawSQL("bm25(search_indexentry_fts)", [], output_field=FloatField())
             return entries.annotate(score=score).order_by("score", "key")
         return entries.order_by("key")
