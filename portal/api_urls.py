@@ -6,5 +6,6 @@ from rest_framework.permissions import AllowAny
 
 urlpatterns = [
     path("", include("learning.api.urls")),
+    path("", include("talent.api.urls")),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
 ]

@@ -1,17 +1,14 @@
-"""A small talent pool, indexed by the database engine, for the search tests.
-
-Imported by the test modules that use it (fixtures are not shared through a conftest here, so
-helpers working on other talent tests do not collide with it)."""
+"""A small talent pool, indexed by the database engine, for the search tests; each test
+module wraps ``make_pool`` in its own fixture."""
 
 import datetime
 from decimal import Decimal
 from types import SimpleNamespace
 
-import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from portal.models import Role
+from portal.models import Member
 from search.registry import document_spec
 from search.services import index_rebuild
 from talent.models import TalentProfile
@@ -36,12 +33,14 @@ def talent_reindex() -> None:
         index_rebuild(spec=document_spec("talent"))
 
 
-@pytest.fixture
-def talent_pool(tree, members):
+def make_pool(tree, members) -> SimpleNamespace:
     """Four non-members, a consenting member with record signals, and one who did not consent.
 
-    farmer (A1, township derived), shop (B), colleague (A2), cad (township A only, on the
-    negative list, phone and ID number), member (A2, excellent, trained), silent (B1)."""
+    farmer 王芳 (A1, township derived, 42), shop 陈刚 (B, 28 today), colleague 赵强 (A2, 51),
+    cad 张伟 (township A only, on the negative list, phone and ID number, born 1949), member
+    甲二党员 (A2, 35, excellent, trained, 32.5 hours), silent (B1, no consent)."""
+    Member.objects.filter(pk=members.a2.pk).update(birth_date=years_ago(35, days=10))
+    members.a2.refresh_from_db()
     farmer = profile_create(
         name="王芳",
         hometown_village=tree.village_a1,
@@ -106,13 +105,3 @@ def talent_pool(tree, members):
     return SimpleNamespace(
         farmer=farmer, shop=shop, colleague=colleague, cad=cad, member=member, silent=silent
     )
-
-
-@pytest.fixture
-def county_admin(tree, user_with_role):
-    return user_with_role(Role.ORG_ADMIN, tree.county, "county_admin")
-
-
-@pytest.fixture
-def recruiter_a(tree, user_with_role):
-    return user_with_role(Role.RECRUITER, tree.township_a, "recruiter_a")

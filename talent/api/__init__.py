@@ -1,0 +1,1 @@
+"""The talent part of the JSON API under /api/v1/."""
