@@ -10,10 +10,11 @@ Talent ledgers are a county's few thousand people, so rows are held in memory.
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import PurePath
 from typing import IO
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -28,7 +29,6 @@ from portal.models import Member, Organization
 from . import services
 from .models import CommitteeRole, Industry, TalentProfile, Willingness
 
-MAX_ROWS = 20_000
 # Field → the headers the talent ledger uses (the file format, not text we show).
 TALENT_COLUMNS: dict[str, tuple[str, ...]] = {
     "name": ("姓名",),
@@ -130,10 +130,23 @@ def _field_label(name: str) -> str:
     return ""
 
 
-def talent_import(*, file: IO[bytes], name: str, progress: Progress | None = None) -> ImportReport:
-    """Import every row or none; the report counts new, updated and unchanged profiles."""
+def talent_import(
+    *,
+    file: IO[bytes],
+    name: str,
+    progress: Progress | None = None,
+    before_commit: Callable[[ImportReport], None] | None = None,
+) -> ImportReport:
+    """Import every row or none; the report counts new, updated and unchanged profiles.
+
+    ``before_commit`` runs inside the transaction once every row passed (a job marks itself
+    done there, atomically with the data).
+    """
     progress = progress or NoProgress()
     report = TalentImportReport()
+    if _size(file) > settings.TALENT_IMPORT_MAX_BYTES:
+        report.add_error(None, "", too_big_message())
+        return report
     try:
         rows = list(talent_rows(file, name=name))
     except LedgerFileError as exc:
@@ -148,7 +161,23 @@ def talent_import(*, file: IO[bytes], name: str, progress: Progress | None = Non
         if not report.ok:
             transaction.set_rollback(True)
             report.new = report.updated = report.unchanged = 0
+        elif before_commit is not None:
+            before_commit(report)
     return report
+
+
+def _size(file: IO[bytes]) -> int:
+    file.seek(0, 2)
+    size = file.tell()
+    file.seek(0)
+    return size
+
+
+def too_big_message() -> str:
+    megabytes = settings.TALENT_IMPORT_MAX_BYTES / 1024 / 1024
+    return _("The file is larger than %(mb).0f MB; split it into smaller files.") % {
+        "mb": megabytes
+    }
 
 
 def talent_rows(file: IO[bytes], *, name: str) -> Iterator[tuple[int, dict]]:
@@ -159,6 +188,7 @@ def talent_rows(file: IO[bytes], *, name: str) -> Iterator[tuple[int, dict]]:
         raise LedgerFileError(_("Upload the ledger as an .xlsx, .csv or .json file."))
     lookup = {header_key(h): f for f, aliases in TALENT_COLUMNS.items() for h in (*aliases, f)}
     columns: dict[int, str] = {}
+    max_rows = settings.TALENT_IMPORT_MAX_ROWS
     for number, values in readers[suffix](file):
         if isinstance(values, dict):
             record = {
@@ -171,10 +201,10 @@ def talent_rows(file: IO[bytes], *, name: str) -> Iterator[tuple[int, dict]]:
             record = {field: values[i] for i, field in columns.items() if i < len(values)}
         if any(value not in (None, "") for value in record.values()):
             yield number, record
-            if number > MAX_ROWS:
+            if number > max_rows:
                 raise LedgerFileError(
                     _("The file has more than %(max)s rows; split it into smaller files.")
-                    % {"max": MAX_ROWS}
+                    % {"max": max_rows}
                 )
 
 

@@ -36,3 +36,36 @@ def talent_export_run(job_id: str) -> None:
     from . import export
 
     export.talent_export_job_run(job_id=job_id)
+
+
+# --- The talent pool's admin: the ledger upload, the nightly refresh of record signals ----
+@shared_task(**JOB_RETRY)
+def talent_import_run(job_id: str) -> None:
+    from . import import_jobs
+
+    import_jobs.talent_import_job_run(job_id=job_id)
+
+
+SIGNALS_REFRESH_BATCH = 200
+
+
+# Beat, nightly: every member's profile is recomputed from the record, one task per batch of
+# primary keys; the refresh recomputes from scratch, so a second run changes nothing.
+@shared_task(**RETRY)
+def profile_signals_refresh_all() -> int:
+    from .models import TalentProfile
+
+    profiles = TalentProfile.objects.filter(member__isnull=False).order_by("pk")
+    last, batches = 0, 0
+    while batch := list(
+        profiles.filter(pk__gt=last).values_list("pk", flat=True)[:SIGNALS_REFRESH_BATCH]
+    ):
+        profile_signals_refresh_batch.delay_on_commit(batch)
+        last, batches = batch[-1], batches + 1
+    return batches
+
+
+@shared_task(**RETRY)
+def profile_signals_refresh_batch(profile_ids: list[int]) -> int:
+    """Refresh each profile's signals; return how many changed."""
+    return sum(services.profile_signals_refresh(profile_id=pk) for pk in profile_ids)

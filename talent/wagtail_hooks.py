@@ -25,6 +25,15 @@ def register_talent_desk_log_actions(actions):
     register_log_actions(actions)
 
 
+# --- The county org admin's steps on a profile: consent and the negative list ------------
+@hooks.register("register_log_actions")
+def register_talent_admin_log_actions(actions):
+    from . import consent_views, negative_views
+
+    consent_views.register_log_actions(actions)
+    negative_views.register_log_actions(actions)
+
+
 # --- Shortlists (候选名单) and saved searches (保存的检索) of the recruiters -------------------
 @hooks.register("register_admin_viewset")
 def register_shortlists():

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from portal.models import Role
 from talent.models import BaseSearch
@@ -61,9 +62,7 @@ def test_a_county_org_admin_keeps_the_base_searches(client, pool, tree, user_wit
     """The county admin edits the eligibility rule a recruiter starts from."""
     client.force_login(user_with_role(Role.ORG_ADMIN, tree.county))
     a1 = pool[0]
-    assert len(_listed(client)) == 3
     assert client.get(reverse("talent_profile:edit", args=[a1.pk])).status_code == 200
-    assert client.get(reverse("talent_profile:edit", args=[pool[3].pk])).status_code == 404
     response = client.post(
         reverse("talent_base_search:add"),
         {
@@ -95,3 +94,36 @@ def test_village_secretaries_and_members_are_refused(client, pool, tree, user_wi
     response = client.get(reverse("talent_profile:index"))
     assert response.status_code in (302, 403)
     assert client.get(reverse("talent_base_search:index")).status_code in (302, 403)
+
+
+def test_a_county_org_admin_lists_every_profile_with_its_consent(
+    client, pool, tree, user_with_role
+):
+    """A member's profile waiting for consent is listed for the county admin (who records
+    consent) with its state, and can be edited; a recruiter still never sees it."""
+    a1, _b1, consenting, silent = pool
+    client.force_login(user_with_role(Role.ORG_ADMIN, tree.county))
+    assert _listed(client) == set(pool)
+    response = client.get(reverse("talent_profile:index"))
+    html = response.content.decode()
+    assert gettext("Not recorded") in html and gettext("Given") in html
+    assert reverse("talent_profile:consent", args=[silent.pk]) in html
+    assert reverse("talent_profile:negative_list", args=[a1.pk]) in html
+    assert reverse("talent_profile:consent", args=[a1.pk]) not in html  # not a member
+    assert PHONE not in html and ID_NUMBER not in html
+    assert client.get(reverse("talent_profile:edit", args=[silent.pk])).status_code == 200
+    page = client.get(reverse("talent_profile:inspect", args=[consenting.pk])).content.decode()
+    assert "data-talent-admin" in page
+    assert reverse("talent_profile:consent", args=[consenting.pk]) in page
+
+
+def test_a_recruiter_gets_no_admin_steps(client, pool, tree, user_with_role):
+    """No consent column, no consent or negative-list links, no import button."""
+    a1 = pool[0]
+    client.force_login(user_with_role(Role.RECRUITER, tree.county))
+    html = client.get(reverse("talent_profile:index")).content.decode()
+    assert gettext("Not recorded") not in html
+    assert reverse("talent_profile:negative_list", args=[a1.pk]) not in html
+    assert reverse("talent_profile:import") not in html
+    page = client.get(reverse("talent_profile:inspect", args=[a1.pk])).content.decode()
+    assert "data-talent-admin" not in page

@@ -1,0 +1,143 @@
+"""The talent ledger uploaded in the admin, imported as a background job.
+
+A county org admin's upload becomes a ``Job`` (kind talent import); the Celery task, sent on
+commit, runs ``talent_import`` on it and the job ends done (with the counts) or failed (with
+the row-numbered errors). The import's rows are one transaction, and the job is marked done
+inside it, so a crash leaves either everything or nothing, and a retry starts over.
+"""
+
+import time
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
+from django.utils.translation import gettext as _
+
+from portal import jobs
+from portal.models import Job, Organization
+from portal.selectors import manages_a_county, organizations_managed_by
+
+from . import tasks
+from .talent_import import ImportReport, talent_import, too_big_message
+
+EXTENSIONS = (".xlsx", ".csv", ".json")
+# How long a progress write waits for a lock before it gives up (PostgreSQL's lock_timeout).
+SIDE_LOCK_TIMEOUT_MS = 2000
+
+
+def talent_import_start(*, user, upload) -> Job:
+    """Create the import job for a county org admin's upload; the task is sent on commit."""
+    if user is None or not manages_a_county(user):
+        raise ValidationError(_("Only county organisation administrators import the talent pool."))
+    if upload.size > settings.TALENT_IMPORT_MAX_BYTES:
+        raise ValidationError({"file": too_big_message()})
+    if PurePath(upload.name).suffix.lower() not in EXTENSIONS:
+        raise ValidationError({"file": _("Upload the ledger as an .xlsx, .csv or .json file.")})
+    county = organizations_managed_by(user).filter(level=Organization.Level.COUNTY).first()
+    job = jobs.job_create(
+        kind=Job.Kind.TALENT_IMPORT,
+        created_by=user,
+        organization=county,
+        source=upload,
+        source_name=upload.name,
+    )
+    tasks.talent_import_run.delay_on_commit(str(job.pk))
+    return job
+
+
+def import_summary(report: ImportReport) -> dict:
+    return {
+        "counts": {
+            "rows": report.rows,
+            "new": report.new,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "errors": report.error_count,
+        },
+        "lines": jobs.summary_lines(
+            [
+                (_("Rows read"), report.rows),
+                (_("New profiles"), report.new),
+                (_("Updated profiles"), report.updated),
+                (_("Unchanged profiles"), report.unchanged),
+                (_("Errors"), report.error_count),
+            ]
+        ),
+    }
+
+
+def talent_import_job_run(*, job_id) -> None:
+    """Import the job's uploaded ledger; the job ends done or failed. A finished job is left
+    as it is, so a second delivery of the task does nothing."""
+    job = jobs.job_start(job_id=job_id)
+    if job is None:
+        return
+    progress = DetachedJobProgress(job)
+
+    def finish(report: ImportReport) -> None:
+        progress.close()  # the job row is written on this connection from here on
+        jobs.job_finish(job=job, summary=import_summary(report))
+
+    try:
+        with job.source.open("rb") as source:
+            report = talent_import(
+                file=source, name=job.source.name, progress=progress, before_commit=finish
+            )
+    finally:
+        progress.close()
+    if not report.ok:
+        jobs.job_fail(job=job, errors=report.errors, summary=import_summary(report))
+
+
+class DetachedJobProgress(jobs.JobProgress):
+    """A job's progress the polling page sees while the import's transaction is still open.
+
+    ``talent_import`` checks and saves every row inside one transaction, so the count written
+    on the task's own connection would stay invisible until the commit. On PostgreSQL the
+    count goes through a second connection, in autocommit. Should that fail or wait on a lock,
+    the count falls back to the task's connection (seen at the end only); SQLite has one
+    writer at a time, so there it does from the start.
+    """
+
+    def __init__(self, job: Job):
+        super().__init__(job)
+        self._side = None
+        self._detached = connection.vendor == "postgresql"
+
+    def advance(self, count: int = 1) -> None:
+        self.done += count
+        self.job.done = self.done
+        now = time.monotonic()
+        if now - self._written_at < jobs.PROGRESS_INTERVAL_SECONDS:
+            return
+        self._written_at = now
+        if not self._write_detached(self.done):
+            Job.objects.filter(pk=self.job.pk).update(done=self.done)
+
+    def _write_detached(self, done: int) -> bool:
+        if not self._detached:
+            return False
+        table = connection.ops.quote_name(Job._meta.db_table)
+        try:
+            if self._side is None:
+                self._side = connections.create_connection(DEFAULT_DB_ALIAS)
+                with self._side.cursor() as cursor:
+                    cursor.execute(f"SET lock_timeout = {SIDE_LOCK_TIMEOUT_MS:d}")
+            with self._side.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {table} SET done = %s WHERE id = %s",  # noqa: S608 - quoted name
+                    [done, self.job.pk],
+                )
+        except DatabaseError:
+            self.close()
+            self._detached = False
+            return False
+        return True
+
+    def close(self) -> None:
+        """Close the second connection; later counts go through the task's connection."""
+        self._detached = False
+        if self._side is not None:
+            self._side.close()
+            self._side = None

@@ -1,0 +1,51 @@
+"""The talent ledger's upload in the admin (county org admins): the file becomes a background
+job, and the browser goes to the job's progress page."""
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from portal.forms import validation_errors_add
+from portal.selectors import manages_a_county
+
+from .import_jobs import talent_import_start
+from .talent_import import TALENT_COLUMNS
+
+REQUIRED_COLUMNS = ("name", "id_number")
+
+
+class TalentImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("ledger file"),
+        help_text=_("An .xlsx workbook (first sheet), a .csv in UTF-8 or GBK, or .json."),
+        error_messages={"required": _("Choose the talent ledger file to upload.")},
+    )
+
+
+def talent_import_view(request):
+    if not manages_a_county(request.user):
+        raise PermissionDenied
+    posted = request.method == "POST"
+    form = TalentImportForm(request.POST, request.FILES) if posted else TalentImportForm()
+    if posted and form.is_valid():
+        try:
+            job = talent_import_start(user=request.user, upload=form.cleaned_data["file"])
+        except ValidationError as exc:
+            validation_errors_add(form, exc)
+        else:
+            back = urlencode({"back": reverse("talent_profile:index")})
+            return redirect(f"{reverse('portal_jobs:detail', args=[job.pk])}?{back}")
+    columns = [(aliases[0], name in REQUIRED_COLUMNS) for name, aliases in TALENT_COLUMNS.items()]
+    context = {
+        "form": form,
+        "columns": columns,
+        "max_rows": settings.TALENT_IMPORT_MAX_ROWS,
+        "max_mb": settings.TALENT_IMPORT_MAX_BYTES // (1024 * 1024),
+    }
+    return TemplateResponse(request, "talent/admin/import.html", context)
