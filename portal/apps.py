@@ -7,6 +7,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
-        from . import signal_handlers
+        from . import search_documents, signal_handlers
 
         signal_handlers.register()
+        search_documents.register_pages_document()

@@ -11,6 +11,7 @@ from . import (
     media_serving,
     notification_views,
     parcel_views,
+    search_views,
     submission_views,
     views,
     whereabouts_views,
@@ -32,6 +33,7 @@ urlpatterns = [
     path("api/v1/", include("portal.api_urls")),
     # <str:…>: tag slugs keep their Chinese characters (taggit slugifies with unicode).
     path("tags/<str:slug>/", content_views.tag_page, name="tag"),
+    path("search/", search_views.page_search_view, name="page_search"),
     path("lectures/submit/", submission_views.lecture_submit, name="lecture_submit"),
     path("lectures/mine/", submission_views.lecture_mine, name="lecture_mine"),
     # --- Red packages: the member's requests, on the phone ---
