@@ -21,7 +21,7 @@ from portal.models import Organization, Role
 from portal.selectors import manages_a_county, organizations_for_role
 from search.selectors import document_search
 
-from .models import BaseSearch, Education, Industry, TalentProfile, Willingness
+from .models import GRADE_ORDER, BaseSearch, Education, Industry, TalentProfile, Willingness
 from .search_documents import FACETS, INDEX
 
 SORTS = ("relevance", "age", "-age", "study_hours", "-study_hours")
@@ -101,7 +101,13 @@ def _values(params: Mapping, name: str) -> list[str]:
     else:
         value = params.get(name)
         raw = [] if value is None else value if isinstance(value, list | tuple) else [value]
-    return [str(item).strip() for item in raw if item is not None and str(item).strip() != ""]
+    # JSON (a base search's filters, a saved search) may hold numbers and booleans.
+    texts = [
+        ("1" if item else "0") if isinstance(item, bool) else str(item)
+        for item in raw
+        if item is not None
+    ]
+    return [text.strip() for text in texts if text.strip()]
 
 
 def _one(params: Mapping, name: str) -> str:
@@ -110,9 +116,12 @@ def _one(params: Mapping, name: str) -> str:
 
 
 def _whole_number(text: str, low: int, high: int) -> int | None:
-    if not text.isdigit():  # also refuses signs, decimals and full-width digits mixed with text
+    if not text.isdigit():  # refuses signs and decimals
         return None
-    number = int(text)
+    try:
+        number = int(text)
+    except ValueError:  # digits int() does not read (², ①) or too many of them
+        return None
     return number if low <= number <= high else None
 
 
@@ -264,11 +273,10 @@ def _scope(user) -> dict[str, list[int]] | None:
     return {"township": places, "village": places}
 
 
-def _visible(user):
-    """The profiles the user may see, checked again when hits are loaded, so a stale index
-    entry (consent just withdrawn, a profile moved) never shows."""
+def _visible(scope: dict[str, list[int]] | None):
+    """The profiles of a scope, checked again when hits are loaded, so a stale index entry
+    (consent just withdrawn, a profile moved) never shows."""
     pool = TalentProfile.objects.in_pool()
-    scope = _scope(user)
     if scope is None:
         return pool
     places = scope["township"]
@@ -327,7 +335,11 @@ def _query_filters(query: TalentQuery) -> dict[str, object]:
 
 
 def _base_filters(base: BaseSearch) -> dict[str, object]:
-    """A base search's rules, then its stored filters (the same parameters as a search)."""
+    """A base search's rules and its stored filters (the parameters of a search; its text,
+    sort and page are the user's to choose, so they are not taken from there).
+
+    The rules need the facts: a profile without an assessment grade or a birth date does
+    not pass a grade minimum or an age limit."""
     try:
         stored = talent_query_from_params(base.filters if isinstance(base.filters, dict) else {})
     except ValidationError as error:
@@ -426,6 +438,21 @@ def _value_labels(name: str, values: Sequence[object]) -> dict[object, str]:
     return {value: str(label) for value, label in choices.choices}
 
 
+# Ordered scales list in their order; the other facets list the largest count first.
+SCALES = {
+    "education": lambda value: value,
+    "grade": lambda value: GRADE_ORDER.index(value) if value in GRADE_ORDER else len(GRADE_ORDER),
+    "reserve_cadre_trained": lambda value: not value,
+}
+
+
+def _ordered_values(name: str, values: Mapping[object, int]) -> list[tuple[object, int]]:
+    items = list(values.items())
+    if name in SCALES:
+        return sorted(items, key=lambda item: SCALES[name](item[0]))
+    return sorted(items, key=lambda item: -item[1])
+
+
 def _facets(counts: Mapping[str, Mapping[object, int]], query: TalentQuery) -> list[Facet]:
     selected = _selected(query)
     facets = []
@@ -445,7 +472,7 @@ def _facets(counts: Mapping[str, Mapping[object, int]], query: TalentQuery) -> l
                         count=count,
                         selected=value in selected[name],
                     )
-                    for value, count in values.items()
+                    for value, count in _ordered_values(name, values)
                 ],
             )
         )
@@ -469,73 +496,82 @@ def _engine_filters(query: TalentQuery, base: BaseSearch | None, without: str = 
     return _merged(own, _base_filters(base)) if base else own
 
 
-def _search(query: TalentQuery, user, **options):
-    if query.sort not in SORTS:
-        raise ValidationError({"sort": _("Sort by relevance, age or study hours.")})
-    scope = _scope(user)
-    return document_search(
-        index=INDEX,
-        text=query.text,
-        any_of=scope,
-        sort=SORT_FIELDS[query.sort],
-        **options,
-    )
+@dataclass(frozen=True)
+class _Search:
+    """A query as the engine runs it for one user: their scope and the base search's rules."""
 
+    query: TalentQuery
+    scope: dict[str, list[int]] | None
+    base: BaseSearch | None
 
-def _facet_counts(query: TalentQuery, user, base, results) -> dict[str, dict[object, int]]:
-    """Counts of each facet; one filtered on by the user is counted without that filter."""
-    counts = dict(results.facets)
-    for name, values in _selected(query).items():
-        if not values:
-            continue
-        try:
-            filters = _engine_filters(query, base, without=name)
-        except _Nothing:
-            continue
-        unfiltered = _search(query, user, filters=filters, facets=[name], page_size=1)
-        counts[name] = unfiltered.facets.get(name, {})
-    return counts
+    @classmethod
+    def prepare(cls, user, query: TalentQuery) -> "_Search":
+        scope = _scope(user)  # refuses first, whatever else is wrong with the query
+        if query.sort not in SORTS:
+            raise ValidationError({"sort": _("Sort by relevance, age or study hours.")})
+        return cls(query=query, scope=scope, base=_base(query))
 
+    def run(self, *, without: str = "", **options):
+        """The engine's results; raises _Nothing when the rules cannot all hold."""
+        return document_search(
+            index=INDEX,
+            text=self.query.text,
+            filters=_engine_filters(self.query, self.base, without),
+            any_of=self.scope,
+            sort=SORT_FIELDS[self.query.sort],
+            **options,
+        )
 
-def _empty_page(query: TalentQuery) -> TalentSearchPage:
-    return TalentSearchPage(
-        hits=[],
-        total=0,
-        facets=_facets({}, query),
-        page=query.page,
-        page_size=query.page_size,
-        num_pages=1,
-        query=query,
-    )
+    def facet_counts(self, found: Mapping[str, dict]) -> dict[str, dict[object, int]]:
+        """Each facet's counts (``found``: as the full query counted them); one the user
+        filters on is counted without that filter, so its other values stay there to add."""
+        counts = dict(found)
+        for name, values in _selected(self.query).items():
+            if values:
+                try:
+                    counts[name] = self.run(without=name, facets=[name], page_size=1).facets[name]
+                except _Nothing:
+                    counts[name] = {}
+        return counts
+
+    def profiles(self, keys: Sequence[int]) -> dict[int, TalentProfile]:
+        profiles = _visible(self.scope).select_related(
+            "member", "hometown_village", "hometown_township"
+        )
+        return {profile.pk: profile for profile in profiles.filter(pk__in=keys)}
 
 
 def talent_search(user, query: TalentQuery) -> TalentSearchPage:
     """One page of the profiles matching the query that the user may see, with facets.
 
     Recruiters get the places they recruit for, county org admins the whole pool; anyone else
-    PermissionDenied. A base search that no longer exists raises ValidationError."""
-    base = _base(query)
+    PermissionDenied. A base search that no longer exists, or whose stored filters are not
+    valid, raises ValidationError keyed "base". Without text, "relevance" lists in the
+    index's key order."""
+    search = _Search.prepare(user, query)
     try:
-        filters = _engine_filters(query, base)
-    except _Nothing:
-        _scope(user)  # still refuse those who may not search
-        return _empty_page(query)
-    results = _search(
-        query, user, filters=filters, facets=FACETS, page=query.page, page_size=query.page_size
-    )
-    counts = _facet_counts(query, user, base, results)
+        results = search.run(facets=FACETS, page=query.page, page_size=query.page_size)
+    except _Nothing:  # the query's own choices contradict the base search
+        return TalentSearchPage(
+            hits=[],
+            total=0,
+            facets=_facets(search.facet_counts({}), query),
+            page=query.page,
+            page_size=query.page_size,
+            num_pages=1,
+            query=query,
+        )
     keys = [int(key) for key in results.keys]
-    profiles = _visible(user).select_related("member", "hometown_village", "hometown_township")
-    by_pk = {profile.pk: profile for profile in profiles.filter(pk__in=keys)}
+    profiles = search.profiles(keys)
     hits = [
-        TalentHit(profile=by_pk[key], highlight=results.highlights.get(str(key), ""))
+        TalentHit(profile=profiles[key], highlight=results.highlights.get(str(key), ""))
         for key in keys
-        if key in by_pk
+        if key in profiles
     ]
     return TalentSearchPage(
         hits=hits,
         total=results.total,
-        facets=_facets(counts, query),
+        facets=_facets(search.facet_counts(results.facets), query),
         page=query.page,
         page_size=query.page_size,
         num_pages=max(1, math.ceil(results.total / query.page_size)),
@@ -544,19 +580,18 @@ def talent_search(user, query: TalentQuery) -> TalentSearchPage:
 
 
 def talent_search_keys(user, query: TalentQuery, *, limit: int) -> list[int]:
-    """Every matching profile pk the user may see, in result order, up to ``limit`` (exports)."""
-    base = _base(query)
-    try:
-        filters = _engine_filters(query, base)
-    except _Nothing:
-        _scope(user)
-        return []
+    """Every matching profile pk the user may see, in result order, up to ``limit`` (exports
+    of a result set; the query's page is ignored)."""
+    search = _Search.prepare(user, query)
     keys: list[int] = []
     page = 1
     while len(keys) < limit:
-        results = _search(query, user, filters=filters, page=page, page_size=KEYS_BATCH)
+        try:
+            results = search.run(page=page, page_size=KEYS_BATCH)
+        except _Nothing:
+            return []
         batch = [int(key) for key in results.keys]
-        visible = set(_visible(user).filter(pk__in=batch).values_list("pk", flat=True))
+        visible = set(_visible(search.scope).filter(pk__in=batch).values_list("pk", flat=True))
         keys.extend(key for key in batch if key in visible)
         if len(batch) < KEYS_BATCH:
             break

@@ -245,7 +245,10 @@ def test_a_base_search_filters_apply_like_parameters(talent_pool, county_admin):
     )
     assert names(search(county_admin, base_search=base.pk)) == ["王芳"]
     # the user's own choice and the base's must both hold
-    assert names(search(county_admin, base_search=base.pk, willingness=("no",))) == []
+    narrowed = search(county_admin, base_search=base.pk, willingness=("no",))
+    assert names(narrowed) == []
+    # the willingness facet counts without the user's choice, but within the base search
+    assert facet(narrowed, "willingness") == {"愿意回乡": (1, False), "不愿回乡": (0, True)}
     broken = BaseSearch.objects.create(name="坏条件", filters={"grade": "best"})
     with pytest.raises(ValidationError) as error:
         search(county_admin, base_search=broken.pk)
@@ -309,3 +312,25 @@ def test_search_keys_list_every_match_in_order_up_to_the_limit(talent_pool, recr
     assert len(keys) == 4
     assert talent_search_keys(recruiter_a, TalentQuery(sort="age"), limit=2) == keys[:2]
     assert talent_pool.shop.pk not in keys
+
+
+def test_json_filters_may_hold_numbers_and_booleans(db):
+    """A base search's filters are JSON a county admin typed: 3 and true read as "3" and "1"."""
+    query = talent_query_from_params({"education": 3, "trained": True, "township": [2, None]})
+    assert (query.education_min, query.reserve_cadre_trained, query.townships) == (3, True, (2,))
+    with pytest.raises(ValidationError):
+        talent_query_from_params({"page": "²"})
+
+
+def test_scales_list_in_their_order(talent_pool, county_admin):
+    page = search(county_admin)
+    (education,) = [f for f in page.facets if f.name == "education"]
+    assert [value.value for value in education.values] == [1, 2, 3, 4]
+    (trained,) = [f for f in page.facets if f.name == "reserve_cadre_trained"]
+    assert [value.value for value in trained.values] == [True, False]
+
+
+def test_refusal_comes_before_any_complaint_about_the_query(talent_pool, tree, user_with_role):
+    member = user_with_role(Role.MEMBER, tree.village_a1)
+    with pytest.raises(PermissionDenied):
+        search(member, base_search=12345)
