@@ -85,6 +85,13 @@ def organization_changed_enqueue(sender, instance, created=False, raw=False, **k
         _index_enqueue(profiles.values_list("pk", flat=True))
 
 
+def demo_built_index_enqueue(sender, **kwargs) -> None:
+    """The demo's profiles are bulk-created, without signals: queue the whole pool."""
+    from .models import TalentProfile
+
+    _index_enqueue(TalentProfile.objects.in_pool().values_list("pk", flat=True))
+
+
 def _connect_index_receivers() -> None:
     from taggit.models import Tag
 
@@ -126,4 +133,6 @@ def register() -> None:
             dispatch_uid=f"talent_signals_{model._meta.model_name}",
         )
     demo_built.connect(demo_built_receiver, dispatch_uid="talent_demo_built")
+    # After the demo's profiles exist: receivers run in the order they were connected.
+    demo_built.connect(demo_built_index_enqueue, dispatch_uid="talent_demo_index")
     _connect_index_receivers()

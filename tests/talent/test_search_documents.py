@@ -13,6 +13,7 @@ from search.registry import document_spec
 from search.selectors import document_search
 from search.services import index_queue_drain, index_rebuild
 from talent import search_documents
+from talent.demo import demo_talent_build
 from talent.models import TalentProfile
 from talent.services import (
     consent_record,
@@ -23,6 +24,7 @@ from talent.services import (
     profile_signals_refresh,
     profile_update,
 )
+from talent.signal_handlers import demo_built_index_enqueue
 
 from .search_pool import make_pool, years_ago
 
@@ -217,6 +219,11 @@ def test_a_rolled_back_change_leaves_nothing_queued(tree):
 
 def test_skills_consent_negative_list_and_signals_queue_the_profile(tree, members):
     profile = profile_create(member=members.a1, hometown_village=tree.village_a1)
+
+    def regrade():  # the record says no grade; the refresh corrects a stale one
+        TalentProfile.objects.filter(pk=profile.pk).update(latest_grade="basic")
+        assert profile_signals_refresh(profile_id=profile.pk)
+
     steps = [
         lambda: profile.skills.add("电焊"),
         lambda: profile_update(profile=profile, skills=["电焊", "养殖"]),
@@ -225,12 +232,8 @@ def test_skills_consent_negative_list_and_signals_queue_the_profile(tree, member
         lambda: consent_withdraw(profile=profile),
         lambda: negative_entry_add(profile=profile, reason="违纪"),
         lambda: negative_entry_lift(entry=profile.negative_entries.get()),
-        lambda: regrade(),
+        regrade,
     ]
-
-    def regrade():  # the record says no grade; the refresh corrects a stale one
-        TalentProfile.objects.filter(pk=profile.pk).update(latest_grade="basic")
-        assert profile_signals_refresh(profile_id=profile.pk)
 
     for number, step in enumerate(steps):
         IndexTask.objects.all().delete()
@@ -273,3 +276,11 @@ def test_a_lifted_sanction_reaches_the_index(talent_pool, django_capture_on_comm
         negative_entry_lift(entry=talent_pool.cad.negative_entries.get())
     assert found("", filters={"negative": True}) == []
     assert index_queue_drain() == 0
+
+
+def test_the_demo_pool_is_queued_whole(tree, members, django_capture_on_commit_callbacks):
+    """The demo bulk-creates profiles without signals; its receiver queues the pool."""
+    made = demo_talent_build(county=tree.county)
+    with django_capture_on_commit_callbacks(execute=True):
+        demo_built_index_enqueue(sender=None, county=tree.county, member=members.a1)
+    assert document_search(index="talent").total == made
