@@ -27,7 +27,7 @@ from portal.models import Role
 from portal.selectors import manages_a_county, organizations_for_role
 from portal.viewsets import ScopedQuerysetMixin
 
-from .models import BaseSearch, TalentProfile
+from .models import BaseSearch, CommitteeRole, TalentProfile
 
 ALL_ACTIONS = frozenset({"add", "change", "delete", "view"})
 
@@ -179,6 +179,16 @@ class ProfileIndexView(ProfileScopeMixin, generic.IndexView):
 class ProfileInspectView(ProfileScopeMixin, generic.InspectView):
     """A county org admin also sees the consent state and the current negative-list entries
     (with their reasons) and the links to change them; a recruiter sees only the flag."""
+
+    def get_field_display_value(self, field_name, field):
+        """Chinese words for what Wagtail would show as True, False, None or a list of keys."""
+        value = super().get_field_display_value(field_name, field)
+        if isinstance(value, bool):
+            return _("Yes") if value else _("No")
+        if field_name == "roles":
+            labels = dict(CommitteeRole.choices)
+            value = "、".join(str(labels.get(role, role)) for role in value)
+        return "-" if value is None or value == "" else value
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
