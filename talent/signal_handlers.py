@@ -43,13 +43,10 @@ def profile_deleted_enqueue(sender, instance, **kwargs) -> None:
     _index_enqueue([instance.pk], delete=True)
 
 
-def skills_changed_enqueue(sender, instance, action, reverse, pk_set, **kwargs) -> None:
-    if action not in ("post_add", "post_remove", "post_clear"):
-        return
-    if not reverse:
+def skills_changed_enqueue(sender, instance, action, **kwargs) -> None:
+    # taggit sends these from the profile's side (instance is the profile).
+    if action in ("post_add", "post_remove", "post_clear"):
         _index_enqueue([instance.pk])
-    elif pk_set:  # tags changed from the tag's side: every profile named
-        _index_enqueue(pk_set)
 
 
 def negative_entry_changed_enqueue(sender, instance, raw=False, **kwargs) -> None:

@@ -241,7 +241,7 @@ def test_skills_consent_negative_list_and_signals_queue_the_profile(tree, member
         assert (str(profile.pk), "upsert") in queued(), number
 
 
-def test_a_member_rename_and_a_deletion_queue_the_profile(tree, members):
+def test_renamed_members_places_and_skills_and_a_deletion_queue_the_profile(tree, members):
     profile = profile_create(member=members.a1, hometown_village=tree.village_a1)
     IndexTask.objects.all().delete()
     members.a1.name = "甲一新名"
@@ -250,6 +250,13 @@ def test_a_member_rename_and_a_deletion_queue_the_profile(tree, members):
     IndexTask.objects.all().delete()
     tree.village_a1.name = "甲一村新名"
     tree.village_a1.save()
+    assert queued() == [(str(profile.pk), "upsert")]
+    IndexTask.objects.all().delete()
+    profile.skills.add("电商")
+    IndexTask.objects.all().delete()
+    tag = profile.skills.get()
+    tag.name = "电子商务"
+    tag.save()
     assert queued() == [(str(profile.pk), "upsert")]
     IndexTask.objects.all().delete()
     pk = profile.pk
