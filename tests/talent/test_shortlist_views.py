@@ -6,6 +6,9 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from portal.factories import UserFactory
+from portal.models import Role
+from portal.services import role_grant
 from talent.models import SavedSearch, Shortlist
 from talent.shortlists import shortlist_create, shortlist_entries_add
 
@@ -246,3 +249,22 @@ def test_menu_items_show_only_to_those_who_use_them(client, people):
     html = response.content.decode()
     assert reverse("talent_shortlists:index") not in html
     assert reverse("talent_saved_searches:index") not in html
+
+
+def test_a_recruiter_of_two_departments_picks_one_on_the_form(client, tree):
+    user = UserFactory(username="two_hats")
+    for township in (tree.township_a, tree.township_b):
+        role_grant(user=user, role=Role.RECRUITER, organization=township)
+    client.force_login(user)
+    response = client.get(reverse("talent_shortlists:index"))
+    html = response.content.decode()
+    assert 'name="organization"' in html and "乙乡党委" in html
+    response = client.post(reverse("talent_shortlists:create"), {"name": "名单"})
+    assert response.status_code == 400
+    assert response.context["form"].errors["organization"] == [
+        _("Choose the recruiting department the shortlist is for.")
+    ]
+    client.post(
+        reverse("talent_shortlists:create"), {"name": "名单", "organization": tree.township_b.pk}
+    )
+    assert Shortlist.objects.get().organization == tree.township_b
