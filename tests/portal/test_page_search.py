@@ -225,6 +225,16 @@ def test_a_new_revision_is_searched_once_published(visitor, member_client, libra
     assert _search(visitor, q="廉洁纪律") == ["学习新党章（修订）"]
 
 
+def test_a_moved_page_is_reindexed_with_its_new_section(sections, library):
+    package = library["package"]
+    catalog = publish(sections.township, RedPackageCatalogPage(title="乡镇红色包裹"))
+    package.move(catalog, pos="last-child")
+    index_queue_drain()
+    results = page_search(user=None, text="人民出版社")
+    assert [hit.page.pk for hit in results.hits] == [package.pk]
+    assert [(value.value, value.count) for value in results.sections] == [(sections.township.pk, 1)]
+
+
 # --- Privacy ------------------------------------------------------------------------------
 
 
