@@ -5,12 +5,12 @@ recruiter role directly. All recruiters of that department see and edit it; coun
 (and superusers) see every shortlist but change none; nobody else sees any.
 """
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from portal.models import Organization, Role
 from portal.selectors import manages_a_county
 
-from .models import Shortlist, ShortlistEntry
+from .models import Shortlist, ShortlistEntry, TalentProfile
 from .viewsets import profiles_visible_to
 
 
@@ -29,8 +29,10 @@ def can_use_shortlists(user) -> bool:
 
 
 def shortlists_visible_to(user) -> QuerySet[Shortlist]:
+    # Counts only people still in the pool, as the list's page shows only those.
+    in_pool = TalentProfile.objects.in_pool().values("pk")
     shortlists = Shortlist.objects.select_related("organization", "created_by").annotate(
-        entry_count=Count("entries")
+        entry_count=Count("entries", filter=Q(entries__profile__in=in_pool))
     )
     if manages_a_county(user):
         return shortlists

@@ -229,8 +229,10 @@ def test_someone_who_leaves_the_pool_is_no_longer_shown(people, members, tree):
     shortlist = shortlist_create(user=people.recruiter_a, name="名单")
     shortlist_entries_add(user=people.recruiter_a, shortlist=shortlist, profile_ids=[profile.pk])
     assert shortlist_entries_for(people.colleague_a, shortlist).count() == 1
+    assert shortlists_visible_to(people.colleague_a).get().entry_count == 1
     consent_withdraw(profile=profile)
     assert not shortlist_entries_for(people.colleague_a, shortlist).exists()
+    assert shortlists_visible_to(people.colleague_a).get().entry_count == 0
     assert not shortlist_entries_for(people.county_admin, shortlist).exists()
 
 
