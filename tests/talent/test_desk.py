@@ -383,3 +383,21 @@ def test_compare_only_visible_candidates(client, desk_pool, people):
     assert "王乙" not in response.content.decode()
     assert client.get(reverse("talent_desk:compare"), {"profile": "x"}).status_code == 400
     assert client.get(reverse("talent_desk:compare")).status_code == 400
+
+
+def test_the_desk_saves_the_current_search(client, desk_pool, people, tree):
+    """The save form carries the search's parameters to the saved-search endpoint."""
+    from talent.models import SavedSearch
+
+    client.force_login(people.recruiter_a)
+    page = search(client, q="养殖", township=tree.township_a.pk, page=1)
+    assert reverse("talent_saved_searches:save") in page.content.decode()
+    fields = dict(page.context["export_params"])
+    assert fields == {"q": "养殖", "township": str(tree.township_a.pk)}
+    response = client.post(
+        reverse("talent_saved_searches:save"), {**fields, "name": "甲镇养殖", "notify": "1"}
+    )
+    assert response.status_code == 302
+    saved = SavedSearch.objects.get(owner=people.recruiter_a)
+    assert saved.name == "甲镇养殖" and saved.notify
+    assert saved.params["q"] == ["养殖"]
