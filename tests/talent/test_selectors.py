@@ -19,7 +19,7 @@ from talent.selectors import (
 )
 from talent.services import consent_withdraw, profile_update
 
-from .search_pool import make_pool, talent_reindex
+from .search_pool import make_pool, talent_reindex, years_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -334,3 +334,52 @@ def test_refusal_comes_before_any_complaint_about_the_query(talent_pool, tree, u
     member = user_with_role(Role.MEMBER, tree.village_a1)
     with pytest.raises(PermissionDenied):
         search(member, base_search=12345)
+
+
+def test_the_engine_is_asked_with_typed_filters_elasticsearch_also_reads(
+    talent_pool, recruiter_a, tree, monkeypatch
+):
+    """What the engine receives: a recruiter's scope as any_of, the query's ranges narrowed
+    by the base search, lists intersected; the same request builds an Elasticsearch body."""
+    from search.analysis import tokens_for_query
+    from search.engines.base import SearchRequest
+    from search.engines.elasticsearch import search_body
+    from search.registry import document_spec
+    from talent import selectors
+
+    asked = []
+    real = selectors.document_search
+    monkeypatch.setattr(
+        selectors, "document_search", lambda **options: asked.append(options) or real(**options)
+    )
+    base = BaseSearch.objects.create(name="四十五岁以下", max_age=45, min_grade="qualified")
+    search(
+        recruiter_a,
+        text="养殖",
+        age_min=30,
+        age_max=50,
+        grades=("excellent", "basic"),
+        base_search=base.pk,
+        sort="age",
+    )
+    first = asked[0]
+    assert first["any_of"]["township"] == first["any_of"]["village"]
+    assert tree.township_a.pk in first["any_of"]["township"]
+    assert tree.township_b.pk not in first["any_of"]["township"]
+    assert first["filters"]["grade"] == ["excellent"]
+    assert first["filters"]["birth_date"] == {
+        "lte": years_ago(30).isoformat(),
+        "gt": years_ago(46).isoformat(),
+    }
+    assert first["sort"] == "-birth_date"
+    request = SearchRequest(
+        query=tokens_for_query(first["text"]),
+        filters=first["filters"],
+        any_of=first["any_of"],
+        facets=first["facets"],
+        sort=first["sort"],
+    )
+    body = search_body("guiyan-talent", document_spec("talent"), request)
+    assert {"range": {"birth_date": first["filters"]["birth_date"]}} in body["query"]["bool"][
+        "filter"
+    ]
