@@ -359,6 +359,9 @@ class ServerClock:
         self.path = None
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
+                # Parallel workers' CPU would escape the count, and on two shared cores
+                # they only compete with the other processes.
+                cursor.execute("SET max_parallel_workers_per_gather = 0")
                 cursor.execute("SELECT pg_backend_pid()")
                 self.path = Path(f"/proc/{cursor.fetchone()[0]}/schedstat")
 

@@ -67,8 +67,22 @@ def _filter_q(name: str, value: object) -> Q:
             raise ValueError(f"{name}: unknown range operators {sorted(unknown)}")
         return Q(**bounds)
     if isinstance(value, list | tuple | set):
-        return Q(**{f"{lookup}__in": list(value)})
-    return Q(**{lookup: value})
+        return _any_value_q(name, list(value))
+    return _any_value_q(name, [value])
+
+
+def _any_value_q(name: str, values: list) -> Q:
+    """The field holds one of the values. On PostgreSQL as JSON containment (filters @>
+    '{"name": value}'), which the GIN index of migration 0003 serves, so a selective filter
+    does not read every entry; SQLite compares the extracted value."""
+    if not values:
+        return Q(pk__in=[])
+    if connection.vendor != "postgresql":
+        return Q(**{f"filters__{name}__in": values})
+    either = Q()
+    for value in values:
+        either |= Q(filters__contains={name: value})
+    return either
 
 
 def facet_value(kind: str, value: object) -> object:
@@ -138,7 +152,7 @@ class DatabaseEngine(SearchEngine):
         if request.any_of:
             either = Q(pk__in=[])
             for name, values in request.any_of.items():
-                either |= Q(**{f"filters__{name}__in": list(values)})
+                either |= _any_value_q(name, list(values))
             entries = entries.filter(either)
         if request.facets:
             total, facets = self._counted(spec, entries, request.facets)
