@@ -145,11 +145,24 @@ def test_other_admin_users_are_refused(client, desk_pool, people, name):
 
 
 def test_members_and_anonymous_visitors_do_not_get_in(client, desk_pool, people):
-    url = reverse("talent_desk:index")
-    assert client.get(url).status_code == 302  # to the admin's login
-    client.force_login(people.member)
-    assert client.get(url).status_code in (302, 403)
-    assert PHONE not in client.get(url, follow=True).content.decode()
+    pk = desk_pool.breeder.pk
+    login = reverse("wagtailadmin_login")
+    gets = [
+        reverse("talent_desk:index"),
+        reverse("talent_desk:profile", args=[pk]),
+        reverse("talent_desk:compare") + f"?profile={pk}",
+    ]
+    posts = [reverse("talent_desk:reveal", args=[pk]), reverse("talent_desk:export")]
+    for user in (None, people.member):
+        if user:
+            client.force_login(user)
+        for url in gets:
+            response = client.get(url)
+            assert response.status_code == 302 and response["Location"].startswith(login)
+        for url in posts:
+            response = client.post(url, {"reason": "联系换届事宜", "q": "养殖"})
+            assert response.status_code == 302 and response["Location"].startswith(login)
+    assert not ModelLogEntry.objects.filter(action=REVEAL_ACTION).exists()
 
 
 def test_the_menu_shows_the_desk_to_a_recruiter(client, people):
