@@ -2,9 +2,11 @@
 stated reason (logged), compare candidates side by side, export a result set.
 
 Only recruiters and county org admins reach it (``talent.selectors.can_search_talent``);
-anyone else gets a 403. A profile outside what the user may see is a 404, as in the pool's
-own admin. Lists show masked numbers; the full phone and ID number appear only on the page a
-logged reveal answers with, and are never written to the log.
+anyone else is refused with PermissionDenied, which the admin answers as it does everywhere
+(back to the dashboard with a message; a 403 for a script; the login page for those without
+the admin). A profile outside what the user may see is a 404, as in the pool's own admin.
+Lists show masked numbers; the full phone and ID number appear only on the page a logged
+reveal answers with, and are never written to the log. Who may reveal: ``can_reveal_contact``.
 """
 
 from django import forms
