@@ -196,3 +196,10 @@ def test_the_desk_puts_ticked_rows_on_a_shortlist_and_compares_them(client, desk
 def test_a_county_admin_gets_no_shortlist_box(client, desk_pool, people):
     client.force_login(people.county_admin)
     assert 'name="new_name"' not in desk.search(client).content.decode()
+
+
+def test_the_shortlist_page_offers_its_export(client, shortlist, people):
+    client.force_login(people.recruiter_a)
+    page = client.get(reverse("talent_shortlists:detail", args=[shortlist.pk]))
+    export = reverse("talent_desk:shortlist_export", args=[shortlist.pk])
+    assert f'action="{export}"' in page.content.decode()
