@@ -4,6 +4,7 @@ from django import forms
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from .models import SectionPage
 from .search_documents import PAGE_TYPES
 from .search_selectors import page_search, type_label
 
@@ -35,6 +36,12 @@ class PageSearchForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["type"].choices = [("", ""), *((name, type_label(name)) for name in PAGE_TYPES)]
+
+    def clean_section(self) -> int | None:
+        section = self.cleaned_data["section"]
+        if section is not None and not SectionPage.objects.filter(pk=section).exists():
+            raise forms.ValidationError(self.fields["section"].error_messages["invalid"])
+        return section
 
 
 def _page_number(value: str | None) -> int:

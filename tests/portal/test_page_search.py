@@ -178,6 +178,28 @@ def test_search_reindex_rebuilds_the_pages_index(library):
     assert PAGES.count() == len(library)
 
 
+def test_the_elasticsearch_query_carries_the_privacy_and_notice_filters(db):
+    """The same filters build an Elasticsearch body (its engine is tested without a server)."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from portal.search_selectors import _base_filters
+    from search.engines.base import SearchRequest
+    from search.engines.elasticsearch import index_body, search_body
+
+    mapping = index_body("guiyan-search-pages", PAGES)["mappings"]["properties"]
+    assert mapping["public"] == {"type": "boolean"} and mapping["section"] == {"type": "integer"}
+    request = SearchRequest(filters=_base_filters(AnonymousUser()), facets=("type",))
+    body = search_body("guiyan-search-pages", PAGES, request)
+    filters = body["query"]["bool"]["filter"]
+    today = timezone.localdate().isoformat()
+    assert {"term": {"public": True}} in filters
+    assert {"range": {"shown_from": {"lte": today}}} in filters
+    assert {"range": {"shown_until": {"gte": today}}} in filters
+    member = UserFactory(username="13900000009")
+    body = search_body("x", PAGES, SearchRequest(filters=_base_filters(member)))
+    assert {"terms": {"audience": ["public", "members"]}} in body["query"]["bool"]["filter"]
+
+
 # --- Changes reach the index --------------------------------------------------------------
 
 
@@ -382,8 +404,10 @@ def test_bad_parameters_are_named_and_search_nothing(client, library):
     assert 'id="id_q_error"' in long and "item-title" not in long
     wrong_type = client.get(URL, {"q": "党章", "type": "video"}).content.decode()
     assert 'class="error" role="alert"' in wrong_type and "item-title" not in wrong_type
-    wrong_section = client.get(URL, {"q": "党章", "section": "abc"}).content.decode()
-    assert 'class="error" role="alert"' in wrong_section and "item-title" not in wrong_section
+    for section in ("abc", "0", "999999"):
+        wrong_section = client.get(URL, {"q": "党章", "section": section}).content.decode()
+        assert 'class="error" role="alert"' in wrong_section, section
+        assert "item-title" not in wrong_section
 
 
 def test_results_link_to_the_pages(client, library):
