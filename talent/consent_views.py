@@ -44,7 +44,7 @@ def _date_field(label, required_message):
     return forms.DateField(
         label=label,
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
             "required": required_message,
             "invalid": _("Write the date as 2026-03-01."),
