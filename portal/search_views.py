@@ -1,14 +1,20 @@
 """The site search box (/search/): study materials, micro-lectures, red packages, notices."""
 
+import logging
+
 from django import forms
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+
+from search.engines.base import SearchEngineUnavailable
 
 from .models import SectionPage
 from .search_documents import PAGE_TYPES
 from .search_selectors import page_search, type_label
 
 QUERY_MAX_LENGTH = 100
+
+logger = logging.getLogger(__name__)
 
 
 class PageSearchForm(forms.Form):
@@ -55,9 +61,11 @@ def _page_number(value: str | None) -> int:
 def page_search_view(request):
     """Results only for a valid, non-empty query; members find members-only pages too."""
     form = PageSearchForm(request.GET)
-    context = {"form": form, "query": "", "results": None}
-    if form.is_valid() and form.cleaned_data["q"]:
-        context["query"] = form.cleaned_data["q"]
+    context = {"form": form, "query": "", "results": None, "unavailable": False}
+    if not (form.is_valid() and form.cleaned_data["q"]):
+        return render(request, "portal/search.html", context)
+    context["query"] = form.cleaned_data["q"]
+    try:
         context["results"] = page_search(
             user=request.user,
             text=form.cleaned_data["q"],
@@ -65,4 +73,8 @@ def page_search_view(request):
             section=form.cleaned_data["section"],
             page=_page_number(request.GET.get("page")),
         )
+    except SearchEngineUnavailable:
+        logger.warning("Site search: the search engine is unavailable", exc_info=True)
+        context["unavailable"] = True
+        return render(request, "portal/search.html", context, status=503)
     return render(request, "portal/search.html", context)

@@ -429,3 +429,18 @@ def test_the_site_header_has_a_search_box_that_submits_to_search(client, library
     )
     assert 'name="q"' in html
     assert 'class="site-search"' not in client.get(URL).content.decode()
+
+
+def test_an_engine_that_is_down_gets_a_message_not_an_error(client, library, monkeypatch):
+    from search import selectors
+    from search.engines.base import SearchEngineUnavailable
+    from search.engines.database import DatabaseEngine
+
+    class EngineDown(DatabaseEngine):
+        def search(self, spec, request):
+            raise SearchEngineUnavailable("connection refused")
+
+    monkeypatch.setattr(selectors, "search_engine", EngineDown)
+    response = client.get(URL, {"q": "党章"})
+    assert response.status_code == 503
+    assert 'class="reason search-unavailable"' in response.content.decode()
