@@ -468,7 +468,7 @@ def child(profiles: int, repeat: int) -> dict:
     villages = [place.pk for _township, place in hometowns]
     result["kinds"] = {}
     for kind, runs in searches(townships, villages).items():
-        walls, cpus, hits = [], [], []
+        walls, cpus, hits, each = [], [], [], []
         for text, filters, facets, any_of in runs:
 
             def search(text=text, filters=filters, facets=facets, any_of=any_of, hits=hits):
@@ -478,10 +478,20 @@ def child(profiles: int, repeat: int) -> dict:
                 hits.append(found.total)
 
             search()  # warm-up
+            mine = []
             for _ in range(repeat):
                 wall, cpu = timed(search, server)
                 walls.append(wall)
                 cpus.append(cpu)
+                mine.append(cpu)
+            label = " ".join([text, json.dumps(filters, ensure_ascii=False) if filters else ""])
+            each.append(
+                {
+                    "search": (label + (" any_of" if any_of else "")).strip(),
+                    "hits": hits[-1],
+                    "cpu_p50_ms": round(percentile(mine, 0.5), 1),
+                }
+            )
         result["kinds"][kind] = {
             "searches": len(runs),
             "runs": len(walls),
@@ -492,6 +502,7 @@ def child(profiles: int, repeat: int) -> dict:
             "cpu_p50_ms": round(percentile(cpus, 0.5), 1),
             "cpu_p95_ms": round(percentile(cpus, 0.95), 1),
             "cpu_p50_baselines": round(percentile(cpus, 0.5) / base, 1),
+            "each": each,
         }
     return result
 
@@ -548,6 +559,12 @@ def main() -> None:
         ]
         header = ("kind", "hits", "runs", "wall p50", "wall p95", "CPU p50", "CPU p95", "× base")
         print_table(header, rows)
+        for kind, k in run["kinds"].items():
+            print(f"{kind}, each search: hits, CPU p50 ms")
+            print_table(
+                ("search", "hits", "CPU p50"),
+                [(e["search"], e["hits"], e["cpu_p50_ms"]) for e in k["each"]],
+            )
     if args.json:
         write_results("talent_search", {"machine": facts, "runs": runs})
 
