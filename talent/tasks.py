@@ -31,6 +31,7 @@ def saved_search_check(saved_search_id: int) -> int:
     return saved_searches.saved_search_check(saved_search_id=saved_search_id)
 
 
+# --- The recruiter's desk: exporting candidates to a workbook (talent/export.py) --------
 @shared_task(**JOB_RETRY)
 def talent_export_run(job_id: str) -> None:
     from . import export
