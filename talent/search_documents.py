@@ -5,7 +5,7 @@ profiles in the pool, so a member who withdraws consent drops out of the index t
 their profile is indexed (talent/signal_handlers.py queues that on commit).
 """
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 from django.conf import settings
 from django.utils import translation
@@ -51,89 +51,140 @@ FACETS = (
 )
 
 
-def talent_fields(profile, township=None, skills: Sequence[str] = ()) -> dict:
-    """The document of one profile; ``township`` is its home township (given or derived)."""
-    village = profile.hometown_village
-    birth_date = profile.born_on
+# The profile's columns the document reads, and the member's that stand in for blank ones.
+PROFILE_COLUMNS = (
+    "pk",
+    "name",
+    "birth_date",
+    "occupation",
+    "employer",
+    "current_city",
+    "venture",
+    "honours",
+    "trainings",
+    "self_introduction",
+    "industry",
+    "education",
+    "willingness",
+    "latest_grade",
+    "study_hours_this_year",
+    "reserve_cadre_trained",
+    "on_negative_list",
+    "hometown_township_id",
+    "hometown_village_id",
+    "member_id",
+    "member__name",
+    "member__birth_date",
+)
+
+
+def talent_fields(row: dict, places: "Places", skills: Sequence[str] = ()) -> dict:
+    """The document of one profile, from its ``PROFILE_COLUMNS`` row.
+
+    A member's profile takes the name and (when not typed in) the birth date from the member
+    record; the home township is the profile's, or the village's township when only the
+    village was given."""
+    village = places.organization(row["hometown_village_id"])
+    township = places.organization(row["hometown_township_id"]) or places.township_of(village)
+    birth_date = row["birth_date"] or (row["member__birth_date"] if row["member_id"] else None)
+    industry = row["industry"]
     fields = {
-        "name": profile.display_name,
-        "occupation": profile.occupation,
-        "employer": profile.employer,
-        "current_city": profile.current_city,
+        "name": row["member__name"] if row["member_id"] else row["name"],
+        "occupation": row["occupation"],
+        "employer": row["employer"],
+        "current_city": row["current_city"],
         "skills": list(skills),
-        "venture": profile.venture,
-        "honours": profile.honours,
-        "trainings": profile.trainings,
-        "self_introduction": profile.self_introduction,
-        "industry_label": str(profile.get_industry_display()) if profile.industry else "",
+        "venture": row["venture"],
+        "honours": row["honours"],
+        "trainings": row["trainings"],
+        "self_introduction": row["self_introduction"],
+        "industry_label": places.industry_label(industry),
         "hometown": [org.name for org in (township, village) if org is not None],
         "township": township.pk if township is not None else None,
         "village": village.pk if village is not None else None,
         "birth_date": birth_date.isoformat() if birth_date else None,
-        "education": profile.education,
-        "industry": profile.industry or None,
-        "willingness": profile.willingness or None,
-        "reserve_cadre_trained": profile.reserve_cadre_trained,
-        "grade": profile.latest_grade or None,
-        "study_hours": int(profile.study_hours_this_year * 10),
-        "negative": profile.on_negative_list,
+        "education": row["education"],
+        "industry": industry or None,
+        "willingness": row["willingness"] or None,
+        "reserve_cadre_trained": row["reserve_cadre_trained"],
+        "grade": row["latest_grade"] or None,
+        "study_hours": int(row["study_hours_this_year"] * 10),
+        "negative": row["on_negative_list"],
     }
     # An absent value is left out, not stored as null: filters and facets then skip it.
     return {name: value for name, value in fields.items() if value is not None}
 
 
-def _townships_of(villages: Iterable) -> dict[int, object]:
-    """Village pk → its home township, for profiles saved with only a village."""
-    from portal.models import Organization
+class Places:
+    """The county's townships, villages and communities, read once for a whole load.
 
-    villages = [village for village in villages if village is not None]
-    prefixes = {
-        village.path[: depth * Organization.steplen]
-        for village in villages
-        for depth in range(1, village.depth)
-    }
-    if not prefixes:
-        return {}
-    townships = list(
-        Organization.objects.filter(path__in=prefixes, level=Organization.Level.TOWNSHIP)
+    A county holds a few hundred; reading them once costs less than joining them to every
+    profile row."""
+
+    def __init__(self) -> None:
+        from portal.models import Organization
+
+        from .models import VILLAGE_LEVELS, Industry
+
+        levels = (Organization.Level.TOWNSHIP, *VILLAGE_LEVELS)
+        self._organizations = {
+            org.pk: org
+            for org in Organization.objects.filter(level__in=levels).only(
+                "pk", "name", "path", "depth", "level"
+            )
+        }
+        self._townships = {
+            org.path: org
+            for org in self._organizations.values()
+            if org.level == Organization.Level.TOWNSHIP
+        }
+        self._steplen = Organization.steplen
+        self._industries = {value: str(label) for value, label in Industry.choices}
+
+    def organization(self, pk: int | None):
+        return self._organizations.get(pk) if pk is not None else None
+
+    def township_of(self, village):
+        if village is None:
+            return None
+        for depth in range(village.depth - 1, 0, -1):
+            township = self._townships.get(village.path[: depth * self._steplen])
+            if township is not None:
+                return township
+        return None
+
+    def industry_label(self, industry: str) -> str:
+        return self._industries.get(industry, "") if industry else ""
+
+
+def _skills_of(pks: Sequence[int]) -> dict[int, list[str]]:
+    from .models import TalentSkill
+
+    skills: dict[int, list[str]] = {}
+    rows = TalentSkill.objects.filter(content_object_id__in=pks).values_list(
+        "content_object_id", "tag__name"
     )
-    return {
-        village.pk: township
-        for village in villages
-        for township in townships
-        if village.path.startswith(township.path)
-    }
-
-
-def _profiles(keys: Sequence[str] | None):
-    from .models import TalentProfile
-
-    profiles = (
-        TalentProfile.objects.in_pool()
-        .select_related("member", "hometown_township", "hometown_village")
-        .prefetch_related("skills")
-        .order_by("pk")
-    )
-    if keys is not None:
-        profiles = profiles.filter(pk__in=[int(key) for key in keys if str(key).isdigit()])
-    return profiles
+    for pk, name in rows:
+        skills.setdefault(pk, []).append(name)
+    return {pk: sorted(names) for pk, names in skills.items()}
 
 
 def talent_load(keys: Sequence[str] | None) -> Iterator[tuple[str, dict]]:
     """Every profile in the pool (keys None) or those of ``keys`` still in it, in batches."""
-    profiles = _profiles(keys)
+    from .models import TalentProfile
+
+    profiles = TalentProfile.objects.in_pool().order_by("pk").values(*PROFILE_COLUMNS)
+    if keys is not None:
+        profiles = profiles.filter(pk__in=[int(key) for key in keys if str(key).isdigit()])
     last_pk = 0
     # Labels are indexed in the site's language, whatever the worker's request was.
     with translation.override(settings.LANGUAGE_CODE):
+        places = Places()
         while batch := list(profiles.filter(pk__gt=last_pk)[:LOAD_BATCH]):
-            last_pk = batch[-1].pk
-            derived = _townships_of(
-                profile.hometown_village for profile in batch if not profile.hometown_township_id
-            )
-            for profile in batch:
-                township = profile.hometown_township or derived.get(profile.hometown_village_id)
-                skills = sorted(tag.name for tag in profile.skills.all())
-                yield str(profile.pk), talent_fields(profile, township, skills)
+            last_pk = batch[-1]["pk"]
+            skills = _skills_of([row["pk"] for row in batch])
+            for row in batch:
+                yield str(row["pk"]), talent_fields(row, places, skills.get(row["pk"], ()))
 
 
 def talent_count() -> int:
