@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import jobs, tasks
 from .identity import phone_normalize
@@ -366,7 +367,18 @@ def member_import_start(*, user, upload) -> Job:
     return job
 
 
-def import_summary(report: ImportReport) -> dict:
+MEMBER_COUNT_LABELS = (
+    gettext_lazy("New members"),
+    gettext_lazy("Updated members"),
+    gettext_lazy("Unchanged members"),
+)
+
+
+def import_summary(report: ImportReport, labels: tuple = MEMBER_COUNT_LABELS) -> dict:
+    """A job's summary of an import: the counts, and the lines its page shows.
+
+    ``labels`` name the new, updated and unchanged rows (members here; talent's profiles)."""
+    new, updated, unchanged = labels
     return {
         "counts": {
             "rows": report.rows,
@@ -378,9 +390,9 @@ def import_summary(report: ImportReport) -> dict:
         "lines": jobs.summary_lines(
             [
                 (_("Rows read"), report.rows),
-                (_("New members"), report.new),
-                (_("Updated members"), report.updated),
-                (_("Unchanged members"), report.unchanged),
+                (new, report.new),
+                (updated, report.updated),
+                (unchanged, report.unchanged),
                 (_("Errors"), report.error_count),
             ]
         ),

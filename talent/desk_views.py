@@ -18,7 +18,6 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.viewsets.base import ViewSet
 from wagtail.log_actions import log
 
 from portal.selectors import manages_a_county
@@ -29,7 +28,7 @@ from .export import talent_export_start
 from .models import BaseSearch, Education, TalentProfile
 from .shortlist_selectors import recruiting_departments, shortlists_visible_to
 from .shortlist_views import shortlists_for_desk
-from .viewsets import profiles_visible_to
+from .viewsets import MenuViewSet, profiles_visible_to
 
 REVEAL_ACTION = "talent.reveal_contact"
 REVEAL_REASON_MIN_LENGTH = 5
@@ -313,19 +312,14 @@ class DeskMenuItem(MenuItem):
         return selectors.can_search_talent(request.user)
 
 
-class TalentDeskViewSet(ViewSet):
+class TalentDeskViewSet(MenuViewSet):
     """人才检索: the recruiter's desk, a top-level admin menu item next to the talent pool."""
 
     icon = "search"
     menu_label = gettext_lazy("Talent search")
     menu_order = 229
-    add_to_admin_menu = True
     url_prefix = "talent/desk"
     menu_item_class = DeskMenuItem
-
-    @property
-    def menu_url(self):
-        return reverse(f"{self.name}:index")
 
     def get_urlpatterns(self):
         return [

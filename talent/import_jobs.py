@@ -13,8 +13,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from portal import jobs
+from portal import jobs, member_import
 from portal.models import Job, Organization
 from portal.selectors import manages_a_county, organizations_managed_by
 
@@ -46,25 +47,15 @@ def talent_import_start(*, user, upload) -> Job:
     return job
 
 
+PROFILE_COUNT_LABELS = (
+    gettext_lazy("New profiles"),
+    gettext_lazy("Updated profiles"),
+    gettext_lazy("Unchanged profiles"),
+)
+
+
 def import_summary(report: ImportReport) -> dict:
-    return {
-        "counts": {
-            "rows": report.rows,
-            "new": report.new,
-            "updated": report.updated,
-            "unchanged": report.unchanged,
-            "errors": report.error_count,
-        },
-        "lines": jobs.summary_lines(
-            [
-                (_("Rows read"), report.rows),
-                (_("New profiles"), report.new),
-                (_("Updated profiles"), report.updated),
-                (_("Unchanged profiles"), report.unchanged),
-                (_("Errors"), report.error_count),
-            ]
-        ),
-    }
+    return member_import.import_summary(report, PROFILE_COUNT_LABELS)
 
 
 def talent_import_job_run(*, job_id) -> None:

@@ -22,7 +22,6 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.viewsets.base import ViewSet
 
 from learning.models.periods import Grade
 from portal.models import Organization
@@ -30,6 +29,7 @@ from portal.models import Organization
 from . import saved_searches as services
 from .models import BaseSearch, Education, Industry, Willingness
 from .selectors import can_search_talent
+from .viewsets import MenuViewSet
 
 # POST fields of the save form that are not search parameters.
 FORM_FIELDS = {"csrfmiddlewaretoken", "name", "notify", "next"}
@@ -192,19 +192,14 @@ class SavedSearchMenuItem(MenuItem):
         return can_search_talent(request.user)
 
 
-class SavedSearchViewSet(ViewSet):
+class SavedSearchViewSet(MenuViewSet):
     """保存的检索: the user's own saved desk searches, a top-level admin menu item."""
 
     icon = "folder-inverse"
     menu_label = gettext_lazy("Saved searches")
     menu_order = 232
-    add_to_admin_menu = True
     url_prefix = "talent/saved-searches"
     menu_item_class = SavedSearchMenuItem
-
-    @property
-    def menu_url(self):
-        return reverse(f"{self.name}:index")
 
     def get_urlpatterns(self):
         return [

@@ -29,7 +29,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.viewsets.base import ViewSet
 
 from . import shortlists as services
 from .models import Shortlist
@@ -41,6 +40,7 @@ from .shortlist_selectors import (
     shortlists_editable_by,
     shortlists_visible_to,
 )
+from .viewsets import MenuViewSet
 
 FIELD_LABELS = {
     "name": gettext_lazy("name"),
@@ -298,19 +298,14 @@ class ShortlistMenuItem(MenuItem):
         return can_use_shortlists(request.user)
 
 
-class ShortlistViewSet(ViewSet):
+class ShortlistViewSet(MenuViewSet):
     """候选名单: the recruiting department's shortlists, a top-level admin menu item."""
 
     icon = "list-ul"
     menu_label = gettext_lazy("Shortlists")
     menu_order = 231
-    add_to_admin_menu = True
     url_prefix = "talent/shortlists"
     menu_item_class = ShortlistMenuItem
-
-    @property
-    def menu_url(self):
-        return reverse(f"{self.name}:index")
 
     def get_urlpatterns(self):
         return [

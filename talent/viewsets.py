@@ -17,7 +17,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import ButtonsColumnMixin, Column, DateColumn, TitleColumn
 from wagtail.admin.views import generic
-from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton, ListingButton
 from wagtail.permission_policies.base import BasePermissionPolicy
@@ -30,6 +30,16 @@ from portal.viewsets import ScopedQuerysetMixin
 from .models import BaseSearch, CommitteeRole, TalentProfile
 
 ALL_ACTIONS = frozenset({"add", "change", "delete", "view"})
+
+
+class MenuViewSet(ViewSet):
+    """A group of admin views under one top-level menu item that opens its index view."""
+
+    add_to_admin_menu = True
+
+    @property
+    def menu_url(self):
+        return reverse(f"{self.name}:index")
 
 
 def is_recruiter(user) -> bool:
