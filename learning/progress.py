@@ -1,5 +1,5 @@
-"""Progress that cannot be faked: opening a step, the events a member's client reports, and
-the reading note that completes a red-package step.
+"""Progress that cannot be faked: opening a step and the events a member's client reports
+(the red-package step's reading note is in learning.reading_notes).
 
 The server keeps the clock. ``opened_at`` is when the member first opened the step and
 ``last_event_at`` when the last crediting event arrived. The events of one batch share the
@@ -19,12 +19,10 @@ import html
 import json
 import math
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
@@ -34,6 +32,7 @@ from django.utils.translation import gettext as _
 from portal.models import Member, MicroLecturePage
 
 from .completion import step_complete
+from .coverage import segments_length, segments_merge, segments_new
 from .models import ProgressEvent, StepProgress, TrackCompletion, TrackStep
 from .selectors import step_for_member
 
@@ -114,55 +113,6 @@ def lecture_duration(step: TrackStep) -> float | None:
     rows = MicroLecturePage.objects.filter(pk=step.page_id).values_list("video__duration")
     row = rows.first()
     return row[0] if row else None
-
-
-# --- Video coverage -------------------------------------------------------------------------
-
-
-def segments_merge(segments: Iterable[list[float]]) -> list[list[float]]:
-    """Sorted, non-overlapping [start, end] pairs covering the same seconds."""
-    merged: list[list[float]] = []
-    for start, end in sorted([float(s), float(e)] for s, e in segments):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return merged
-
-
-def segments_length(segments: Iterable[list[float]]) -> float:
-    return sum(end - start for start, end in segments)
-
-
-def _uncovered(covered: list[list[float]], start: float, end: float) -> list[list[float]]:
-    """The parts of [start, end] that the merged ``covered`` does not contain."""
-    gaps, cursor = [], start
-    for done_start, done_end in covered:
-        if done_end <= cursor:
-            continue
-        if done_start >= end:
-            break
-        if done_start > cursor:
-            gaps.append([cursor, done_start])
-        cursor = max(cursor, done_end)
-    if cursor < end:
-        gaps.append([cursor, end])
-    return gaps
-
-
-def segments_new(
-    covered: list[list[float]], played: list[list[float]], limit: float
-) -> list[list[float]]:
-    """The first ``limit`` seconds of ``played`` not yet in ``covered``, in video order."""
-    new = []
-    for start, end in segments_merge(played):
-        for gap_start, gap_end in _uncovered(covered, start, end):
-            take = min(gap_end - gap_start, limit)
-            if take <= 0:
-                return new
-            new.append([gap_start, gap_start + take])
-            limit -= take
-    return new
 
 
 # --- Recording events -----------------------------------------------------------------------
@@ -291,7 +241,7 @@ def _batch_apply_locked(
 ) -> list[EventResult]:
     progress = None
     if not batch.refusal:
-        progress = _progress_locked(member, batch.step, now)
+        progress = progress_locked(member, batch.step, now)
     ids = [event_id for event_id, _event in batch.events]
     seen = set(
         ProgressEvent.objects.filter(member=member, event_id__in=ids).values_list(
@@ -340,7 +290,7 @@ def _event_row(member, step_id, event_id, event, outcome, detail, seconds, now) 
     )
 
 
-def _progress_locked(member: Member, step: TrackStep, now: datetime.datetime) -> StepProgress:
+def progress_locked(member: Member, step: TrackStep, now: datetime.datetime) -> StepProgress:
     """The progress row, locked until the transaction ends; opened now if it never was."""
     locked = StepProgress.objects.select_for_update()
     progress = locked.filter(member=member, step=step).first()
@@ -535,35 +485,3 @@ def progress_state(
         "completed": progress.completed_at is not None,
         "track_completed": track_completed,
     }
-
-
-# --- The red-package reading step -----------------------------------------------------------
-
-
-def reading_note_min_chars() -> int:
-    return settings.LEARNING_READING_NOTE_MIN_CHARS
-
-
-def reading_note_submit(*, member: Member, step: TrackStep, note: str) -> StepProgress:
-    """Complete a red-package reading step with the member's reading note (读书心得).
-
-    The step must be one of the member's (``step_for_member``); a note shorter than
-    LEARNING_READING_NOTE_MIN_CHARS characters is refused. A later note replaces the text
-    but credits nothing again.
-    """
-    if step.kind != TrackStep.Kind.READING:
-        raise ValidationError({"note": _("This step is not completed with a reading note.")})
-    note = note.strip()
-    minimum = reading_note_min_chars()
-    if len("".join(note.split())) < minimum:
-        message = _("Write at least %(count)d characters about what you read.")
-        raise ValidationError({"note": message % {"count": minimum}})
-    now = timezone.now()
-    with transaction.atomic():
-        progress = _progress_locked(member, step, now)
-        progress.note = note
-        progress.full_clean(exclude=["member", "step"])
-        progress.save(update_fields=["note"])
-        if progress.completed_at is None:
-            step_complete(progress=progress, at=now)
-    return progress

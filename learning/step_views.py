@@ -20,12 +20,8 @@ from django.views.decorators.http import require_http_methods
 from portal.selectors import member_for_user
 
 from .models import TrackCompletion, TrackStep
-from .progress import (
-    progress_open,
-    progress_state,
-    reading_note_min_chars,
-    reading_note_submit,
-)
+from .progress import progress_open, progress_state
+from .reading_notes import reading_note_min_chars, reading_note_submit
 from .selectors import step_for_member
 
 

@@ -22,7 +22,7 @@ from wagtail.log_actions import log
 
 from portal.selectors import manages_a_county
 
-from . import selectors
+from . import search_query, selectors
 from .compare import UNKNOWN, compare_keys_parse, compare_profiles, compare_rows, profile_facts
 from .export import talent_export_start
 from .models import BaseSearch, Education, TalentProfile
@@ -173,7 +173,7 @@ def desk_search(request):
     params = request.GET
     context = _search_context(params)
     try:
-        query = selectors.talent_query_from_params(params)
+        query = search_query.talent_query_from_params(params)
         result = selectors.talent_search(request.user, query)
     except ValidationError as exc:
         context["errors"] = errors_named(exc)
@@ -287,7 +287,7 @@ def desk_export(request):
     params = request.POST.copy()
     params.pop("csrfmiddlewaretoken", None)
     try:
-        query = selectors.talent_query_from_params(params)
+        query = search_query.talent_query_from_params(params)
         job = talent_export_start(user=request.user, query=query)
     except ValidationError as exc:
         context = {**_search_context(params), "errors": errors_named(exc)}

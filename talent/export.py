@@ -22,7 +22,7 @@ from portal import jobs
 from portal.ledger_io import cell_safe
 from portal.models import Job
 
-from . import selectors
+from . import search_query, selectors
 from .compare import fact_labels, profile_fact_values
 from .models import Shortlist, TalentProfile
 from .shortlist_selectors import shortlist_entries_for, shortlists_visible_to
@@ -37,7 +37,7 @@ def export_max_rows() -> int:
 
 
 def talent_export_start(
-    *, user, query: "selectors.TalentQuery | None" = None, shortlist: Shortlist | None = None
+    *, user, query: "search_query.TalentQuery | None" = None, shortlist: Shortlist | None = None
 ) -> Job:
     """Queue the export of a search's hits or of a shortlist's people; the task runs once
     the request's work commits."""
@@ -50,7 +50,7 @@ def talent_export_start(
             raise PermissionDenied
         source = {"source": "shortlist", "shortlist": shortlist.pk}
     else:
-        source = {"source": "search", "params": selectors.talent_query_params(query)}
+        source = {"source": "search", "params": search_query.talent_query_params(query)}
     from . import tasks
 
     job = jobs.job_create(kind=Job.Kind.TALENT_EXPORT, created_by=user)
@@ -68,7 +68,7 @@ def _keys_to_export(user, summary: dict, limit: int) -> list[int]:
             raise ValidationError(_("The shortlist no longer exists or is not yours to see."))
         entries = shortlist_entries_for(user, shortlist)
         return list(entries.values_list("profile_id", flat=True)[:limit])
-    query = selectors.talent_query_from_params(summary.get("params", {}))
+    query = search_query.talent_query_from_params(summary.get("params", {}))
     return selectors.talent_search_keys(user, query, limit=limit)
 
 

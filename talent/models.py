@@ -424,7 +424,7 @@ class SavedSearch(models.Model):
         related_name="saved_talent_searches",
     )
     name = models.CharField(_("name"), max_length=100)
-    # The output of talent.selectors.talent_query_params: {param: [values]}.
+    # The output of talent.search_query.talent_query_params: {param: [values]}.
     params = models.JSONField(_("search parameters"), default=dict, blank=True)
     notify = models.BooleanField(_("notify me of new matches"), default=False)
     last_checked_at = models.DateTimeField(_("last checked at"), null=True, blank=True)

@@ -63,7 +63,7 @@ def saved_search_ids_to_check() -> list[int]:
 def saved_search_params_clean(params) -> dict[str, list[str]]:
     """The desk's GET parameters, checked and normalised (what the desk would search for),
     without the page. Bad values raise the selector's ValidationError, keyed by param."""
-    from .selectors import talent_query_from_params, talent_query_params
+    from .search_query import talent_query_from_params, talent_query_params
 
     query = talent_query_from_params(params)
     query = dataclasses.replace(query, page=1)
@@ -76,7 +76,7 @@ def saved_search_params_clean(params) -> dict[str, list[str]]:
 
 
 def _query_for(saved_search: SavedSearch):
-    from .selectors import talent_query_from_params
+    from .search_query import talent_query_from_params
 
     return talent_query_from_params(saved_search.params)
 

@@ -1,6 +1,6 @@
 """GET /api/v1/talent/search: the talent pool searched as on the recruiter's desk.
 
-The same parameters as talent.selectors.talent_query_from_params. Recruiters get the people
+The same parameters as talent.search_query.talent_query_from_params. Recruiters get the people
 from the places they recruit for, county org admins the whole pool; anyone else gets 403.
 Results carry no phone or ID number: contacting someone is the desk's logged step.
 """
@@ -17,7 +17,8 @@ from learning.models.periods import Grade
 from portal.models import Member
 
 from ..models import Education, Industry, Willingness
-from ..selectors import SORTS, can_search_talent, talent_query_from_params, talent_search
+from ..search_query import SORTS, talent_query_from_params
+from ..selectors import can_search_talent, talent_search
 
 
 class TalentResultSerializer(serializers.Serializer):

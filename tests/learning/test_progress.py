@@ -5,14 +5,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from learning.coverage import segments_merge
 from learning.models import CreditEntry, ProgressEvent, StepProgress, TrackCompletion
-from learning.progress import (
-    progress_events_record,
-    progress_open,
-    progress_states,
-    reading_note_submit,
-    segments_merge,
-)
+from learning.progress import progress_events_record, progress_open, progress_states
+from learning.reading_notes import reading_note_submit
 
 from .helpers import learning_setup, steps_by_kind
 

@@ -9,14 +9,8 @@ from django.utils.translation import gettext as _
 from portal.factories import UserFactory
 from portal.models import Role
 from talent.models import BaseSearch, TalentProfile
-from talent.selectors import (
-    TalentQuery,
-    can_search_talent,
-    talent_query_from_params,
-    talent_query_params,
-    talent_search,
-    talent_search_keys,
-)
+from talent.search_query import TalentQuery, talent_query_from_params, talent_query_params
+from talent.selectors import can_search_talent, talent_search, talent_search_keys
 from talent.services import consent_withdraw, profile_update
 
 from .search_pool import make_pool, talent_reindex, years_ago
