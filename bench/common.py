@@ -96,6 +96,33 @@ def scratch_database(backend: str, name: str) -> Iterator[str]:
         _postgres(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def child_runs(
+    script: str, database: str, backend_choice: str, child_args: list[str], *, env_drop=()
+) -> dict[str, dict]:
+    """For each backend: a scratch database, migrated; ``script`` run again with ``--child``
+    and ``child_args`` against it; its last line of output read as JSON."""
+    runs = {}
+    for backend in backends(backend_choice):
+        with scratch_database(backend, database) as url:
+            env = child_env(url)
+            for name in env_drop:
+                env.pop(name, None)
+            manage(env, "migrate", "--no-input")
+            done = subprocess.run(
+                [str(PYTHON), script, "--child", *child_args],
+                env=env,
+                cwd=ROOT / "bench",
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if done.returncode != 0:
+                sys.stderr.write(done.stderr[-5000:])
+                raise SystemExit(f"{backend}: the child failed with status {done.returncode}")
+            runs[backend] = json.loads(done.stdout.strip().splitlines()[-1])
+    return runs
+
+
 def _postgres(statement: str, params: tuple = ()) -> list[tuple]:
     import psycopg
 

@@ -20,19 +20,14 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 
 from common import (
-    PYTHON,
     ROOT,
-    backends,
-    child_env,
+    child_runs,
     machine,
-    manage,
     print_table,
-    scratch_database,
     write_results,
 )
 
@@ -150,17 +145,12 @@ def main() -> None:
         print(json.dumps(child(args.pages, args.repeat)))
         return
     facts = machine()
-    runs = {}
-    for backend in backends(args.backend):
-        with scratch_database(backend, "guiyan_bench_pages") as url:
-            env = child_env(url)
-            manage(env, "migrate", "--no-input")
-            command = [str(PYTHON), __file__, "--child", "--pages", str(args.pages)]
-            command += ["--repeat", str(args.repeat)]
-            done = subprocess.run(
-                command, env=env, cwd=ROOT / "bench", capture_output=True, text=True, check=True
-            )
-            runs[backend] = json.loads(done.stdout.strip().splitlines()[-1])
+    runs = child_runs(
+        __file__,
+        "guiyan_bench_pages",
+        args.backend,
+        ["--pages", str(args.pages), "--repeat", str(args.repeat)],
+    )
     for backend, run in runs.items():
         print(
             f"{backend}: {run['pages']} pages indexed in {run['index_wall_s']} s wall, "

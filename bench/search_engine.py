@@ -18,19 +18,14 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 
 from common import (
-    PYTHON,
     ROOT,
-    backends,
-    child_env,
+    child_runs,
     machine,
-    manage,
     print_table,
-    scratch_database,
     write_results,
 )
 
@@ -138,17 +133,12 @@ def main() -> None:
         sys.path.insert(0, str(ROOT))
         print(json.dumps(child(args.documents, args.repeat)))
         return
-    runs = {}
-    for backend in backends(args.backend):
-        with scratch_database(backend, "guiyan_bench_search") as url:
-            env = child_env(url)
-            manage(env, "migrate", "--no-input")
-            command = [str(PYTHON), __file__, "--child", "--documents", str(args.documents)]
-            command += ["--repeat", str(args.repeat)]
-            done = subprocess.run(
-                command, env=env, cwd=ROOT / "bench", capture_output=True, text=True, check=True
-            )
-            runs[backend] = json.loads(done.stdout.strip().splitlines()[-1])
+    runs = child_runs(
+        __file__,
+        "guiyan_bench_search",
+        args.backend,
+        ["--documents", str(args.documents), "--repeat", str(args.repeat)],
+    )
     for backend, run in runs.items():
         print(
             f"{backend}: {run['documents']} documents indexed in {run['index_wall_s']} s wall, "
