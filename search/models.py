@@ -63,22 +63,25 @@ class Synonym(models.Model):
 class IndexEntry(models.Model):
     """One document in the database engine: its analysed tokens, space-joined.
 
-    The full-text side is vendor SQL in migrations 0002 and 0003: on PostgreSQL a generated,
-    stored tsvector column ``vector`` (the tokens as lexemes) under a GIN index, which this
-    model does not declare and never writes; on SQLite an FTS5 table kept in step by
-    triggers."""
+    The full-text side is vendor SQL kept in step by triggers (migrations 0002 and 0004): on
+    PostgreSQL a narrow table ``search_indexterms`` (entry id, index, the tokens as a
+    tsvector under a GIN index), on SQLite an FTS5 table. ``version`` is the index's
+    IndexVersion that last wrote the entry: processes holding the index's filter columns in
+    memory (search.engines.columns) read what changed since the version they hold."""
 
     index = models.CharField(max_length=100)
     key = models.CharField(max_length=100)
     tokens = models.TextField()
     text = models.TextField(blank=True)
     filters = models.JSONField(default=dict)
+    version = models.BigIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["index", "key"], name="search_indexentry_unique")
         ]
+        indexes = [models.Index(fields=["index", "version"], name="search_indexentry_version")]
 
     def __str__(self) -> str:
         return f"{self.index}:{self.key}"
@@ -104,3 +107,28 @@ class IndexTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.index}:{self.key}"
+
+
+class IndexVersion(models.Model):
+    """One write to an index of the database engine: entries written with this version,
+    entries deleted by it, or the whole index emptied (``reset``).
+
+    The rows form the index's history, read by processes that hold its filter columns in
+    memory: a process holding version v with stamp s may catch up from the rows after v
+    only while (v, s) is still here, so a write it saw inside a transaction that rolled
+    back (its row gone, its version perhaps reused with another stamp) makes it reload."""
+
+    index = models.CharField(max_length=100)
+    version = models.BigIntegerField()
+    stamp = models.CharField(max_length=32)
+    reset = models.BooleanField(default=False)
+    deleted = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["index", "version"], name="search_indexversion_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.index}@{self.version}"

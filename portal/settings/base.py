@@ -5,6 +5,7 @@ Every value comes from the environment with a typed default, so the embedded def
 chosen by setting them. The variables are listed in README.md.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -193,8 +194,17 @@ SEARCH_VOCABULARY_EDITORS = "portal.selectors.manages_a_county"
 # Search engine (search.selectors.search_engine): chosen by ELASTICSEARCH_URL alone; the
 # database engine is PostgreSQL full text or SQLite FTS5, whichever database this is.
 SEARCH_ENGINE = "elasticsearch" if ELASTICSEARCH_URL else "database"
+# The database engine on PostgreSQL holds the terms at least this share of an index's
+# entries hold as arrays in each process's memory (search/engines/columns.py), for indexes
+# of at least SEARCH_MEMORY_TERM_MIN_ENTRIES entries; smaller ones are quick in SQL anyway.
+SEARCH_MEMORY_TERM_SHARE = env.float("SEARCH_MEMORY_TERM_SHARE", default=0.2)
+SEARCH_MEMORY_TERM_MIN_ENTRIES = env.int("SEARCH_MEMORY_TERM_MIN_ENTRIES", default=5000)
 SEARCH_INDEX_PREFIX = env.str("ELASTICSEARCH_INDEX_PREFIX", default="guiyan")
 SEARCH_ELASTICSEARCH_TIMEOUT = env.int("ELASTICSEARCH_TIMEOUT", default=5)
+# Processes that analyse the text during a full rebuild (search_reindex), while the rebuilding
+# process loads rows and writes the index; 0 or 1 analyses in the rebuilding process itself.
+# A Celery worker always analyses in its own process (daemonic processes cannot fork).
+SEARCH_REINDEX_WORKERS = env.int("SEARCH_REINDEX_WORKERS", default=min(2, os.cpu_count() or 1))
 
 # --- Authentication -------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

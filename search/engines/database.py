@@ -1,22 +1,29 @@
 """The database engine: PostgreSQL full text or SQLite FTS5 over the analysed tokens.
 
-Both store one IndexEntry per document with its tokens space-joined; migrations 0002 and
-0003 add the vendor's full-text side (PostgreSQL: a stored, generated tsvector column under
-a GIN index; SQLite: an FTS5 table kept in step by triggers). A Query becomes an AND of
-clauses, each an OR of alternatives, each an AND of tokens, quoted so no token is read as an
-operator. Filters read the entries' JSON. The total and the facets are counted in the
-database, in one statement: the matches' facet values go into a materialised CTE once, and
-each facet is a GROUP BY over it; the values come back typed as the spec declares them.
+Both store one IndexEntry per document with its tokens space-joined; triggers keep the
+vendor's full-text side in step (PostgreSQL: the narrow table search_indexterms with a
+tsvector under a GIN index, migration 0004; SQLite: an FTS5 table, migration 0002). A Query
+becomes an AND of clauses, each an OR of alternatives, each an AND of tokens, quoted so no
+token is read as an operator.
+
+The database only matches text: one statement returns the matching entries' ids (and,
+where they can differ, their scores) packed as bytes. Filters, facets, sorting and the page
+are computed over the index's filter fields held in memory (search/engines/columns.py).
+Every write takes the index's next version (search.models.IndexVersion, one writer at a
+time per index); before each search the columns catch up from the versions written since,
+or reload when their own version is no longer in the history.
 """
 
+import secrets
+import threading
+import zlib
 from collections.abc import Sequence
 
+import numpy as np
 from django.db import connection, transaction
-from django.db.models import BooleanField, F, FloatField, Q, QuerySet
-from django.db.models.expressions import RawSQL
 
 from ..analysis import Query
-from ..models import IndexEntry
+from ..models import IndexEntry, IndexVersion
 from ..registry import PreparedDocument, SearchDocument
 from .base import (
     SearchEngine,
@@ -25,8 +32,14 @@ from .base import (
     check_request,
     highlight,
 )
+from .columns import IndexColumns
 
 FTS_TABLE = "search_indexentry_fts"
+# Versions kept in the history beyond the newest: a process further behind reloads.
+HISTORY_KEPT = 2000
+HISTORY_PRUNE_EVERY = 200
+# pg_advisory_xact_lock's first key: this engine's writers, whatever the index.
+LOCK_NAMESPACE = 0x5EA1C4
 
 
 def tsquery(query: Query) -> str:
@@ -58,200 +71,332 @@ def fts5_match(query: Query) -> str:
     )
 
 
-def _filter_q(name: str, value: object) -> Q:
-    lookup = f"filters__{name}"
-    if isinstance(value, dict):
-        bounds = {f"{lookup}__{op}": bound for op, bound in value.items() if bound is not None}
-        unknown = {op for op in value} - {"gt", "gte", "lt", "lte"}
-        if unknown:
-            raise ValueError(f"{name}: unknown range operators {sorted(unknown)}")
-        return Q(**bounds)
-    if isinstance(value, list | tuple | set):
-        return _any_value_q(name, list(value))
-    return _any_value_q(name, [value])
-
-
-def _any_value_q(name: str, values: list) -> Q:
-    """The field holds one of the values. On PostgreSQL as JSON containment (filters @>
-    '{"name": value}'), which the GIN index of migration 0003 serves, so a selective filter
-    does not read every entry; SQLite compares the extracted value."""
-    if not values:
-        return Q(pk__in=[])
-    if connection.vendor != "postgresql":
-        return Q(**{f"filters__{name}__in": values})
-    either = Q()
-    for value in values:
-        either |= Q(filters__contains={name: value})
-    return either
-
-
-def facet_value(kind: str, value: object) -> object:
-    """A facet value as the database returns it (text on PostgreSQL, an SQL scalar on
-    SQLite: 1/0 for booleans) → the type the spec declares, as Elasticsearch returns it."""
-    if kind == "boolean":
-        return value in (True, 1, "true")
-    if kind == "integer":
-        return int(value)  # type: ignore[call-overload]
-    return str(value)
-
-
-def _filter_value(name: str) -> RawSQL:
-    """A filter's value as an SQL scalar; NULL when missing or JSON null. (Django's
-    KeyTextTransform gives 'null' and 'true' as text on SQLite, where a string "null" would
-    look the same.)"""
-    if connection.vendor == "postgresql":
-        return RawSQL("search_indexentry.filters ->> %s", [name])
-    path = '$."' + name.replace('"', '""') + '"'
-    return RawSQL("json_extract(search_indexentry.filters, %s)", [path])
-
-
-def _quote(name: str) -> str:
-    return connection.ops.quote_name(name)
-
-
 class DatabaseEngine(SearchEngine):
     name = "database"
 
+    # --- Writes: each takes the index's next version, one writer at a time per index -----
+
     def index(self, spec: SearchDocument, documents: Sequence[PreparedDocument]) -> None:
-        entries = [
-            IndexEntry(
-                index=spec.name,
-                key=document.key,
-                tokens=" ".join(document.tokens),
-                text=document.text,
-                filters=document.filters,
-            )
-            for document in documents
-        ]
+        if not documents:
+            return
         with transaction.atomic():
-            IndexEntry.objects.filter(
-                index=spec.name, key__in=[entry.key for entry in entries]
-            ).delete()
-            IndexEntry.objects.bulk_create(entries)
+            version = _next_version(spec.name)
+            entries = {
+                document.key: IndexEntry(
+                    index=spec.name,
+                    key=document.key,
+                    tokens=" ".join(document.tokens),
+                    text=document.text,
+                    filters=document.filters,
+                    version=version,
+                )
+                for document in documents
+            }
+            # An upsert keeps each entry's id, so the columns in memory update in place.
+            IndexEntry.objects.bulk_create(
+                list(entries.values()),
+                update_conflicts=True,
+                unique_fields=["index", "key"],
+                update_fields=["tokens", "text", "filters", "version", "updated_at"],
+            )
+            _record_version(spec.name, version)
 
     def delete(self, spec: SearchDocument, keys: Sequence[str]) -> None:
-        IndexEntry.objects.filter(index=spec.name, key__in=list(keys)).delete()
+        with transaction.atomic():
+            version = _next_version(spec.name)
+            entries = IndexEntry.objects.filter(index=spec.name, key__in=list(keys))
+            deleted = list(entries.values_list("id", flat=True))
+            if deleted:
+                entries.delete()
+            _record_version(spec.name, version, deleted=deleted)
 
     def rebuild(self, spec: SearchDocument) -> None:
-        IndexEntry.objects.filter(index=spec.name).delete()
+        with transaction.atomic():
+            version = _next_version(spec.name)
+            IndexEntry.objects.filter(index=spec.name).delete()
+            _record_version(spec.name, version, reset=True)
 
     def status(self) -> dict:
         return {"engine": self.name, "vendor": connection.vendor, "status": "ok"}
 
+    # --- Search --------------------------------------------------------------------------
+
     def search(self, spec: SearchDocument, request: SearchRequest) -> SearchResults:
         check_request(spec, request)
-        entries = IndexEntry.objects.filter(index=spec.name)
-        text = None
-        if request.query is not None:
-            if not request.query.clauses:
-                return SearchResults(keys=[], total=0, facets={}, highlights={})
-            text = self._query_text(request.query)
-            entries = self._matching(entries, text)
-        for name, value in request.filters.items():
-            entries = entries.filter(_filter_q(name, value))
-        if request.any_of:
-            either = Q(pk__in=[])
-            for name, values in request.any_of.items():
-                either |= _any_value_q(name, list(values))
-            entries = entries.filter(either)
-        if request.facets:
-            total, facets = self._counted(spec, entries, request.facets)
-        else:
-            total, facets = entries.count(), {}
-        page = list(
-            self._ordered(entries, request, text).values_list("key", "text")[
-                request.offset : request.offset + request.page_size
-            ]
-        )
-        terms = request.query.terms if request.query else []
-        highlights = {key: highlight(text, terms) for key, text in page} if terms else {}
-        return SearchResults(
-            keys=[key for key, _text in page], total=total, facets=facets, highlights=highlights
-        )
-
-    @staticmethod
-    def _query_text(query: Query) -> str:
-        return tsquery(query) if connection.vendor == "postgresql" else fts5_match(query)
-
-    def _matching(self, entries: QuerySet, text: str) -> QuerySet:
-        if connection.vendor == "postgresql":
-            # The stored column of migration 0003, under its GIN index.
-            return entries.filter(
-                RawSQL(
-                    "search_indexentry.vector @@ %s::tsquery", [text], output_field=BooleanField()
-                )
-            )
-        # The matching rowids, found by one FTS5 query (SQLite builds the IN list once);
-        # the page's ordering joins the table again for bm25 (see _ordered).
-        return entries.filter(
-            id__in=RawSQL(
-                "SELECT rowid FROM search_indexentry_fts WHERE search_indexentry_fts MATCH %s",
-                [text],
-            )
-        )
-
-    def _counted(
-        self, spec: SearchDocument, entries: QuerySet, facets: Sequence[str]
-    ) -> tuple[int, dict[str, dict[object, int]]]:
-        """The total and each facet's counts per value, largest first, in one statement."""
-        columns = {f"facet_{number}": name for number, name in enumerate(facets)}
-        values = entries.annotate(
-            **{column: _filter_value(name) for column, name in columns.items()}
-        ).values_list(*columns)
-        inner, params = values.query.sql_with_params()
-        parts = ["SELECT -1, NULL, COUNT(*) FROM matches"]
-        for number, column in enumerate(columns):
-            quoted = _quote(column)
-            parts.append(
-                f"SELECT {number}, {quoted}, COUNT(*) FROM matches "  # noqa: S608 - see below
-                f"WHERE {quoted} IS NOT NULL GROUP BY {quoted}"
-            )
-        # Column names are ours (facet_<n>); values and field names are parameters.
-        sql = f"WITH matches AS MATERIALIZED ({inner}) " + " UNION ALL ".join(parts)  # noqa: S608
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        total = 0
-        counts: dict[str, dict[object, int]] = {name: {} for name in facets}
-        for number, value, count in rows:
-            if number < 0:
-                total = count
-                continue
-            name = facets[number]
-            typed = facet_value(spec.filter_fields[name], value)
-            counts[name][typed] = counts[name].get(typed, 0) + count
-        return total, {
-            name: dict(sorted(found.items(), key=lambda kv: (-kv[1], str(kv[0]))))
-            for name, found in counts.items()
-        }
-
-    def _ordered(self, entries: QuerySet, request: SearchRequest, text: str | None) -> QuerySet:
-        if request.sort:
-            name = request.sort.lstrip("-")
-            field = F(f"filters__{name}")
-            order = (
-                field.desc(nulls_last=True)
-                if request.sort.startswith("-")
-                else field.asc(nulls_last=True)
-            )
-            return entries.order_by(order, "key")
-        if text is not None:
-            # Lower is better on both: bm25 is negative for matches, ts_rank is negated.
-            if connection.vendor == "postgresql":
-                score = RawSQL(
-                    "-ts_rank(search_indexentry.vector, %s::tsquery)",
-                    [text],
-                    output_field=FloatField(),
-                )
+        if request.query is not None and not request.query.clauses:
+            return SearchResults(keys=[], total=0, facets={}, highlights={})
+        with _columns_lock(spec):
+            columns = current_columns(spec)
+            scores = None
+            if request.query is None:
+                positions = columns.live()
+            elif connection.vendor == "postgresql":
+                positions, scores = _postgresql_matches(spec, columns, request.query)
             else:
-                # One join, driven by the FTS5 MATCH: bm25 of the joined row, not a lookup
-                # per matching row. (Only here: for counting, SQLite would rather probe the
-                # FTS5 table once per entry of the index, which is far slower.)
-                entries = entries.extra(  # noqa: S610 - fixed SQL; the text is a parameter
-                    tables=[FTS_TABLE],
-                    where=[f"{FTS_TABLE}.rowid = search_indexentry.id", f"{FTS_TABLE} MATCH %s"],
-                    params=[text],
-                )
-                score = RawSQL("bm25(search_indexentry_fts)", [], output_field=FloatField())
-            return entries.annotate(score=score).order_by("score", "key")
-        return entries.order_by("key")
+                positions, scores = _sqlite_matches(columns, request.query)
+            keep = columns.passing(positions, request.filters, request.any_of)
+            positions = positions[keep]
+            scores = scores[keep] if scores is not None else None
+            facets = columns.facets(positions, request.facets)
+            page = columns.page(
+                positions,
+                scores=scores,
+                sort=request.sort,
+                offset=request.offset,
+                size=request.page_size,
+            )
+            keys = [str(key) for key in columns.keys[page]]
+            page_ids = [int(entry_id) for entry_id in columns.ids[page]]
+        highlights = {}
+        terms = request.query.terms if request.query else []
+        if terms and page_ids:
+            texts = dict(IndexEntry.objects.filter(id__in=page_ids).values_list("key", "text"))
+            highlights = {key: highlight(texts[key], terms) for key in keys if key in texts}
+        return SearchResults(keys=keys, total=len(positions), facets=facets, highlights=highlights)
+
+
+def _next_version(index: str) -> int:
+    """The index's next version, holding (on PostgreSQL) the index's write lock until the
+    transaction ends, so versions commit in the order they are taken. (SQLite lets one
+    writer in at a time anyway.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)",
+                [LOCK_NAMESPACE, zlib.crc32(index.encode()) - 2**31],
+            )
+    latest = (
+        IndexVersion.objects.filter(index=index)
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
+    return (latest or 0) + 1
+
+
+def _record_version(
+    index: str, version: int, *, deleted: Sequence[int] = (), reset: bool = False
+) -> None:
+    IndexVersion.objects.create(
+        index=index,
+        version=version,
+        stamp=secrets.token_hex(8),
+        deleted=list(deleted),
+        reset=reset,
+    )
+    if version % HISTORY_PRUNE_EVERY == 0:
+        IndexVersion.objects.filter(index=index, version__lt=version - HISTORY_KEPT).delete()
+
+
+# --- The columns in memory ------------------------------------------------------------------
+
+_columns: dict[tuple, IndexColumns] = {}
+_locks: dict[tuple, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+def _columns_key(spec: SearchDocument) -> tuple:
+    # Per database (tests and the bench switch databases in one process) and per shape.
+    return (
+        connection.alias,
+        connection.settings_dict["NAME"],
+        spec.name,
+        tuple(spec.filter_fields.items()),
+    )
+
+
+def _columns_lock(spec: SearchDocument) -> threading.Lock:
+    key = _columns_key(spec)
+    with _locks_guard:
+        return _locks.setdefault(key, threading.Lock())
+
+
+def current_columns(spec: SearchDocument) -> IndexColumns:
+    """The index's columns as of its newest version visible here; the caller holds the
+    index's lock (``_columns_lock``)."""
+    key = _columns_key(spec)
+    columns = _columns.get(key)
+    if columns is not None and _catch_up(spec, columns):
+        return columns
+    columns = _load(spec)
+    _columns[key] = columns
+    return columns
+
+
+def _catch_up(spec: SearchDocument, columns: IndexColumns) -> bool:
+    """Apply the writes since the columns' version; False when that cannot be done (their
+    version is gone from the history: rolled back, pruned, or the index was emptied)."""
+    history = list(
+        IndexVersion.objects.filter(index=spec.name, version__gte=columns.version)
+        .order_by("version")
+        .values_list("version", "stamp", "reset", "deleted")
+    )
+    if not history:
+        return columns.version == 0  # never written, or written and rolled back
+    version, stamp, _reset, _deleted = history[0]
+    if (version, stamp) != (columns.version, columns.stamp):
+        return False
+    later = history[1:]
+    if not later:
+        return True
+    if any(reset for _version, _stamp, reset, _deleted in later):
+        return False
+    newest, newest_stamp = later[-1][0], later[-1][1]
+    written = IndexEntry.objects.filter(
+        index=spec.name, version__gt=columns.version, version__lte=newest
+    )
+    columns.upsert(list(written.values_list("id", "key", "filters")))
+    if columns.terms:
+        columns.mark_terms(list(written.values_list("id", "tokens")))
+    columns.remove(entry_id for *_rest, deleted in later for entry_id in deleted)
+    columns.version, columns.stamp = newest, newest_stamp
+    return True
+
+
+def _load(spec: SearchDocument) -> IndexColumns:
+    columns = IndexColumns(spec.filter_fields)
+    newest = (
+        IndexVersion.objects.filter(index=spec.name)
+        .order_by("-version")
+        .values_list("version", "stamp")
+        .first()
+    )
+    version, stamp = newest or (0, "")
+    rows = IndexEntry.objects.filter(index=spec.name, version__lte=version).order_by("id")
+    columns.upsert(list(rows.values_list("id", "key", "filters")))
+    if connection.vendor == "postgresql":
+        columns.hold_terms(_frequent_postings(spec, columns))
+    columns.version, columns.stamp = version, stamp
+    return columns
+
+
+def term_candidates(spec: SearchDocument) -> list[str]:
+    """The lexemes PostgreSQL's statistics (ANALYZE) find most common in the terms table."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT most_common_elems::text::text[] FROM pg_stats "
+            "WHERE schemaname = current_schema() AND tablename = 'search_indexterms' "
+            "AND attname = 'vector'"
+        )
+        row = cursor.fetchone()
+    return list(row[0] or []) if row else []
+
+
+def _frequent_postings(spec: SearchDocument, columns: IndexColumns) -> dict[str, np.ndarray]:
+    """The ids holding each term held by at least SEARCH_MEMORY_TERM_SHARE of the index's
+    entries, among the candidates the statistics suggest; read in one statement."""
+    from django.conf import settings
+
+    least = max(1, int(settings.SEARCH_MEMORY_TERM_SHARE * len(columns)))
+    candidates = [(token,) for token in term_candidates(spec)]
+    if not candidates or len(columns) < settings.SEARCH_MEMORY_TERM_MIN_ENTRIES:
+        return {}
+    found = _postgresql_ids(spec, Query(clauses=()), candidates)
+    return {alt[0]: ids for alt, ids in found.items() if alt and len(ids) >= least}
+
+
+def forget_columns() -> None:
+    """Drop every index's columns in this process (tests, after changing the schema)."""
+    _columns.clear()
+
+
+# --- Text -------------------------------------------------------------------------------------
+
+
+def _sqlite_matches(columns: IndexColumns, query: Query) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the matching entries and their bm25 (lower is better), from FTS5."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid, bm25({FTS_TABLE}) FROM {FTS_TABLE} "  # noqa: S608 - fixed names
+            f"WHERE {FTS_TABLE} MATCH %s",
+            [fts5_match(query)],
+        )
+        rows = cursor.fetchall()
+    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+    scores = np.fromiter((row[1] for row in rows), dtype=np.float64, count=len(rows))
+    positions, found = columns.positions(ids)
+    return positions, scores[found]
+
+
+def _postgresql_matches(
+    spec: SearchDocument, columns: IndexColumns, query: Query
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Positions of the matching entries and, where they can differ, their scores.
+
+    Relevance: entries holding the words as typed (each clause's first alternative) come
+    before those found only through a synonym. ts_rank would say little more (the tsvectors
+    hold no positions or weights) and costs more per match than the match itself.
+
+    An alternative made only of terms held in memory (``columns.terms``) is evaluated there.
+    The rest goes to PostgreSQL in one statement: the clauses with no such alternative
+    together (the GIN index intersects them), and the others' remaining alternatives each.
+    """
+    held = columns.terms
+
+    def in_memory(alternative: Sequence[str]) -> bool:
+        return all(token in held for token in alternative)
+
+    def memory_mask(alternative: Sequence[str]) -> np.ndarray:
+        mask = columns.alive.copy()
+        for token in alternative:
+            mask &= held[token]
+        return mask
+
+    ranked = any(len(clause) > 1 for clause in query.clauses)
+    whole = [c for c in query.clauses if not any(in_memory(alt) for alt in c)]
+    parts = [alt for c in query.clauses if c not in whole for alt in c if not in_memory(alt)]
+    asked = list(dict.fromkeys([*parts, *(c[0] for c in whole if ranked)]))
+    found = _postgresql_ids(spec, Query(clauses=tuple(whole)), asked)
+
+    def mask(alternative: Sequence[str]) -> np.ndarray:
+        if in_memory(alternative):
+            return memory_mask(alternative)
+        return columns.mask_of(found[tuple(alternative)])
+
+    matching = columns.alive.copy()
+    if whole:
+        matching &= columns.mask_of(found[None])
+    for clause in query.clauses:
+        if clause not in whole:
+            either = np.zeros(len(columns.ids), dtype=bool)
+            for alternative in clause:
+                either |= mask(alternative)
+            matching &= either
+    positions = np.flatnonzero(matching)
+    if not ranked:
+        return positions, None
+    typed = columns.alive.copy()
+    for clause in query.clauses:
+        typed &= mask(clause[0])
+    return positions, np.where(typed[positions], 0.0, 1.0)
+
+
+def _postgresql_ids(
+    spec: SearchDocument, whole: Query, alternatives: Sequence[tuple[str, ...]]
+) -> dict[tuple[str, ...] | None, np.ndarray]:
+    """One statement: the ids matching `whole` (under None) and, among the entries the
+    statement reads, those matching each alternative (under the alternative). With no
+    whole clauses it reads the entries matching any of the alternatives."""
+    if not whole.clauses and not alternatives:
+        return {}
+    columns_sql, params = [], []
+    if whole.clauses:
+        columns_sql.append("string_agg(int8send(entry_id), '')")
+    for alternative in alternatives:
+        columns_sql.append(
+            "string_agg(int8send(entry_id), '') FILTER (WHERE vector @@ %s::tsquery)"
+        )
+        params.append(tsquery(Query(clauses=((alternative,),))))
+    reads = whole if whole.clauses else Query(clauses=(tuple(alternatives),))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(columns_sql)} FROM search_indexterms "  # noqa: S608 - fixed
+            "WHERE index = %s AND vector @@ %s::tsquery",
+            [*params, spec.name, tsquery(reads)],
+        )
+        packed = list(cursor.fetchone())
+    keys: list[tuple[str, ...] | None] = [*([None] if whole.clauses else []), *alternatives]
+    return {
+        key: np.frombuffer(value or b"", dtype=">i8").astype(np.int64)
+        for key, value in zip(keys, packed, strict=True)
+    }
