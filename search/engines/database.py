@@ -38,6 +38,7 @@ FTS_TABLE = "search_indexentry_fts"
 # Versions kept in the history beyond the newest: a process further behind reloads.
 HISTORY_KEPT = 2000
 HISTORY_PRUNE_EVERY = 200
+LOAD_CHUNK = 5000
 # pg_advisory_xact_lock's first key: this engine's writers, whatever the index.
 LOCK_NAMESPACE = 0x5EA1C4
 
@@ -263,7 +264,14 @@ def _load(spec: SearchDocument) -> IndexColumns:
     )
     version, stamp = newest or (0, "")
     rows = IndexEntry.objects.filter(index=spec.name, version__lte=version).order_by("id")
-    columns.upsert(list(rows.values_list("id", "key", "filters")))
+    chunk: list = []
+    # In chunks, so a large index never sits in memory as Python objects all at once.
+    for row in rows.values_list("id", "key", "filters").iterator(chunk_size=LOAD_CHUNK):
+        chunk.append(row)
+        if len(chunk) == LOAD_CHUNK:
+            columns.upsert(chunk)
+            chunk = []
+    columns.upsert(chunk)
     if connection.vendor == "postgresql":
         columns.hold_terms(_frequent_postings(spec, columns))
     columns.version, columns.stamp = version, stamp
