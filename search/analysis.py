@@ -20,16 +20,28 @@ returns and look up what ``tokens_for_query`` returns, so they agree on what mat
 """
 
 import functools
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Protocol
 
-from . import lexicon
+from . import lexicon, pinyin
 from .pinyin import NAME_SEPARATORS, is_han, pinyin_tokens
 
 Span = tuple[int, int]
 Tokens = tuple[str, ...]
+
+# How many distinct lines, clauses, words and names an analyzer remembers the tokens of
+# (about 40 MB when all are full, measured with tracemalloc).
+LINE_CACHE = 20_000
+CLAUSE_CACHE = 30_000
+WORD_CACHE = 30_000
+NAME_CACHE = 20_000
+# Punctuation, once normalised (full-width ，；：！？ are then ,;:!?), that jieba never puts in
+# a word: it cuts the text on either side of one on its own, so clauses can be cut one by one.
+CLAUSE_BREAK = re.compile("[,;:!?。、]")
 
 
 class Segmenter(Protocol):
@@ -92,6 +104,20 @@ class Analyzer:
         self.parts = {word: self._pieces(word) for word, _freq in lexicon.user_words()}
         for word, freq in lexicon.user_words():
             segmenter.add_word(word, freq, None)
+        # Lines (a city, a skill, an employer), clauses, words and names repeat from document
+        # to document: each is analysed once while it stays cached. The caches are bounded,
+        # so a worker that indexes for months keeps the recent ones only.
+        self._line_tokens = functools.lru_cache(maxsize=LINE_CACHE)(self._analyse_line)
+        self._clause_tokens = functools.lru_cache(maxsize=CLAUSE_CACHE)(self._analyse_clause)
+        self._word_tokens = functools.lru_cache(maxsize=WORD_CACHE)(self._analyse_word)
+        self._name_tokens = functools.lru_cache(maxsize=NAME_CACHE)(self._analyse_name)
+
+    def cache_clear(self) -> None:
+        """Forget what was analysed (benchmarks measure a cold start with it)."""
+        caches = (self._line_tokens, self._clause_tokens, self._word_tokens, self._name_tokens)
+        for cached in caches:
+            cached.cache_clear()
+        pinyin.cache_clear()
 
     def _pieces(self, word: str) -> set[Span]:
         spans, start = set(), 0
@@ -107,7 +133,12 @@ class Analyzer:
 
     def index_tokens(self, text: str, names: Iterable[str] = ()) -> list[str]:
         """Tokens in text order, repeats kept (engines rank by them); each word, then its parts."""
-        tokens = self._text_tokens(normalize(text))
+        tokens: list[str] = []
+        # Line by line gives the tokens of the whole text in one pass: a line break ends a word
+        # for the segmenter, and normalising (NFKC, OpenCC's phrases, lower case with its
+        # final sigma) never looks across one.
+        for line in text.split("\n"):
+            tokens.extend(self._line_tokens(line))
         for name in names:
             tokens.extend(self._name_tokens(name))
         return tokens
@@ -116,27 +147,37 @@ class Analyzer:
         """The query's whole words: each must be a word, or a part of one, of the document."""
         return [word.strip() for word in self.segmenter.cut(normalize(text)) if self.keep(word)]
 
+    def _analyse_line(self, line: str) -> Tokens:
+        tokens: list[str] = []
+        for clause in CLAUSE_BREAK.split(normalize(line)):
+            tokens.extend(self._clause_tokens(clause))
+        return tuple(tokens)
+
+    def _analyse_clause(self, clause: str) -> Tokens:
+        return tuple(self._text_tokens(clause))
+
     def _text_tokens(self, text: str) -> list[str]:
         # Search mode lists each word with the dictionary words inside it; sorted by start,
         # longest first, a word comes right before what lies inside it.
-        spans = sorted(self.segmenter.tokenize(text, mode="search"), key=lambda s: (s[1], -s[2]))
+        spans = sorted(self.segmenter.tokenize(text, mode="search"), key=_start_then_longest)
         tokens: list[str] = []
+        count = len(spans)
         index = 0
-        while index < len(spans):
+        while index < count:
             word, start, end = spans[index]
             index += 1
-            inside: set[Span] = set()
-            while index < len(spans) and spans[index][2] <= end:
-                inside.add((spans[index][1] - start, spans[index][2] - start))
+            inside = []
+            while index < count and spans[index][2] <= end:
+                inside.append((spans[index][1] - start, spans[index][2] - start))
                 index += 1
-            tokens.extend(self._word_tokens(word.strip(), inside))
+            tokens.extend(self._word_tokens(word.strip(), frozenset(inside)))
         return tokens
 
-    def _word_tokens(self, word: str, inside: set[Span]) -> list[str]:
+    def _analyse_word(self, word: str, inside: frozenset[Span]) -> Tokens:
         if not self.keep(word):
-            return []
+            return ()
         if len(word) < 3:  # most words: a part would be a single character
-            return [word]
+            return (word,)
         if is_han(word) and not self.segmenter.has_word(word):
             # Not in the dictionary: jieba's HMM guessed the word (张伟为 in 推荐张伟为…), so
             # its edges are guesses too: every pair of characters inside it is a part.
@@ -144,17 +185,21 @@ class Analyzer:
         else:
             candidates = inside | self.parts.get(word, set())
             parts = [word[start:end] for start, end in _tile(0, len(word), candidates)]
-        return list(dict.fromkeys([word, *(part for part in parts if self.keep(part))]))
+        return tuple(dict.fromkeys([word, *(part for part in parts if self.keep(part))]))
 
-    def _name_tokens(self, name: str) -> list[str]:
+    def _analyse_name(self, name: str) -> Tokens:
         name = normalize(name).translate(NAME_SEPARATORS)
         if not self.keep(name):
-            return []
+            return ()
         tokens = [name, *self._text_tokens(name), *pinyin_tokens(name)]
-        return list(dict.fromkeys(tokens))
+        return tuple(dict.fromkeys(tokens))
 
 
-def _tile(low: int, high: int, candidates: set[Span]) -> list[Span]:
+def _start_then_longest(span: tuple[str, int, int]) -> tuple[int, int]:
+    return span[1], -span[2]
+
+
+def _tile(low: int, high: int, candidates: AbstractSet[Span]) -> list[Span]:
     """Parts of the span [low, high) that do not overlap and cover most of it, fewest first,
     then the parts of each part longer than two characters."""
     inside = [(s, e) for s, e in candidates if low <= s and e <= high and (s, e) != (low, high)]

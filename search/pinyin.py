@@ -5,7 +5,13 @@ differently as a surname (单 shan, not dan; 曾 zeng, not ceng) gives both read
 spelling finds the person.
 """
 
+import functools
+
 from . import lexicon
+
+# Segments (mostly single characters) whose syllables are remembered: names are many, the
+# characters they are written with few.
+SEGMENT_CACHE = 20_000
 
 # Separators inside names of some minorities (阿卜杜·热合曼) and stray spaces.
 NAME_SEPARATORS = str.maketrans("", "", "·•・‧ \u3000")
@@ -15,17 +21,48 @@ def is_han(text: str) -> bool:
     return bool(text) and all("\u4e00" <= char <= "\u9fff" for char in text)
 
 
+def syllables(text: str) -> list[str]:
+    """pypinyin's ``lazy_pinyin(text, v_to_u=False)``: 重庆 → ['chong', 'qing']."""
+    return _converter_pinyin().lazy_pinyin(text)
+
+
+@functools.cache
+def _converter_pinyin():
+    """pypinyin with each segment's syllables remembered.
+
+    pypinyin cuts the text into segments (a phrase it knows, else single characters) and
+    converts each on its own, so a remembered conversion changes nothing but the time: most
+    of it goes to turning a character's toned reading into plain letters."""
+    from pypinyin.converter import UltimateConverter  # slow to import; only indexing needs it
+    from pypinyin.core import Pinyin
+
+    class CachedConverter(UltimateConverter):
+        @functools.lru_cache(maxsize=SEGMENT_CACHE)  # noqa: B019 - one instance, for the process
+        def _segment(self, words, style, heteronym, errors, strict):
+            return tuple(map(tuple, super().convert(words, style, heteronym, errors, strict)))
+
+        def convert(self, words, style, heteronym, errors, strict, **kwargs):
+            if kwargs:  # lazy_pinyin passes none; anything else is left to pypinyin
+                return super().convert(words, style, heteronym, errors, strict, **kwargs)
+            return [list(item) for item in self._segment(words, style, heteronym, errors, strict)]
+
+    return Pinyin(CachedConverter(v_to_u=False))
+
+
+def cache_clear() -> None:
+    """Forget the remembered syllables (benchmarks measure a cold start with it)."""
+    _converter_pinyin.cache_clear()
+
+
 def _readings(name: str) -> list[list[str]]:
     """Syllables of the name, once as pypinyin reads it and once with the surname reading."""
-    from pypinyin import lazy_pinyin  # slow to import; only indexing needs it
-
-    plain = lazy_pinyin(name, v_to_u=False)
+    plain = syllables(name)
     readings = [plain]
     surnames = lexicon.surname_readings()
     for length in (2, 1):  # compound surnames (尉迟) before single ones (尉)
         surname = name[:length]
         if len(name) > length and surname in surnames:
-            given = lazy_pinyin(name[length:], v_to_u=False)
+            given = syllables(name[length:])
             readings.append(surnames[surname].split() + given)
             break
     return readings

@@ -2,7 +2,14 @@
 
 import pytest
 
-from search.analysis import expand, normalize, tokens_for_index, tokens_for_query
+from search.analysis import (
+    default_analyzer,
+    expand,
+    normalize,
+    tokens_for_index,
+    tokens_for_query,
+)
+from search.pinyin import syllables
 
 
 def finds(query: str, text: str, names: tuple[str, ...] = ()) -> bool:
@@ -215,3 +222,77 @@ def test_a_synonym_run_becomes_one_clause_with_its_alternatives():
     assert query.clauses == ((("学习",),), (("党", "二十大"), ("二十大",)))
     assert query.matches(["学习", "二十大"])
     assert not query.matches(["学习", "党"])
+
+
+# --- Caching and line-by-line analysis change nothing --------------------------------------
+
+# Breaks where a text is cut into lines and clauses, next to what they could disturb:
+# a word on either side, CR LF, Greek final sigma, combining marks, full-width punctuation,
+# traditional characters, Latin tokens and a word jieba's HMM guessed.
+TRICKY_TEXTS = [
+    "",
+    "\n",
+    "\n\n学习党章知识\n",
+    "学习\r\n党章",
+    "签订劳动\n合同",
+    "黨章\n養殖，電商、後備幹部。",
+    "ΟΔΟΣ\nΣΑ",
+    "cafe\u0301\n\u0301x",
+    "熟悉Excel，CAD；APP！5G？",
+    "推荐张伟为后备干部：签订劳动合同",
+    "在深圳打拼10年，电工出身，积累了焊接、质量管理方面的经验，",
+    "4.3亿元，-139.13万元；C++、C#\n.NET",
+    "中华人民共和国\n中华人民共和国，二十大。配合同事",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY_TEXTS)
+def test_a_text_analysed_line_by_line_gives_the_tokens_of_one_pass(text):
+    """Lines and clauses are analysed (and remembered) one at a time; the tokens are the
+    ones the whole text gives in one pass of the segmenter, in the same order."""
+    analyzer = default_analyzer()
+    one_pass = analyzer._text_tokens(normalize(text))
+    assert tokens_for_index(text) == one_pass
+    analyzer.cache_clear()
+    assert tokens_for_index(text) == one_pass
+
+
+def test_tricky_texts_keep_their_tokens():
+    """The tokens these texts had before the analysis was cached, line by line."""
+    assert tokens_for_index("学习\r\n党章") == ["学习", "党章"]
+    assert tokens_for_index("签订劳动\n合同") == ["签订", "劳动", "合同"]
+    assert tokens_for_index("黨章\n養殖，電商、後備幹部。") == [
+        *("党章", "养殖", "电商", "后备干部", "后备", "干部")
+    ]
+    assert tokens_for_index("ΟΔΟΣ\nΣΑ") == ["ο", "δ", "ο", "ς", "σ", "α"]
+    assert tokens_for_index("cafe\u0301\n\u0301x") == ["caf", "é", "x"]
+    assert tokens_for_index("推荐张伟为后备干部：签订劳动合同") == [
+        *("推荐", "张伟为", "张伟", "伟为", "后备干部", "后备", "干部"),
+        *("签订", "劳动合同", "劳动", "合同"),
+    ]
+    assert tokens_for_index("", names=["曾\n国藩", "单雄", "欧阳娜娜", "Tom Lee", "重庆"]) == [
+        *("曾\n国藩", "曾", "国藩", "单雄", "danxiong", "dx", "shanxiong", "sx"),
+        *("欧阳娜娜", "欧阳", "娜娜", "ouyangnana", "oynn", "tomlee", "重庆", "chongqing", "cq"),
+    ]
+
+
+def test_changing_the_returned_tokens_does_not_change_the_next_result():
+    tokens = tokens_for_index("签订劳动合同", names=["张伟"])
+    tokens.append("changed")
+    tokens[0] = "changed"
+    assert tokens_for_index("签订劳动合同", names=["张伟"]) == [
+        *("签订", "劳动合同", "劳动", "合同", "张伟", "zhangwei", "zw")
+    ]
+
+
+@pytest.mark.parametrize(
+    "name", ["张伟", "重庆", "长江", "单单", "曾国藩", "尉迟恭", "解晓东", "朝阳", "行长", "乐乐"]
+)
+def test_remembered_pinyin_is_pypinyins(name):
+    """Names are converted with each segment's syllables remembered: the same as pypinyin
+    gives, the first time and the next (重庆 is chongqing, 长江 changjiang, as phrases)."""
+    from pypinyin import lazy_pinyin
+
+    expected = lazy_pinyin(name, v_to_u=False)
+    assert syllables(name) == expected
+    assert syllables(name) == expected
