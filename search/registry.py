@@ -61,14 +61,25 @@ def _as_list(value: object) -> list[str]:
     return [str(item) for item in value]  # type: ignore[union-attr]
 
 
-def document_prepare(spec: SearchDocument, key: str, fields: Fields) -> PreparedDocument:
+def document_source(spec: SearchDocument, fields: Fields) -> tuple[str, list[str]]:
+    """What of a document is analysed: its text fields, a line each, and its people's names."""
     text = "\n".join(
         part for name in spec.text_fields for part in _as_list(fields.get(name)) if part
     )
     names = [part for name in spec.name_fields for part in _as_list(fields.get(name))]
-    filters = {name: fields.get(name) for name in spec.filter_fields if name in fields}
+    return text, names
+
+
+def document_filters(spec: SearchDocument, fields: Fields) -> dict[str, object]:
+    return {name: fields.get(name) for name in spec.filter_fields if name in fields}
+
+
+def document_prepare(spec: SearchDocument, key: str, fields: Fields) -> PreparedDocument:
+    text, names = document_source(spec, fields)
     tokens = tokens_for_index(text, names=names)
-    return PreparedDocument(key=str(key), tokens=tuple(tokens), text=text, filters=filters)
+    return PreparedDocument(
+        key=str(key), tokens=tuple(tokens), text=text, filters=document_filters(spec, fields)
+    )
 
 
 _documents: dict[str, SearchDocument] = {}

@@ -8,20 +8,38 @@ periodic drain (beat, every minute); when the engine is down they stay, with the
 counted, and the next drain sends them again. Sending twice is harmless: the engines upsert.
 """
 
+import contextlib
 import logging
-from collections.abc import Callable, Iterable, Sequence
+import multiprocessing
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 
 from celery.exceptions import Retry
+from django.conf import settings
 from django.db import transaction
 from kombu.exceptions import KombuError
 
+from .analysis import tokens_for_index
 from .engines.base import SearchEngine, SearchEngineUnavailable
 from .models import IndexTask
-from .registry import SearchDocument, document_prepare, document_spec, document_specs
+from .registry import (
+    Fields,
+    PreparedDocument,
+    SearchDocument,
+    document_filters,
+    document_prepare,
+    document_source,
+    document_spec,
+    document_specs,
+)
 from .selectors import search_engine
 
 logger = logging.getLogger(__name__)
+
+Row = tuple[str, Fields]
 
 DRAIN_BATCH = 500
 ERROR_LENGTH = 1000
@@ -117,19 +135,120 @@ def index_rebuild(
     batch_size: int = DRAIN_BATCH,
     progress: Callable[[int, int | None], None] | None = None,
     engine: SearchEngine | None = None,
+    workers: int | None = None,
 ) -> int:
-    """Empty the spec's index and fill it from its loader in batches; returns the count."""
+    """Empty the spec's index and fill it from its loader in batches; returns the count.
+
+    With ``workers`` (settings.SEARCH_REINDEX_WORKERS unless given) of 2 or more, that many
+    processes analyse the batches while this one loads the next and writes the analysed ones;
+    0 or 1 analyses here. Only this process reads rows and talks to the engine."""
     engine = engine or search_engine()
     total = spec.count() if spec.count else None
     engine.rebuild(spec)
     done = 0
-    rows = iter(spec.load(None))
-    while batch := list(islice(rows, batch_size)):
-        engine.index(spec, [document_prepare(spec, key, fields) for key, fields in batch])
-        done += len(batch)
-        if progress:
-            progress(done, total)
+    batches = _batches(spec.load(None), batch_size)
+    workers = _analysis_workers(workers, total, batch_size)
+    with _analysis_pool(workers) as pool:
+        if pool is None:
+            prepared = _prepared_here(spec, batches)
+        else:
+            prepared = _prepared_in(pool, spec, batches, depth=2 * workers)
+        for documents in prepared:
+            engine.index(spec, documents)
+            done += len(documents)
+            if progress:
+                progress(done, total)
     return done
+
+
+def _batches(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
+    rows = iter(rows)
+    while batch := list(islice(rows, size)):
+        yield batch
+
+
+def _prepared_here(
+    spec: SearchDocument, batches: Iterable[list[Row]]
+) -> Iterator[list[PreparedDocument]]:
+    for batch in batches:
+        yield [document_prepare(spec, key, fields) for key, fields in batch]
+
+
+def _analysis_workers(requested: int | None, total: int | None, batch_size: int) -> int:
+    """How many processes to analyse in: 0 for this process."""
+    workers = settings.SEARCH_REINDEX_WORKERS if requested is None else requested
+    if workers < 2 or (total is not None and total <= batch_size):
+        return 0  # one batch does not pay for starting processes
+    if multiprocessing.current_process().daemon:
+        # A Celery worker's process is daemonic, and those may not start processes.
+        logger.info("Search rebuild: analysing in this daemonic process")
+        return 0
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    return workers
+
+
+@contextlib.contextmanager
+def _analysis_pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
+    if not workers:
+        yield None
+        return
+    # Loaded before forking, the dictionaries are the workers' without loading them again.
+    tokens_for_index("", names=["预热"])
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_analysis_worker_start,
+    )
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _analysis_worker_start() -> None:
+    # Ctrl-C reaches the whole process group: the parent stops the pool, the workers wait.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _analyse(sources: list[tuple[str, list[str]]]) -> list[tuple[str, ...]]:
+    """In a worker: tokens only. A worker never opens the database, nor uses the connection
+    it inherited from the parent."""
+    return [tuple(tokens_for_index(text, names=names)) for text, names in sources]
+
+
+def _prepared_in(
+    pool: ProcessPoolExecutor,
+    spec: SearchDocument,
+    batches: Iterable[list[Row]],
+    *,
+    depth: int,
+) -> Iterator[list[PreparedDocument]]:
+    """The batches prepared, in load order; up to ``depth`` are with the workers at once."""
+    pending: deque = deque()
+    for batch in batches:
+        sources = [document_source(spec, fields) for _key, fields in batch]
+        pending.append((batch, sources, pool.submit(_analyse, sources)))
+        if len(pending) >= depth:
+            yield _documents(spec, *pending.popleft())
+    while pending:
+        yield _documents(spec, *pending.popleft())
+
+
+def _documents(
+    spec: SearchDocument,
+    batch: list[Row],
+    sources: list[tuple[str, list[str]]],
+    analysed: Future,
+) -> list[PreparedDocument]:
+    return [
+        PreparedDocument(
+            key=str(key), tokens=tokens, text=text, filters=document_filters(spec, fields)
+        )
+        for (key, fields), (text, _names), tokens in zip(
+            batch, sources, analysed.result(), strict=True
+        )
+    ]
 
 
 def index_rebuild_all(*, batch_size: int = DRAIN_BATCH) -> dict[str, int]:
