@@ -13,9 +13,11 @@ engine) that:
    self-introduction made up from a fixed seed;
 2. rebuilds the index through `search.services.index_rebuild(spec=document_spec("talent"))`
    (falling back to a spec of the same shape registered here when the talent app has none),
-   reporting wall time, the child's CPU time and the database server's CPU time, and how the
-   child's CPU splits into loading profiles, analysis (with tokens per second) and writes;
-   then ANALYZE, as autovacuum would after a bulk load;
+   with SEARCH_REINDEX_WORKERS analysing processes, reporting wall time and the CPU time of
+   the child, of the analysing processes and of the database server (analysing in the
+   child, SEARCH_REINDEX_WORKERS=0, the child's CPU also splits into loading profiles,
+   analysis with tokens per second, and writes); then ANALYZE, as autovacuum would after a
+   bulk load, and one first search that loads the index's columns into memory;
 3. runs a fixed set of searches of each kind through `search.selectors.document_search`,
    --repeat times each after one warm-up, and reports per kind the p50 and p95 of wall
    milliseconds and of CPU milliseconds per search (this process plus the database server
@@ -194,11 +196,18 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def reindex(spec, server: ServerClock) -> dict:
-    """index_rebuild, with the child's CPU split into loading, analysis and writes."""
+    """index_rebuild as configured (SEARCH_REINDEX_WORKERS analysing processes beside this
+    one): wall time, this process's CPU, the analysing processes' CPU and the server's.
+    Analysing here (SEARCH_REINDEX_WORKERS=0), this process's CPU is also split into
+    loading, analysis and writes."""
+    import resource
+
+    from django.conf import settings
+
     from search import services
     from search.engines.database import DatabaseEngine
 
-    split = {"load": 0.0, "analysis": 0.0, "write": 0.0, "tokens": 0}
+    split = {"analysis": 0.0, "write": 0.0, "tokens": 0}
     prepare, index = services.document_prepare, DatabaseEngine.index
 
     def counted_prepare(spec, key, fields):
@@ -213,26 +222,55 @@ def reindex(spec, server: ServerClock) -> dict:
         index(self, spec, documents)
         split["write"] += time.process_time() - start
 
+    def children_cpu() -> float:
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return used.ru_utime + used.ru_stime
+
     services.document_prepare = counted_prepare
     DatabaseEngine.index = counted_index
     try:
         wall, cpu, served = time.perf_counter(), time.process_time(), server.ns()
+        children = children_cpu()
         done = services.index_rebuild(spec=spec, engine=DatabaseEngine())
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        children = children_cpu() - children
         served = (server.ns() - served) / 1e9
     finally:
         services.document_prepare, DatabaseEngine.index = prepare, index
-    split["load"] = cpu - split["analysis"] - split["write"]
-    return {
+    result = {
         "documents": done,
+        "workers": settings.SEARCH_REINDEX_WORKERS,
         "wall_s": round(wall, 1),
         "cpu_s": round(cpu, 1),
+        "workers_cpu_s": round(children, 1),
         "server_cpu_s": round(served, 1),
-        "cpu_load_s": round(split["load"], 1),
-        "cpu_analysis_s": round(split["analysis"], 1),
         "cpu_write_s": round(split["write"], 1),
-        "tokens": split["tokens"],
-        "tokens_per_analysis_s": round(split["tokens"] / split["analysis"]),
+    }
+    if split["tokens"]:  # analysed in this process
+        result.update(
+            cpu_load_s=round(cpu - split["analysis"] - split["write"], 1),
+            cpu_analysis_s=round(split["analysis"], 1),
+            tokens=split["tokens"],
+            tokens_per_analysis_s=round(split["tokens"] / split["analysis"]),
+        )
+    return result
+
+
+def columns_load(spec, server: ServerClock) -> dict:
+    """A process's first search of the index: the filter columns (and, on PostgreSQL, the
+    frequent terms) loaded into memory."""
+    from search.engines import database
+    from search.selectors import document_search
+
+    database.forget_columns()
+    wall, cpu = timed(lambda: document_search(index="talent", text="预热"), server)
+    with database._columns_lock(spec):
+        columns = database.current_columns(spec)
+    return {
+        "wall_ms": round(wall),
+        "cpu_ms": round(cpu),
+        "entries": len(columns),
+        "terms_held": len(columns.terms),
     }
 
 
@@ -262,7 +300,11 @@ def child(profiles: int, repeat: int) -> dict:
     result["reindex"] = reindex(spec, server)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            # As autovacuum would after a bulk load; the terms table's statistics name the
+            # frequent terms the engine holds in memory.
             cursor.execute("ANALYZE search_indexentry")
+            cursor.execute("ANALYZE search_indexterms")
+    result["columns_load"] = columns_load(spec, server)
 
     key = IndexEntry.objects.filter(index="talent").values_list("key", flat=True).first()
 
@@ -339,13 +381,19 @@ def main() -> None:
         env_drop=["ELASTICSEARCH_URL"],
     )
     for backend, run in runs.items():
-        r = run["reindex"]
+        r, c = run["reindex"], run["columns_load"]
+        here = (
+            f"load {r['cpu_load_s']}, analysis {r['cpu_analysis_s']} at "
+            f"{r['tokens_per_analysis_s']} tokens/s, writes {r['cpu_write_s']}"
+            if "cpu_analysis_s" in r
+            else f"writes {r['cpu_write_s']}"
+        )
         print(
             f"{backend}: {r['documents']} profiles ({run['spec']}) reindexed in {r['wall_s']} s "
-            f"wall; CPU {r['cpu_s']} s here (load {r['cpu_load_s']}, analysis "
-            f"{r['cpu_analysis_s']} at {r['tokens_per_analysis_s']} tokens/s, writes "
-            f"{r['cpu_write_s']}) + {r['server_cpu_s']} s database server; "
-            f"baseline {run['baseline_cpu_ms']} ms CPU"
+            f"wall with {r['workers']} analysing processes; CPU {r['cpu_s']} s here ({here}) "
+            f"+ {r['workers_cpu_s']} s analysing processes + {r['server_cpu_s']} s database "
+            f"server; first search (columns load, {c['entries']} entries, {c['terms_held']} "
+            f"terms held) {c['cpu_ms']} ms CPU; baseline {run['baseline_cpu_ms']} ms CPU"
         )
         rows = [
             (

@@ -158,6 +158,7 @@ def index_rebuild(
             done += len(documents)
             if progress:
                 progress(done, total)
+    engine.rebuilt(spec)
     return done
 
 

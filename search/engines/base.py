@@ -64,6 +64,9 @@ class SearchEngine(ABC):
     @abstractmethod
     def status(self) -> dict: ...
 
+    def rebuilt(self, spec: SearchDocument) -> None:  # noqa: B027 - optional, most need nothing
+        """The index was refilled after ``rebuild``: a chance to refresh statistics."""
+
 
 def check_request(spec: SearchDocument, request: SearchRequest) -> None:
     """Unknown filter, facet or sort fields are the caller's bug: fail loudly, not silently."""

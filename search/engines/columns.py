@@ -15,8 +15,9 @@ Each field keeps two arrays aligned with the entries' ids:
   sorting go through the vocabulary, which is small).
 
 On PostgreSQL the columns also hold the index's most frequent terms (held by a fifth of the
-entries or more, ``terms``): one boolean array each, so a broad word is looked up here
-rather than read from tens of thousands of rows (search.engines.database decides which).
+entries or more, ``terms``), read on their first use: one boolean array each, so a broad
+word is looked up here rather than read from tens of thousands of rows
+(search.engines.database decides which).
 
 Values are typed as the spec declares them, the same way when indexing and when filtering,
 so 5 and "5" are one integer and "true" a boolean, as Elasticsearch would coerce them.
@@ -178,6 +179,8 @@ class IndexColumns:
         self.keys = np.empty(0, dtype=object)
         self.alive = np.empty(0, dtype=bool)
         self.terms: dict[str, np.ndarray] = {}  # token → which entries hold it
+        self.term_candidates: set[str] = set()  # may be held: read on first use
+        self.term_least = 0  # entries a term must be in to be held
         self.version = 0
         self.stamp = ""
         self._key_rank: np.ndarray | None = None

@@ -18,6 +18,7 @@ import secrets
 import threading
 import zlib
 from collections.abc import Sequence
+from contextlib import contextmanager
 
 import numpy as np
 from django.db import connection, transaction
@@ -116,6 +117,13 @@ class DatabaseEngine(SearchEngine):
             version = _next_version(spec.name)
             IndexEntry.objects.filter(index=spec.name).delete()
             _record_version(spec.name, version, reset=True)
+
+    def rebuilt(self, spec: SearchDocument) -> None:
+        # Fresh statistics name the frequent terms the columns hold in memory; autovacuum
+        # would get there too, but perhaps after the first searches loaded the columns.
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE search_indexentry, search_indexterms")
 
     def status(self) -> dict:
         return {"engine": self.name, "vendor": connection.vendor, "status": "ok"}
@@ -273,34 +281,78 @@ def _load(spec: SearchDocument) -> IndexColumns:
             chunk = []
     columns.upsert(chunk)
     if connection.vendor == "postgresql":
-        columns.hold_terms(_frequent_postings(spec, columns))
+        _name_frequent_terms(spec, columns)
     columns.version, columns.stamp = version, stamp
     return columns
 
 
-def term_candidates(spec: SearchDocument) -> list[str]:
-    """The lexemes PostgreSQL's statistics (ANALYZE) find most common in the terms table."""
+def term_candidates(spec: SearchDocument, least: int) -> list[str]:
+    """The lexemes PostgreSQL's statistics (ANALYZE) estimate in at least `least` rows of the
+    terms table (with a margin: the statistics come from a sample)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT most_common_elems::text::text[] FROM pg_stats "
-            "WHERE schemaname = current_schema() AND tablename = 'search_indexterms' "
-            "AND attname = 'vector'"
+            "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples "
+            "FROM pg_stats s JOIN pg_class c ON c.relname = s.tablename "
+            "AND c.relnamespace = to_regnamespace(s.schemaname) "
+            "WHERE s.schemaname = current_schema() AND s.tablename = 'search_indexterms' "
+            "AND s.attname = 'vector'"
         )
         row = cursor.fetchone()
-    return list(row[0] or []) if row else []
+    if not row or not row[0]:
+        return []
+    lexemes, shares, rows = row  # shares has three more items: minimum, maximum, nulls
+    pairs = zip(lexemes, shares, strict=False)
+    return [lexeme for lexeme, share in pairs if share * rows >= 0.8 * least]
 
 
-def _frequent_postings(spec: SearchDocument, columns: IndexColumns) -> dict[str, np.ndarray]:
-    """The ids holding each term held by at least SEARCH_MEMORY_TERM_SHARE of the index's
-    entries, among the candidates the statistics suggest; read in one statement."""
+def _name_frequent_terms(spec: SearchDocument, columns: IndexColumns) -> None:
+    """Which terms may be held in memory: those the statistics find in at least
+    SEARCH_MEMORY_TERM_SHARE of the index's entries. Each is read the first time a search
+    needs it (``_hold_terms``): as costly as that search would be anyway, and no process
+    pays for terms nobody searches."""
     from django.conf import settings
 
-    least = max(1, int(settings.SEARCH_MEMORY_TERM_SHARE * len(columns)))
-    candidates = [(token,) for token in term_candidates(spec)]
-    if not candidates or len(columns) < settings.SEARCH_MEMORY_TERM_MIN_ENTRIES:
-        return {}
-    found = _postgresql_ids(spec, Query(clauses=()), candidates)
-    return {alt[0]: ids for alt, ids in found.items() if alt and len(ids) >= least}
+    if len(columns) < settings.SEARCH_MEMORY_TERM_MIN_ENTRIES:
+        return
+    columns.term_least = max(1, int(settings.SEARCH_MEMORY_TERM_SHARE * len(columns)))
+    columns.term_candidates = set(term_candidates(spec, columns.term_least))
+
+
+def _hold_terms(spec: SearchDocument, columns: IndexColumns, query: Query) -> None:
+    """Read the posting lists of the query's frequent terms not held yet, in one statement
+    (each through the GIN index), and hold those that really are frequent."""
+    tokens = {token for clause in query.clauses for alt in clause for token in alt}
+    needed = sorted(tokens & columns.term_candidates - set(columns.terms))
+    if not needed:
+        return
+    one = (
+        "SELECT %s::int, string_agg(int8send(entry_id), '') FROM search_indexterms "
+        "WHERE index = %s AND vector @@ %s::tsquery"
+    )
+    params: list = []
+    for number, token in enumerate(needed):
+        params += [number, spec.name, tsquery(Query(clauses=(((token,),),)))]
+    with _through_the_gin_index() as cursor:
+        cursor.execute(" UNION ALL ".join([one] * len(needed)), params)
+        rows = cursor.fetchall()
+    postings = {
+        needed[number]: np.frombuffer(packed or b"", dtype=">i8").astype(np.int64)
+        for number, packed in rows
+    }
+    columns.hold_terms(
+        {token: ids for token, ids in postings.items() if len(ids) >= columns.term_least}
+    )
+    columns.term_candidates -= set(needed)  # held now, or not frequent after all
+
+
+@contextmanager
+def _through_the_gin_index():
+    """A cursor whose statements read search_indexterms through its GIN index: what is
+    left for PostgreSQL after the terms in memory is selective, but the planner may guess
+    a sequential scan for a term of one entry in ten, which costs three times more."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        yield cursor
 
 
 def forget_columns() -> None:
@@ -339,6 +391,7 @@ def _postgresql_matches(
     The rest goes to PostgreSQL in one statement: the clauses with no such alternative
     together (the GIN index intersects them), and the others' remaining alternatives each.
     """
+    _hold_terms(spec, columns, query)
     held = columns.terms
 
     def in_memory(alternative: Sequence[str]) -> bool:
@@ -396,7 +449,7 @@ def _postgresql_ids(
         )
         params.append(tsquery(Query(clauses=((alternative,),))))
     reads = whole if whole.clauses else Query(clauses=(tuple(alternatives),))
-    with connection.cursor() as cursor:
+    with _through_the_gin_index() as cursor:
         cursor.execute(
             f"SELECT {', '.join(columns_sql)} FROM search_indexterms "  # noqa: S608 - fixed
             "WHERE index = %s AND vector @@ %s::tsquery",

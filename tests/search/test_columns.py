@@ -141,7 +141,7 @@ def test_terms_held_in_memory_find_what_the_gin_index_finds(people, engine, monk
     rng = random.Random(7)
     with override_settings(SEARCH_MEMORY_TERM_SHARE=0, SEARCH_MEMORY_TERM_MIN_ENTRIES=0):
         for held in (tokens, rng.sample(tokens, len(tokens) // 2), ["电商", "党章", "甲镇"]):
-            monkeypatch.setattr(database, "term_candidates", lambda spec, held=held: held)
+            monkeypatch.setattr(database, "term_candidates", lambda spec, least, held=held: held)
             database.forget_columns()
             found = {(q, n): keys(q, **o) for q in queries for n, o in enumerate(options)}
             assert found == alone
@@ -151,9 +151,12 @@ def test_terms_held_in_memory_find_what_the_gin_index_finds(people, engine, monk
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="terms in memory: PostgreSQL only")
 def test_terms_held_in_memory_follow_writes(people, engine, monkeypatch):
     index_rebuild(spec=people, engine=engine)
-    monkeypatch.setattr(database, "term_candidates", lambda spec: ["养殖", "党章"])
+    monkeypatch.setattr(database, "term_candidates", lambda spec, least: ["养殖", "党章"])
     with override_settings(SEARCH_MEMORY_TERM_SHARE=0, SEARCH_MEMORY_TERM_MIN_ENTRIES=0):
         assert keys("养殖") == ["2"]
+        assert keys("党章") == ["1"]
+        with database._columns_lock(people):
+            assert set(database.current_columns(people).terms) == {"养殖", "党章"}
         engine.index(people, [document_prepare(people, "2", {**PEOPLE["2"], "bio": "种植"})])
         engine.index(people, [document_prepare(people, "6", {"bio": "生态养殖", "town": "甲镇"})])
         assert keys("养殖") == ["6"]
