@@ -351,8 +351,16 @@ def _through_the_gin_index():
     left for PostgreSQL after the terms in memory is selective, but the planner may guess
     a sequential scan for a term of one entry in ten, which costs three times more."""
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        yield cursor
+        # Local to the transaction, and put back afterwards: inside a caller's transaction
+        # this block is a savepoint, whose release would keep the setting until its end.
+        cursor.execute(
+            "SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)"
+        )
+        before = cursor.fetchone()[0]
+        try:
+            yield cursor
+        finally:
+            cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
 
 
 def forget_columns() -> None:

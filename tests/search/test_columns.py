@@ -165,3 +165,16 @@ def test_terms_held_in_memory_follow_writes(people, engine, monkeypatch):
 
 def _tokens(spec, fields):
     return document_prepare(spec, "x", fields).tokens
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
+def test_a_search_leaves_the_planner_settings_as_it_found_them(people, engine):
+    """The text statements read the terms through the GIN index; the caller's transaction
+    keeps its own planner settings afterwards."""
+    index_rebuild(spec=people, engine=engine)
+    with transaction.atomic():
+        assert keys("党章") == ["1"]
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_seqscan")
+            assert cursor.fetchone()[0] == "on"
