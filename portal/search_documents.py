@@ -4,8 +4,11 @@ notices, for the site's search box, and the signals that keep the index current.
 A page's audience is indexed with it, since the site search must not show a members-only
 page to a visitor: ``public`` (no view restriction on the page or an ancestor) and
 ``audience``, which says why not: ``members`` (login restrictions only, so any logged-in
-user may read it) or ``restricted`` (a group or password restriction: only superusers find
-it by search). Notices are listed only while in effect, so their dates are indexed as
+user may read it), ``groups`` (group restrictions, perhaps with login ones: a reader must
+be in one of the groups of each; ``restrictions`` names them by id, "12,15") or
+``restricted`` (a password restriction: only superusers find it by search). The groups of a
+restriction and the reader's groups are looked up when searching, so changing either
+needs no reindexing. Notices are listed only while in effect, so their dates are indexed as
 ``shown_from`` / ``shown_until``; other pages carry dates that are always in range.
 """
 
@@ -29,11 +32,14 @@ INDEX = "pages"
 LOAD_BATCH = 200
 ALWAYS_FROM = datetime.date.min.isoformat()
 ALWAYS_UNTIL = datetime.date.max.isoformat()
+# Restrictions a reader can meet by being logged in and in a group (not by a password).
+RESTRICTION_KINDS = (PageViewRestriction.LOGIN, PageViewRestriction.GROUPS)
 
 
 class Audience:
     PUBLIC = "public"
     MEMBERS = "members"
+    GROUPS = "groups"
     RESTRICTED = "restricted"
 
 
@@ -86,22 +92,27 @@ def _ancestor_paths(path: str) -> list[str]:
     return [path[:end] for end in range(Page.steplen, len(path) + 1, Page.steplen)]
 
 
-def _audiences(pages: Sequence[Page]) -> dict[int, str]:
-    """Who may read each page, from the restrictions on it and its ancestors: one query."""
+def _audiences(pages: Sequence[Page]) -> dict[int, tuple[str, str | None]]:
+    """Who may read each page, from the restrictions on it and its ancestors (one query):
+    the audience, and for ``groups`` the ids of the group restrictions to satisfy."""
     paths = {ancestor for page in pages for ancestor in _ancestor_paths(page.path)}
-    kinds: dict[str, set[str]] = {}
+    found_at: dict[str, set[tuple[str, int]]] = {}
     restrictions = PageViewRestriction.objects.filter(page__path__in=paths)
-    for path, kind in restrictions.values_list("page__path", "restriction_type"):
-        kinds.setdefault(path, set()).add(kind)
+    for path, kind, pk in restrictions.values_list("page__path", "restriction_type", "pk"):
+        found_at.setdefault(path, set()).add((kind, pk))
     audiences = {}
     for page in pages:
-        found = set().union(*(kinds.get(path, set()) for path in _ancestor_paths(page.path)))
-        if not found:
-            audiences[page.pk] = Audience.PUBLIC
-        elif found == {PageViewRestriction.LOGIN}:
-            audiences[page.pk] = Audience.MEMBERS
+        found = set().union(*(found_at.get(path, set()) for path in _ancestor_paths(page.path)))
+        kinds = {kind for kind, _pk in found}
+        if not kinds:
+            audiences[page.pk] = (Audience.PUBLIC, None)
+        elif kinds == {PageViewRestriction.LOGIN}:
+            audiences[page.pk] = (Audience.MEMBERS, None)
+        elif kinds - set(RESTRICTION_KINDS):  # a password: no search can tell
+            audiences[page.pk] = (Audience.RESTRICTED, None)
         else:
-            audiences[page.pk] = Audience.RESTRICTED
+            groups = sorted(pk for kind, pk in found if kind == PageViewRestriction.GROUPS)
+            audiences[page.pk] = (Audience.GROUPS, ",".join(map(str, groups)))
     return audiences
 
 
@@ -109,17 +120,22 @@ def _section_of(page: Page, sections: dict[str, int]) -> int | None:
     return next((sections[p] for p in _ancestor_paths(page.path) if p in sections), None)
 
 
-def _fields(page: Page, audience: str, sections: dict[str, int]) -> dict[str, object]:
+def _fields(
+    page: Page, audience: tuple[str, str | None], sections: dict[str, int]
+) -> dict[str, object]:
     published = page.first_published_at or page.last_published_at
+    who, restrictions = audience
     fields: dict[str, object] = {
         "title": page.title,
         **_page_text(page),
         "type": TYPE_OF_MODEL[type(page)],
-        "public": audience == Audience.PUBLIC,
-        "audience": audience,
+        "public": who == Audience.PUBLIC,
+        "audience": who,
         "shown_from": ALWAYS_FROM,
         "shown_until": ALWAYS_UNTIL,
     }
+    if restrictions:
+        fields["restrictions"] = restrictions
     section = _section_of(page, sections)
     if section is not None:
         fields["section"] = section
@@ -175,6 +191,7 @@ PAGES = SearchDocument(
         "section": "integer",
         "public": "boolean",
         "audience": "keyword",
+        "restrictions": "keyword",
         "published": "date",
         "shown_from": "date",
         "shown_until": "date",

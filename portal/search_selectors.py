@@ -1,9 +1,10 @@
 """The site search box: the "pages" index, narrowed to what the visitor may read.
 
 Who may read what follows ``content_selectors.pages_visible_to``: a visitor finds public pages
-only, a logged-in user also pages behind a login restriction, a superuser everything. Pages
-under a group or password restriction are left out for everyone else (the index cannot say
-which groups), so a search never shows a page its reader could not open. The pages of a
+only, a logged-in user also pages behind a login restriction and those behind group
+restrictions whose groups they are in (every such restriction on the page and its
+ancestors), a superuser everything. Pages under a password restriction are left out for
+everyone else, so a search never shows a page its reader could not open. The pages of a
 result page are read from the database again through ``pages_visible_to``, so an index that
 has not caught up with a change of privacy or an unpublication shows nothing it should not.
 """
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from search.selectors import document_search
 
@@ -77,9 +78,34 @@ def type_label(name: str) -> str:
 def _audience_filters(user) -> dict[str, object]:
     if user is None or not user.is_authenticated:
         return {"public": True}
-    if user.is_superuser:
+    return {}
+
+
+def _audience_any_of(user) -> dict[str, list]:
+    """For a logged-in reader who is no superuser: public and members-only pages, or pages
+    whose group restrictions (each of them) the reader's groups meet."""
+    if user is None or not user.is_authenticated or user.is_superuser:
         return {}
-    return {"audience": [Audience.PUBLIC, Audience.MEMBERS]}
+    return {
+        "audience": [Audience.PUBLIC, Audience.MEMBERS],
+        "restrictions": _restrictions_met_by(user),
+    }
+
+
+def _restrictions_met_by(user) -> list[str]:
+    """The indexed group-restriction sets ("12,15") every restriction of which has one of
+    the reader's groups; the sets come from the index itself, as a facet."""
+    met = set(
+        PageViewRestriction.objects.filter(
+            restriction_type=PageViewRestriction.GROUPS, groups__in=user.groups.all()
+        ).values_list("pk", flat=True)
+    )
+    if not met:
+        return []
+    indexed = document_search(
+        index=INDEX, filters={"audience": Audience.GROUPS}, facets=("restrictions",), page_size=1
+    ).facets.get("restrictions", {})
+    return [key for key in indexed if {int(pk) for pk in str(key).split(",")} <= met]
 
 
 def _base_filters(user) -> dict[str, object]:
@@ -92,10 +118,12 @@ def _base_filters(user) -> dict[str, object]:
     }
 
 
-def _facet_counts(text: str, filters: dict, facet: str) -> dict[object, int]:
+def _facet_counts(text: str, filters: dict, any_of: dict, facet: str) -> dict[object, int]:
     """Counts for a chosen facet as if it were not chosen, so the other values stay offered."""
     others = {name: value for name, value in filters.items() if name != facet}
-    results = document_search(index=INDEX, text=text, filters=others, facets=(facet,), page_size=1)
+    results = document_search(
+        index=INDEX, text=text, filters=others, any_of=any_of, facets=(facet,), page_size=1
+    )
     return results.facets.get(facet, {})
 
 
@@ -144,6 +172,7 @@ def page_search(
         **({"section": section} if section else {}),
     }
     filters = {**_base_filters(user), **chosen}
+    any_of = _audience_any_of(user)
     facets = [name for name in FACETS if name not in chosen]
 
     def search(number: int):
@@ -151,6 +180,7 @@ def page_search(
             index=INDEX,
             text=text,
             filters=filters,
+            any_of=any_of,
             facets=facets,
             page=number,
             page_size=page_size,
@@ -162,7 +192,7 @@ def page_search(
         results = search(num_pages)
     counts = dict(results.facets)
     for name in chosen:
-        counts[name] = _facet_counts(text, filters, name)
+        counts[name] = _facet_counts(text, filters, any_of, name)
     return PageSearchResults(
         hits=_hits(results.keys, results.highlights, user),
         total=results.total,

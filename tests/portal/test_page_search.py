@@ -182,7 +182,7 @@ def test_the_elasticsearch_query_carries_the_privacy_and_notice_filters(db):
     """The same filters build an Elasticsearch body (its engine is tested without a server)."""
     from django.contrib.auth.models import AnonymousUser
 
-    from portal.search_selectors import _base_filters
+    from portal.search_selectors import _audience_any_of, _base_filters
     from search.engines.base import SearchRequest
     from search.engines.elasticsearch import index_body, search_body
 
@@ -196,8 +196,12 @@ def test_the_elasticsearch_query_carries_the_privacy_and_notice_filters(db):
     assert {"range": {"shown_from": {"lte": today}}} in filters
     assert {"range": {"shown_until": {"gte": today}}} in filters
     member = UserFactory(username="13900000009")
-    body = search_body("x", PAGES, SearchRequest(filters=_base_filters(member)))
-    assert {"terms": {"audience": ["public", "members"]}} in body["query"]["bool"]["filter"]
+    request = SearchRequest(filters=_base_filters(member), any_of=_audience_any_of(member))
+    body = search_body("x", PAGES, request)
+    either = {"terms": {"audience": ["public", "members"]}}, {"terms": {"restrictions": []}}
+    assert {"bool": {"should": list(either), "minimum_should_match": 1}} in body["query"]["bool"][
+        "filter"
+    ]
 
 
 # --- Changes reach the index --------------------------------------------------------------
@@ -288,17 +292,55 @@ def test_opening_a_page_to_the_public_makes_it_findable(client, library):
     assert _search(client, q="流动党员") == ["流动党员专题"]
 
 
-def test_a_group_restriction_hides_the_page_from_members_but_not_superusers(
+def test_a_group_restriction_shows_the_page_to_the_groups_members_only(
     visitor, member_client, library
 ):
+    """Members of the group find it, other members do not; superusers find everything."""
     restriction = PageViewRestriction.objects.create(
         page=library["congress"], restriction_type=PageViewRestriction.GROUPS
     )
-    restriction.groups.add(Group.objects.create(name="县委组织部"))
+    department = Group.objects.create(name="县委组织部")
+    restriction.groups.add(department, Group.objects.create(name="乡镇党委"))
     index_queue_drain()
     assert _search(member_client, q="二十大") == []
+    assert _search(visitor, q="二十大") == []
+    insider = UserFactory(username="13900000077")
+    insider.groups.add(department)
+    visitor.force_login(insider)
+    assert _search(visitor, q="二十大") == ["学习二十大精神"]
     visitor.force_login(UserFactory(username="root", is_superuser=True))
     assert _search(visitor, q="二十大") == ["学习二十大精神"]
+
+
+def test_every_group_restriction_above_a_page_must_be_met(visitor, sections, library):
+    """A group restriction on the section and another on the page: a reader in the page's
+    group alone does not find it, a reader in both groups does; behind a password nobody."""
+    township_group, page_group = (
+        Group.objects.create(name="乡镇党委"),
+        Group.objects.create(name="支书"),
+    )
+    on_section = PageViewRestriction.objects.create(
+        page=sections.township, restriction_type=PageViewRestriction.GROUPS
+    )
+    on_section.groups.add(township_group)
+    on_page = PageViewRestriction.objects.create(
+        page=library["congress"], restriction_type=PageViewRestriction.GROUPS
+    )
+    on_page.groups.add(page_group)
+    index_queue_drain()
+    reader = UserFactory(username="13900000078")
+    reader.groups.add(page_group)
+    visitor.force_login(reader)
+    assert _search(visitor, q="二十大") == []
+    reader.groups.add(township_group)
+    assert _search(visitor, q="二十大") == ["学习二十大精神"]
+    PageViewRestriction.objects.create(
+        page=library["congress"],
+        restriction_type=PageViewRestriction.PASSWORD,
+        password="secret",
+    )
+    index_queue_drain()
+    assert _search(visitor, q="二十大") == []
 
 
 def test_a_page_made_private_is_hidden_before_the_index_catches_up(client, library):
