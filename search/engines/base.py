@@ -107,21 +107,3 @@ def highlight(text: str, terms: Iterable[str], length: int = SNIPPET_LENGTH) -> 
     prefix = "…" if start else ""
     suffix = "…" if start + length < len(text) else ""
     return prefix + "".join(out) + suffix
-
-
-def facet_counts(
-    spec: SearchDocument, facets: Sequence[str], rows: Iterable[Mapping[str, object]]
-) -> dict[str, dict[object, int]]:
-    """Counts per value (a list value counts once per item), largest first."""
-    counts: dict[str, dict[object, int]] = {name: {} for name in facets}
-    for filters in rows:
-        for name in facets:
-            value = filters.get(name)
-            values = value if isinstance(value, list) else [value]
-            for item in dict.fromkeys(values):
-                if item is not None:
-                    counts[name][item] = counts[name].get(item, 0) + 1
-    return {
-        name: dict(sorted(values.items(), key=lambda kv: (-kv[1], str(kv[0]))))
-        for name, values in counts.items()
-    }

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 
 import numpy as np
+from django.conf import settings
 from django.db import connection, transaction
 
 from ..analysis import Query
@@ -254,9 +255,9 @@ def _catch_up(spec: SearchDocument, columns: IndexColumns) -> bool:
     written = IndexEntry.objects.filter(
         index=spec.name, version__gt=columns.version, version__lte=newest
     )
-    columns.upsert(list(written.values_list("id", "key", "filters")))
-    if columns.terms:
-        columns.mark_terms(list(written.values_list("id", "tokens")))
+    rows = list(written.values_list("id", "key", "filters", "tokens"))
+    columns.upsert([(entry_id, key, filters) for entry_id, key, filters, _tokens in rows])
+    columns.mark_terms([(entry_id, tokens) for entry_id, _key, _filters, tokens in rows])
     columns.remove(entry_id for *_rest, deleted in later for entry_id in deleted)
     columns.version, columns.stamp = newest, newest_stamp
     return True
@@ -310,8 +311,6 @@ def _name_frequent_terms(spec: SearchDocument, columns: IndexColumns) -> None:
     SEARCH_MEMORY_TERM_SHARE of the index's entries. Each is read the first time a search
     needs it (``_hold_terms``): as costly as that search would be anyway, and no process
     pays for terms nobody searches."""
-    from django.conf import settings
-
     if len(columns) < settings.SEARCH_MEMORY_TERM_MIN_ENTRIES:
         return
     columns.term_least = max(1, int(settings.SEARCH_MEMORY_TERM_SHARE * len(columns)))
@@ -319,25 +318,17 @@ def _name_frequent_terms(spec: SearchDocument, columns: IndexColumns) -> None:
 
 
 def _hold_terms(spec: SearchDocument, columns: IndexColumns, query: Query) -> None:
-    """Read the posting lists of the query's frequent terms not held yet, in one statement
-    (each through the GIN index), and hold those that really are frequent."""
+    """Read the posting lists of the query's frequent terms not held yet, in one statement,
+    and hold those that really are frequent."""
     tokens = {token for clause in query.clauses for alt in clause for token in alt}
     needed = sorted(tokens & columns.term_candidates - set(columns.terms))
     if not needed:
         return
-    one = (
-        "SELECT %s::int, string_agg(int8send(entry_id), '') FROM search_indexterms "
-        "WHERE index = %s AND vector @@ %s::tsquery"
-    )
-    params: list = []
-    for number, token in enumerate(needed):
-        params += [number, spec.name, tsquery(Query(clauses=(((token,),),)))]
-    with _through_the_gin_index() as cursor:
-        cursor.execute(" UNION ALL ".join([one] * len(needed)), params)
-        rows = cursor.fetchall()
     postings = {
-        needed[number]: np.frombuffer(packed or b"", dtype=">i8").astype(np.int64)
-        for number, packed in rows
+        alternative[0]: ids
+        for alternative, ids in _postgresql_ids(
+            spec, Query(clauses=()), [(token,) for token in needed]
+        ).items()
     }
     columns.hold_terms(
         {token: ids for token, ids in postings.items() if len(ids) >= columns.term_least}
