@@ -46,7 +46,7 @@ from common import (
 from openpyxl import Workbook
 
 sys.path.insert(0, str(ROOT))
-from portal.identity import id_number_check_char  # noqa: E402 — needs no settings
+from portal.registry.identity import id_number_check_char  # noqa: E402 — needs no settings
 
 HEADERS = ["序号", "姓名", "性别", "身份证号", "手机号", "入党日期", "所在党支部", "流动状态"]
 HEADERS += ["外出时间", "流入地", "工作单位", "住址"]
@@ -63,7 +63,7 @@ print(json.dumps(sorted(villages.values_list("code", flat=True))))
 COUNT_MEMBERS = "from portal.models import Member; print(Member.objects.count())"
 EXPORT = """
 import json, time
-from portal.member_export import ledger_workbook_write
+from portal.ledger.exports import ledger_workbook_write
 from portal.models import Job, Organization
 start = time.perf_counter()
 counts = ledger_workbook_write(

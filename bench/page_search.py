@@ -6,10 +6,10 @@ materials (a summary and a rich-text body), micro-lectures (a speaker and a tran
 notices, two of three study pages behind the login, with text from bench/analysis.py's corpus.
 Pages are added to the tree directly, without revisions, so the set-up is not timed. Then:
 
-- rebuilds the index (`search.services.index_rebuild` over `portal.search_documents.PAGES`:
+- rebuilds the index (`search.services.index_rebuild` over `portal.content.search_documents.PAGES`:
   the loader reads the pages, their privacy and section, and the analysis runs): pages per
   second, wall and CPU time;
-- runs each query of QUERIES --repeat times through `portal.search_selectors.page_search`
+- runs each query of QUERIES --repeat times through `portal.content.search_selectors.page_search`
   (engine search with facets, a second engine call when a facet is chosen, the hits re-read
   through the site's privacy rule) and reports the median wall milliseconds and the total.
 
@@ -75,11 +75,11 @@ def child(pages: int, repeat: int) -> dict:
     django.setup()
     from django.contrib.auth.models import AnonymousUser
 
-    from portal.factories import UserFactory
+    from portal.content.search_documents import PAGES
+    from portal.content.search_selectors import page_search
     from portal.models import Organization
-    from portal.search_documents import PAGES
-    from portal.search_selectors import page_search
-    from portal.services import organization_create
+    from portal.registry.factories import UserFactory
+    from portal.registry.services import organization_create
     from search.services import index_rebuild
 
     county = organization_create(

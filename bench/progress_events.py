@@ -67,9 +67,9 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from learning.models import TrackAssignment, TrackPage, TrackStep
 from learning.progress import progress_open
-from portal.factories import MemberFactory, OrganizationFactory, UserFactory
+from portal.registry.factories import MemberFactory, OrganizationFactory, UserFactory
 from portal.models import MicroLecturePage, Video
-from portal.publishing import section_create
+from portal.content.services import section_create
 
 organization = OrganizationFactory(
     name="基准测试县委", code="BENCH", kind="committee", level="county"

@@ -85,7 +85,7 @@ WILLINGNESS = ["yes", "maybe", "maybe", "no", "unknown"]
 
 def build_county():
     from portal.models import Organization
-    from portal.services import organization_create
+    from portal.registry.services import organization_create
 
     county = organization_create(
         parent=None,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.cards import contact_activities_attested
+from portal.cards.services import contact_activities_attested
 from portal.models import Member, Organization
 
 from .models import AnnualAssessment, AssessmentPolicy, CreditEntry, Grade

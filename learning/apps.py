@@ -9,25 +9,8 @@ class LearningConfig(AppConfig):
     verbose_name = _("Learning")
 
     def ready(self) -> None:
-        from portal import publishing
-        from portal.models import SectionPage
-
-        from .models import QuizPage, TrackPage
-
-        # portal knows nothing of learning (docs/adr/0007-learning-joins-portal-by-hooks.md):
-        # tracks and quizzes join the section's page types from here, before Wagtail first
-        # reads them.
-        extra = ["learning.TrackPage", "learning.QuizPage"]
-        SectionPage.subpage_types = [*SectionPage.subpage_types, *extra]
-        # Members-only from creation, like study materials: page_privacy_default reads the
-        # tuple when it runs. Portal connected its publish-time privacy rule (which follows
-        # the "open to the public" box tracks do not have) before this, for its own types.
-        publishing.MEMBERS_ONLY_PAGE_TYPES = (
-            *publishing.MEMBERS_ONLY_PAGE_TYPES,
-            TrackPage,
-            QuizPage,
-        )
-
+        # Tracks and quizzes join portal's sections through Wagtail hooks (wagtail_hooks.py;
+        # docs/adr/0007-learning-joins-portal-by-hooks.md), not by editing portal here.
         from . import signal_handlers
 
         signal_handlers.register()

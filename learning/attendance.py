@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import Member, Organization, Role
-from portal.selectors import members_visible_to, organizations_managed_by
+from portal.registry.selectors import members_visible_to, organizations_managed_by
 
 from .completion import step_complete
 from .models import OfflineAttendance, StepProgress, TrackAssignment, TrackStep

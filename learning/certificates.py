@@ -19,7 +19,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
-from portal.pdf import CJK_FONT, cjk_font_register, qr_drawing
+from portal.cards.pdf import CJK_FONT, cjk_font_register, qr_drawing
 
 from .models import Certificate, TrackCompletion
 

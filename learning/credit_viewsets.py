@@ -2,8 +2,8 @@
 
 Points rules, deduction rules and assessment policies of the organisations they keep; the
 ledger of the members they keep, with reversal and correction. Everything is read through the
-user's scope (portal.viewsets.ScopedQuerysetMixin): what lies outside is a 404. Anyone who is
-not an org admin is refused. Assessments and publications are in ``period_viewsets``.
+user's scope (portal.registry.viewsets.ScopedQuerysetMixin): what lies outside is a 404.
+Anyone who is not an org admin is refused. Assessments and publications are in ``period_viewsets``.
 """
 
 import django_filters
@@ -24,11 +24,11 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import ListingButton
 from wagtail.permissions import policy_registry, register_permission_policy
 
-from portal.admin_permissions import OrgAdminPolicy
-from portal.forms import validation_errors_add
 from portal.models import Organization
-from portal.selectors import members_visible_to, organizations_managed_by
-from portal.viewsets import ScopedQuerysetMixin
+from portal.registry.forms import validation_errors_add
+from portal.registry.permissions import OrgAdminPolicy
+from portal.registry.selectors import members_visible_to, organizations_managed_by
+from portal.registry.viewsets import ScopedQuerysetMixin
 
 from . import credit
 from .models import (

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from portal.identity import mask_phone
 from portal.models import Organization, Role
+from portal.registry.identity import mask_phone
 
 from . import pace
 from .viewsets import OrgAdminViewSet

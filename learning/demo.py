@@ -12,13 +12,13 @@ import datetime
 from django.utils import timezone
 from wagtail.models import Page
 
+from portal.content.services import page_privacy_default
 from portal.models import (
     MicroLecturePage,
     RedPackagePage,
     SectionPage,
     StudyMaterialPage,
 )
-from portal.publishing import page_privacy_default
 
 from .completion import step_complete
 from .models import QuizPage, StepProgress, TrackAssignment, TrackPage, TrackStep

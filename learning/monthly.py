@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.models import PageLogEntry
 
+from portal.content.services import page_privacy_default
+from portal.inbox.services import notifications_send
 from portal.models import Notification, SectionPage
-from portal.notifications import notifications_send
-from portal.publishing import page_privacy_default
 
 from .assignments import assignments_copy
 from .models import TrackPage

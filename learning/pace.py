@@ -16,8 +16,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.inbox.services import notifications_send
 from portal.models import Member, Notification, Organization
-from portal.notifications import notifications_send
 
 from .models import StepProgress
 

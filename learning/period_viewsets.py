@@ -21,8 +21,8 @@ from wagtail.admin.views import generic
 from wagtail.admin.widgets.button import HeaderButton
 
 from portal.models import Organization
-from portal.selectors import members_visible_to, organizations_managed_by
-from portal.viewsets import ServiceFormMixin
+from portal.registry.selectors import members_visible_to, organizations_managed_by
+from portal.registry.viewsets import ServiceFormMixin
 
 from . import annual_assessment, periods
 from .credit_viewsets import (

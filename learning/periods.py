@@ -24,9 +24,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from portal.inbox.services import notifications_send, organization_member_user_ids
 from portal.models import Member, Notification, Organization
-from portal.notifications import notifications_send, organization_member_user_ids
-from portal.selectors import member_for_user, organizations_managed_by
+from portal.registry.selectors import member_for_user, organizations_managed_by
 
 from .models import (
     CreditEntry,

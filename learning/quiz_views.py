@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from portal.selectors import member_for_user
+from portal.registry.selectors import member_for_user
 
 from .models import QuizAttempt, TrackStep
 from .quiz import (

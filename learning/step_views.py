@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from portal.selectors import member_for_user
+from portal.registry.selectors import member_for_user
 
 from .models import TrackCompletion, TrackStep
 from .progress import progress_open, progress_state

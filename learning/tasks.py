@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from portal.tasks import RETRY
+from portal.celery import RETRY
 
 from . import annual_assessment, certificates, monthly, pace, periods
 

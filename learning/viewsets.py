@@ -1,7 +1,7 @@
 """Learning in the Wagtail admin: assigning tracks, and recording offline attendance.
 
-Every list and object is read through the user's scope (portal.viewsets.ScopedQuerysetMixin):
-what lies outside is a 404.
+Every list and object is read through the user's scope
+(portal.registry.viewsets.ScopedQuerysetMixin): what lies outside is a 404.
 """
 
 from django import forms
@@ -23,8 +23,8 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from portal.models import Member
-from portal.selectors import organizations_managed_by
-from portal.viewsets import ScopedQuerysetMixin
+from portal.registry.selectors import organizations_managed_by
+from portal.registry.viewsets import ScopedQuerysetMixin
 
 from . import assignments, attendance, monthly
 from .models import TrackAssignment, TrackPage

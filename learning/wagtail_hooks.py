@@ -15,6 +15,20 @@ from .viewsets import (
 )
 
 
+# --- Portal's sections: tracks and quizzes are created there, behind the login -------------
+# portal knows nothing of learning (docs/adr/0007-learning-joins-portal-by-hooks.md).
+@hooks.register("register_section_page_types")
+def section_page_types() -> list[str]:
+    return ["learning.TrackPage", "learning.QuizPage"]
+
+
+@hooks.register("register_members_only_page_types")
+def members_only_page_types() -> list:
+    from .models import QuizPage, TrackPage
+
+    return [TrackPage, QuizPage]
+
+
 class LearningViewSetGroup(ViewSetGroup):
     """The "Learning" menu. Other viewsets join it with ``menu_hook = LEARNING_MENU_HOOK``."""
 

@@ -7,7 +7,8 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
-        from . import search_documents, signal_handlers
+        from portal import signal_handlers
+        from portal.content import search_documents
 
         signal_handlers.register()
         search_documents.register_pages_document()

@@ -3,9 +3,22 @@
 import os
 
 from celery import Celery
+from django.db import OperationalError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
+
+# What every task retries on, and how: broker, network and database hiccups, with backoff.
+RETRY = {
+    "autoretry_for": (ConnectionError, TimeoutError, OperationalError),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "max_retries": 5,
+}
+
+# The portal's wings keep their tasks beside their services; the other apps at their top.
+PORTAL_WINGS = ("registry", "content", "video", "parcels", "whereabouts", "care", "ledger")
 
 app = Celery("guiyan")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.autodiscover_tasks([f"portal.{wing}" for wing in PORTAL_WINGS])

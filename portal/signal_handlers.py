@@ -3,7 +3,7 @@ from django.db.models.signals import post_migrate
 
 def after_migrate(sender, **kwargs) -> None:
     """Keep what every database needs: role groups with their permissions, and the home page."""
-    from .services import role_groups_sync, site_home_ensure
+    from portal.registry.services import role_groups_sync, site_home_ensure
 
     role_groups_sync()
     site_home_ensure()
@@ -12,25 +12,25 @@ def after_migrate(sender, **kwargs) -> None:
 def page_published_privacy(sender, instance, **kwargs) -> None:
     """Applied in the publishing transaction, not queued: a page must never be live with the
     wrong audience, not even until a worker gets to it."""
-    from .publishing import page_privacy_apply
+    from portal.content.services import page_privacy_apply
 
     page_privacy_apply(page=instance)
 
 
 def page_published_enqueue(sender, instance, revision=None, **kwargs) -> None:
-    from .tasks import section_publication_notify
+    from portal.content.tasks import section_publication_notify
 
     section_publication_notify.delay_on_commit(instance.pk, revision.pk if revision else None)
 
 
 def task_rejected_enqueue(sender, instance, **kwargs) -> None:
-    from .tasks import task_rejection_notify
+    from portal.content.tasks import task_rejection_notify
 
     task_rejection_notify.delay_on_commit(instance.pk)
 
 
 def workflow_approved_enqueue(sender, instance, **kwargs) -> None:
-    from .tasks import workflow_approval_notify
+    from portal.content.tasks import workflow_approval_notify
 
     workflow_approval_notify.delay_on_commit(instance.pk)
 
@@ -38,10 +38,10 @@ def workflow_approved_enqueue(sender, instance, **kwargs) -> None:
 def _register_content_rules() -> None:
     from wagtail.signals import page_published, task_rejected, workflow_approved
 
-    from .notifications import PUBLICATION_NOTIFIED_TYPES
-    from .publishing import MEMBERS_ONLY_PAGE_TYPES
+    from portal.content.rules import PUBLICATION_NOTIFIED_TYPES
+    from portal.content.services import PUBLIC_ON_REQUEST_PAGE_TYPES
 
-    for model in MEMBERS_ONLY_PAGE_TYPES:
+    for model in PUBLIC_ON_REQUEST_PAGE_TYPES:
         page_published.connect(
             page_published_privacy, sender=model, dispatch_uid=f"portal_privacy_{model.__name__}"
         )
@@ -58,7 +58,7 @@ def _register_site_cache() -> None:
     from django.db.models.signals import post_delete, post_save
     from wagtail.models import Site
 
-    from .middleware import site_cache_invalidate
+    from portal.content.middleware import site_cache_invalidate
 
     post_save.connect(site_cache_invalidate, sender=Site, dispatch_uid="portal_site_saved")
     post_delete.connect(site_cache_invalidate, sender=Site, dispatch_uid="portal_site_deleted")

@@ -4,18 +4,16 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import (
-    card_views,
-    care_views,
-    content_views,
-    media_serving,
-    notification_views,
-    parcel_views,
-    search_views,
-    submission_views,
-    views,
-    whereabouts_views,
-)
+from portal.cards import views as card_views
+from portal.care import views as care_views
+from portal.content import search_views
+from portal.content import views as content_views
+from portal.inbox import views as notification_views
+from portal.parcels import views as parcel_views
+from portal.registry import views
+from portal.video import serving as media_serving
+from portal.video import views as submission_views
+from portal.whereabouts import views as whereabouts_views
 
 portal_patterns = [
     path("login/", views.SiteLoginView.as_view(), name="login"),

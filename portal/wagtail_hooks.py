@@ -2,9 +2,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
-from .publishing import page_privacy_default
-from .video_viewsets import VideoChooserViewSet, VideoViewSet
-from .viewsets import RegistryViewSetGroup
+from portal.content.services import page_privacy_default
+from portal.registry.viewsets import RegistryViewSetGroup
+from portal.video.viewsets import VideoChooserViewSet, VideoViewSet
 
 
 @hooks.register("register_admin_viewset")
@@ -40,7 +40,7 @@ def register_log_actions(actions):
 # --- Whereabouts: reports to verify, entries on a member's behalf, lost contact (失联) -----
 @hooks.register("register_admin_viewset")
 def register_whereabouts():
-    from .whereabouts_viewsets import WhereaboutsViewSetGroup
+    from portal.whereabouts.viewsets import WhereaboutsViewSetGroup
 
     return WhereaboutsViewSetGroup()
 
@@ -48,14 +48,14 @@ def register_whereabouts():
 # --- Activity certificates and contact cards --------------------------------------------
 @hooks.register("register_admin_viewset")
 def register_cards():
-    from .card_viewsets import CardViewSetGroup
+    from portal.cards.viewsets import CardViewSetGroup
 
     return CardViewSetGroup()
 
 
 @hooks.register("register_log_actions")
 def register_card_log_actions(actions):
-    from .card_viewsets import LOG_ATTEST, LOG_RENEW, LOG_REVOKE
+    from portal.cards.viewsets import LOG_ATTEST, LOG_RENEW, LOG_REVOKE
 
     actions.register_action(LOG_RENEW, _("Renew"), _("Renewed the activity certificate"))
     actions.register_action(LOG_REVOKE, _("Revoke"), _("Revoked the activity certificate"))
@@ -68,15 +68,15 @@ def register_card_log_actions(actions):
 # --- Red packages: requests, dispatch, stock, and the counts on the admin home ----------
 @hooks.register("register_admin_viewset")
 def register_red_packages():
-    from .parcel_viewsets import ParcelViewSetGroup
+    from portal.parcels.viewsets import ParcelViewSetGroup
 
     return ParcelViewSetGroup()
 
 
 @hooks.register("construct_homepage_panels")
 def red_package_counts_panel(request, panels):
-    from .parcel_panels import PackageCountsPanel
-    from .parcel_viewsets import keeps_members
+    from portal.parcels.panels import PackageCountsPanel
+    from portal.parcels.viewsets import keeps_members
 
     if keeps_members(request.user):
         panels.append(PackageCountsPanel(request))
@@ -85,7 +85,7 @@ def red_package_counts_panel(request, panels):
 # --- Ledger files: member import, village and township exports, background jobs ---------
 @hooks.register("register_admin_viewset")
 def register_ledger_files():
-    from .ledger_viewsets import LedgerFilesViewSetGroup
+    from portal.ledger.viewsets import LedgerFilesViewSetGroup
 
     return LedgerFilesViewSetGroup()
 
@@ -93,7 +93,7 @@ def register_ledger_files():
 # --- Care: liaisons (1+N), talks, the care ledger, membership transfers -----------------
 @hooks.register("register_admin_viewset")
 def register_care():
-    from .care_viewsets import member_chooser_viewset
-    from .transfer_viewsets import CareViewSetGroup
+    from portal.care.transfer_viewsets import CareViewSetGroup
+    from portal.care.viewsets import member_chooser_viewset
 
     return [CareViewSetGroup(), member_chooser_viewset]

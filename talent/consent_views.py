@@ -19,7 +19,7 @@ from wagtail.admin import messages
 from wagtail.log_actions import LogFormatter, log
 from wagtail.models import ModelLogEntry
 
-from portal.forms import validation_errors_add
+from portal.registry.forms import validation_errors_add
 
 from . import services
 from .models import TalentProfile

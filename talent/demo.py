@@ -10,8 +10,8 @@ import random
 
 from django.utils import timezone
 
-from portal.identity import id_number_check_char
 from portal.models import Member, Organization
+from portal.registry.identity import id_number_check_char
 
 from .models import CommitteeRole, Education, Industry, TalentProfile, TalentSkill, Willingness
 

@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import log
 
-from portal.selectors import manages_a_county
+from portal.registry.selectors import manages_a_county
 
 from . import search_query, selectors
 from .compare import UNKNOWN, compare_keys_parse, compare_profiles, compare_rows, profile_facts

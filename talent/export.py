@@ -1,7 +1,7 @@
 """Exporting candidates to a workbook: every hit of a desk search or the people on a
 shortlist, up to ``TALENT_EXPORT_MAX_ROWS`` either way.
 
-The file is written by a background job (portal.jobs) and downloaded by its creator alone
+The file is written by a background job (portal.ledger.jobs) and downloaded by its creator alone
 from the job's progress page. The search runs again in the job, as the user who asked, so
 what the file holds is what that user may see when it is written. Phone and ID numbers are
 masked; text a spreadsheet would take for a formula is quote-prefixed.
@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from portal import jobs
-from portal.ledger_io import cell_safe
+from portal.ledger import jobs
+from portal.ledger.files import cell_safe
 from portal.models import Job
+from talent.models import JOB_KIND_EXPORT
 
 from . import search_query, selectors
 from .compare import fact_labels, profile_fact_values
@@ -53,7 +54,7 @@ def talent_export_start(
         source = {"source": "search", "params": search_query.talent_query_params(query)}
     from . import tasks
 
-    job = jobs.job_create(kind=Job.Kind.TALENT_EXPORT, created_by=user)
+    job = jobs.job_create(kind=JOB_KIND_EXPORT, created_by=user)
     job.summary = source
     job.save(update_fields=["summary"])
     tasks.talent_export_run.delay_on_commit(str(job.pk))

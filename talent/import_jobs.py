@@ -15,9 +15,11 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal import jobs, member_import
+from portal.ledger import imports as member_import
+from portal.ledger import jobs
 from portal.models import Job, Organization
-from portal.selectors import manages_a_county, organizations_managed_by
+from portal.registry.selectors import manages_a_county, organizations_managed_by
+from talent.models import JOB_KIND_IMPORT
 
 from . import tasks
 from .talent_import import ImportReport, talent_import, too_big_message
@@ -37,7 +39,7 @@ def talent_import_start(*, user, upload) -> Job:
         raise ValidationError({"file": _("Upload the ledger as an .xlsx, .csv or .json file.")})
     county = organizations_managed_by(user).filter(level=Organization.Level.COUNTY).first()
     job = jobs.job_create(
-        kind=Job.Kind.TALENT_IMPORT,
+        kind=JOB_KIND_IMPORT,
         created_by=user,
         organization=county,
         source=upload,

@@ -13,7 +13,9 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from learning.models.periods import Grade
-from portal.identity import (
+from portal.ledger.models import job_kind_register
+from portal.models import Member, Organization
+from portal.registry.identity import (
     id_number_normalize,
     id_number_parse,
     mask_id_number,
@@ -22,7 +24,6 @@ from portal.identity import (
     validate_id_number,
     validate_phone,
 )
-from portal.models import Member, Organization
 
 VILLAGE_LEVELS = (Organization.Level.VILLAGE, Organization.Level.COMMUNITY)
 # Grades from best to worst: "at least qualified" compares positions in this tuple.
@@ -32,6 +33,11 @@ GRADE_ORDER = (Grade.EXCELLENT, Grade.QUALIFIED, Grade.BASIC, Grade.UNQUALIFIED)
 def township_of(village: Organization) -> Organization | None:
     """The township a village or community lies in."""
     return village.get_ancestors().filter(level=Organization.Level.TOWNSHIP).last()
+
+
+# The talent pool's background jobs, declared to portal's job list (portal never names them).
+JOB_KIND_IMPORT = job_kind_register("talent_import", _("Talent pool import"))
+JOB_KIND_EXPORT = job_kind_register("talent_export", _("Talent pool export"))
 
 
 class Education(models.IntegerChoices):

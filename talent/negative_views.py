@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin import messages
 from wagtail.log_actions import log
 
-from portal.forms import validation_errors_add
+from portal.registry.forms import validation_errors_add
 
 from . import services
 from .models import NegativeListEntry, TalentProfile

@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from portal.inbox.services import notifications_send
 from portal.models import Notification
-from portal.notifications import notifications_send
 
 from .models import SavedSearch
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from learning.models.periods import Grade
 from portal.models import Organization, Role
-from portal.selectors import manages_a_county, organizations_for_role
+from portal.registry.selectors import manages_a_county, organizations_for_role
 from search.selectors import document_search
 
 from .models import GRADE_ORDER, BaseSearch, Education, Industry, TalentProfile, Willingness

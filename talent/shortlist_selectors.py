@@ -8,7 +8,7 @@ recruiter role directly. All recruiters of that department see and edit it; coun
 from django.db.models import Count, Q, QuerySet
 
 from portal.models import Organization, Role
-from portal.selectors import manages_a_county
+from portal.registry.selectors import manages_a_county
 
 from .models import Shortlist, ShortlistEntry, TalentProfile
 from .viewsets import profiles_visible_to

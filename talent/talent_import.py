@@ -1,7 +1,7 @@
 """Importing the talent ledger (人才库台账) from .xlsx, .csv (UTF-8 or GBK) or .json.
 
-The file readers and cell parsers are the member ledger's (portal.ledger_io,
-portal.ledger_cells). Every row goes through the same services as the admin, inside one
+The file readers and cell parsers are the member ledger's (portal.ledger.files,
+portal.ledger.cells). Every row goes through the same services as the admin, inside one
 transaction: a file with any bad row is rolled back whole, and a row that matches its
 profile exactly is counted unchanged and not saved, so importing a file twice changes nothing.
 Talent ledgers are a county's few thousand people, so rows are held in memory.
@@ -19,12 +19,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from portal.identity import phone_normalize
-from portal.jobs import NoProgress, Progress
-from portal.ledger_cells import cell_choice, cell_id_number, cell_text
-from portal.ledger_io import LedgerFileError, csv_rows, header_key, xlsx_rows
-from portal.member_import import MAX_REPORTED_ERRORS, ImportReport
+from portal.ledger.cells import cell_choice, cell_id_number, cell_text
+from portal.ledger.files import LedgerFileError, csv_rows, header_key, xlsx_rows
+from portal.ledger.imports import MAX_REPORTED_ERRORS, ImportReport
+from portal.ledger.jobs import NoProgress, Progress
 from portal.models import Member, Organization
+from portal.registry.identity import phone_normalize
 
 from . import services
 from .models import CommitteeRole, Industry, TalentProfile, Willingness

@@ -2,7 +2,8 @@
 
 from celery import shared_task
 
-from portal.tasks import JOB_RETRY, RETRY
+from portal.celery import RETRY
+from portal.ledger.tasks import JOB_RETRY
 
 from . import services
 

@@ -11,8 +11,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import validation_errors_add
-from portal.selectors import manages_a_county
+from portal.registry.forms import validation_errors_add
+from portal.registry.selectors import manages_a_county
 
 from .import_jobs import talent_import_start
 from .talent_import import TALENT_COLUMNS

@@ -24,8 +24,8 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from portal.models import Role
-from portal.selectors import manages_a_county, organizations_for_role
-from portal.viewsets import ScopedQuerysetMixin
+from portal.registry.selectors import manages_a_county, organizations_for_role
+from portal.registry.viewsets import ScopedQuerysetMixin
 
 from .models import BaseSearch, CommitteeRole, TalentProfile
 

@@ -5,6 +5,15 @@ from wagtail import hooks
 from .viewsets import TalentViewSetGroup
 
 
+# Recruiters work in the admin (the pool, base searches): their role group gets the admin
+# permission through portal's hook, as portal knows nothing of talent (ADR 0007's pattern).
+@hooks.register("register_role_permissions")
+def recruiter_permissions() -> dict[str, list[str]]:
+    from portal.models import Role
+
+    return {Role.RECRUITER: ["wagtailadmin.access_admin"]}
+
+
 @hooks.register("register_admin_viewset")
 def register_talent():
     return TalentViewSetGroup()

@@ -2,9 +2,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from portal import services
-from portal.factories import MemberFactory, OrganizationFactory, UserFactory
 from portal.models import Organization, Role
+from portal.registry import services
+from portal.registry.factories import MemberFactory, OrganizationFactory, UserFactory
 
 Level, Kind = Organization.Level, Organization.Kind
 

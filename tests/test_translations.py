@@ -267,8 +267,8 @@ def test_catalog_holds_exactly_the_strings_in_the_code(tmp_path, messages):
 
 
 def test_code_strings_come_out_in_chinese():
-    from portal.identity import validate_id_number, validate_phone
     from portal.models import Member
+    from portal.registry.identity import validate_id_number, validate_phone
 
     with translation.override("zh-hans"):
         assert str(Member._meta.verbose_name) == "党员"

@@ -14,7 +14,7 @@ from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal.selectors import member_for_user
+from portal.registry.selectors import member_for_user
 
 from ..progress import EVENT_KINDS, progress_events_record, progress_states
 

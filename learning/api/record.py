@@ -8,7 +8,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal.selectors import member_for_user
+from portal.registry.selectors import member_for_user
 
 from ..certificates import certificate_verify_url
 from ..selectors import member_record

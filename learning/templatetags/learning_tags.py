@@ -4,7 +4,7 @@ they read the member's own state, so the page models need no view code."""
 from django import template
 from django.utils import timezone
 
-from portal.selectors import member_for_user
+from portal.registry.selectors import member_for_user
 
 from ..models import TrackStep
 from ..selectors import assignments_for_member, track_completion_for, track_step_statuses

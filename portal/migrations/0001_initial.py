@@ -4,7 +4,7 @@ import django.contrib.auth.models
 import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
-import portal.identity
+import portal.registry.identity
 from django.conf import settings
 from django.db import migrations, models
 
@@ -90,8 +90,8 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(db_index=True, max_length=50, verbose_name='full name')),
                 ('gender', models.CharField(choices=[('male', 'Male'), ('female', 'Female')], max_length=6, verbose_name='gender')),
                 ('birth_date', models.DateField(verbose_name='birth date')),
-                ('id_number', models.CharField(max_length=18, unique=True, validators=[portal.identity.validate_id_number], verbose_name='ID number')),
-                ('phone', models.CharField(max_length=11, unique=True, validators=[portal.identity.validate_phone], verbose_name='phone')),
+                ('id_number', models.CharField(max_length=18, unique=True, validators=[portal.registry.identity.validate_id_number], verbose_name='ID number')),
+                ('phone', models.CharField(max_length=11, unique=True, validators=[portal.registry.identity.validate_phone], verbose_name='phone')),
                 ('joined_party_on', models.DateField(verbose_name='joined the party on')),
                 ('floating_status', models.CharField(choices=[('floating', 'Floating'), ('returned', 'Returned home'), ('local', 'Not floating')], db_index=True, default='floating', max_length=10, verbose_name='floating status')),
                 ('floating_since', models.DateField(blank=True, null=True, verbose_name='floating since')),

@@ -1,14 +1,7 @@
-from .accounts import ActivationCode, Role, RoleAssignment, User
-from .cards import ActivityCertificate, ContactActivity, ContactCard
-from .care import CareCase, CareVisit, Liaison, Talk, Transfer, TransferStep
-from .catalog import RedPackageBook, RedPackageCatalogPage, RedPackagePage
-from .collections import CollectionPage
-from .jobs import Job
-from .media import Video
-from .members import Member
-from .notifications import Notification
-from .organizations import Organization, Pairing
-from .pages import (
+from portal.cards.models import ActivityCertificate, ContactActivity, ContactCard
+from portal.care.models import CareCase, CareVisit, Liaison, Talk, Transfer, TransferStep
+from portal.content.models import (
+    CollectionPage,
     HomePage,
     MicroLecturePage,
     MicroLectureTag,
@@ -17,8 +10,27 @@ from .pages import (
     StudyMaterialPage,
     StudyMaterialTag,
 )
-from .parcels import RedPackageRequest, RedPackageStock, StockMovement
-from .whereabouts import LostContact, WhereaboutsReport
+from portal.inbox.models import Notification
+from portal.ledger.models import Job
+from portal.parcels.models import (
+    RedPackageBook,
+    RedPackageCatalogPage,
+    RedPackagePage,
+    RedPackageRequest,
+    RedPackageStock,
+    StockMovement,
+)
+from portal.registry.models import (
+    ActivationCode,
+    Member,
+    Organization,
+    Pairing,
+    Role,
+    RoleAssignment,
+    User,
+)
+from portal.video.models import Video
+from portal.whereabouts.models import LostContact, WhereaboutsReport
 
 __all__ = [
     "ActivationCode",

@@ -57,7 +57,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "portal.middleware.SiteCacheMiddleware",
+    "portal.content.middleware.SiteCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -81,8 +81,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "portal.context_processors.inbox",
-                "portal.context_processors.admin_link",
+                "portal.inbox.context_processors.inbox",
+                "portal.registry.context_processors.admin_link",
             ],
         },
     },
@@ -121,7 +121,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-activation-codes": {
-        "task": "portal.tasks.activation_codes_purge",
+        "task": "portal.registry.tasks.activation_codes_purge",
         "schedule": timedelta(hours=6),
     },
     # The 12-point deductions, then the tally of the month that just ended (1st of the month).
@@ -143,12 +143,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Ledger: flag members out of contact (失联), daily; a second run flags nobody twice.
     "ledger-lost-contacts-flag": {
-        "task": "portal.tasks.lost_contacts_flag",
+        "task": "portal.whereabouts.tasks.lost_contacts_flag",
         "schedule": crontab(hour="2", minute="15"),
     },
     # Wagtail's go-live and expiry times, instead of a cron job running publish_scheduled.
     "publish-scheduled-pages": {
-        "task": "portal.tasks.pages_publish_scheduled",
+        "task": "portal.content.tasks.pages_publish_scheduled",
         "schedule": timedelta(minutes=1),
         "options": {"expires": 55},
     },
@@ -190,7 +190,7 @@ else:
     WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # Search synonyms: who besides holders of the search.*_synonym permissions edits the list.
 # A dotted path to a check taking the user; search imports no portal model, so it is wired here.
-SEARCH_VOCABULARY_EDITORS = "portal.selectors.manages_a_county"
+SEARCH_VOCABULARY_EDITORS = "portal.registry.selectors.manages_a_county"
 # Search engine (search.selectors.search_engine): chosen by ELASTICSEARCH_URL alone; the
 # database engine is PostgreSQL full text or SQLite FTS5, whichever database this is.
 SEARCH_ENGINE = "elasticsearch" if ELASTICSEARCH_URL else "database"
@@ -234,7 +234,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # service-centre Wi-Fi after five typos between them: the login is what is protected.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "portal.views.locked_out"
+AXES_LOCKOUT_CALLABLE = "portal.registry.views.locked_out"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 
@@ -326,7 +326,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    "PREPROCESSING_HOOKS": ["portal.api_schema.api_v1_only"],
+    "PREPROCESSING_HOOKS": ["portal.api_urls.api_v1_only"],
 }
 
 # --- Logging --------------------------------------------------------------------------
@@ -334,7 +334,7 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"personal_data": {"()": "portal.logging.PersonalDataFilter"}},
+    "filters": {"personal_data": {"()": "portal.registry.logging.PersonalDataFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {

@@ -1,7 +1,7 @@
 """Production: every service is named by the environment; nothing falls back silently."""
 
-from .base import *  # noqa: F403
-from .base import env
+from portal.settings.base import *  # noqa: F403
+from portal.settings.base import env
 
 SECRET_KEY = env.str("SECRET_KEY")
 DEBUG = False

@@ -2,7 +2,7 @@
 
 from django import template
 
-from ..care_selectors import is_liaison
+from portal.care.selectors import is_liaison
 
 register = template.Library()
 

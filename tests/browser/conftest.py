@@ -39,7 +39,8 @@ TIMEOUT_MS = 10_000
 @pytest.fixture
 def home_page(transactional_db):
     """The live home page. A transactional test's flush re-runs post_migrate, which puts the
-    page tree, the home page and the default site back (portal.services.site_home_ensure)."""
+    page tree, the home page and the default site back
+    (portal.registry.services.site_home_ensure)."""
     from portal.models import HomePage
 
     return HomePage.objects.live().get()

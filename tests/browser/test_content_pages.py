@@ -3,8 +3,8 @@
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
-from portal.factories import MemberFactory, OrganizationFactory, UserFactory
 from portal.models import CollectionPage, MicroLecturePage, NoticePage, Organization
+from portal.registry.factories import MemberFactory, OrganizationFactory, UserFactory
 from tests.portal.content_helpers import (
     material,
     publish,

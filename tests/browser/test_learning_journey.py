@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from learning.models import CreditEntry, QuizAttempt, TrackCompletion
 from learning.quiz import attempt_questions
-from portal import video_services
-from portal.factories import MemberFactory, UserFactory
+from portal.registry.factories import MemberFactory, UserFactory
+from portal.video import services as video_services
 from tests.learning.quiz_helpers import ordered_setup
 from tests.portal.video_helpers import make_video
 

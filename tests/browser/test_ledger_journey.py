@@ -6,9 +6,9 @@ the inbox, and confirms receipt."""
 import pytest
 from django.urls import reverse
 
-from portal.factories import MemberFactory, UserFactory
 from portal.models import Member, RedPackageRequest, Role, WhereaboutsReport
-from portal.services import role_grant
+from portal.registry.factories import MemberFactory, UserFactory
+from portal.registry.services import role_grant
 from tests.portal.parcel_helpers import package_in
 
 from .conftest import screenshot

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from portal import services
-from portal.factories import MemberFactory
+from portal.registry import services
+from portal.registry.factories import MemberFactory
 
 from .conftest import screenshot
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from portal.factories import MemberFactory, OrganizationFactory, UserFactory
 from portal.models import MicroLecturePage, NoticePage, Organization
+from portal.registry.factories import MemberFactory, OrganizationFactory, UserFactory
 from tests.portal.content_helpers import material, publish
 
 from .conftest import screenshot

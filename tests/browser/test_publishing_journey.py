@@ -4,9 +4,10 @@ a reviewer approves it, and a member on a phone reads it and plays the micro-lec
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from portal import services, video_services
-from portal.factories import MemberFactory, OrganizationFactory, UserFactory
 from portal.models import MicroLecturePage, Organization, Role, StudyMaterialPage
+from portal.registry import services
+from portal.registry.factories import MemberFactory, OrganizationFactory, UserFactory
+from portal.video import services as video_services
 from tests.portal.content_helpers import publish
 from tests.portal.video_helpers import make_video
 

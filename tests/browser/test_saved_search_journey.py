@@ -7,9 +7,9 @@ masked."""
 import pytest
 from django.urls import reverse
 
-from portal.factories import UserFactory
 from portal.models import Notification, Role
-from portal.services import role_grant
+from portal.registry.factories import UserFactory
+from portal.registry.services import role_grant
 from search.registry import document_spec
 from search.services import index_rebuild
 from talent import tasks

@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.factories import MemberFactory, UserFactory
 from portal.models import Role
-from portal.services import role_grant
+from portal.registry.factories import MemberFactory, UserFactory
+from portal.registry.services import role_grant
 from talent.models import NegativeListEntry, TalentProfile
 
 from .conftest import screenshot

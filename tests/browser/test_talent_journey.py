@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from portal.factories import UserFactory
 from portal.models import Role
-from portal.services import role_grant
+from portal.registry.factories import UserFactory
+from portal.registry.services import role_grant
 from search.registry import document_spec
 from search.services import index_rebuild
 from talent.models import Education, Industry, Shortlist

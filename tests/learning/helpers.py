@@ -6,8 +6,8 @@ from types import SimpleNamespace
 from django.utils import timezone
 
 from learning.models import QuizPage, TrackAssignment, TrackPage, TrackStep
+from portal.content.services import section_create
 from portal.models import MicroLecturePage, RedPackageCatalogPage, RedPackagePage, RedPackageStock
-from portal.publishing import section_create
 from tests.portal.content_helpers import material, publish, ready_video
 
 QUESTIONS = [

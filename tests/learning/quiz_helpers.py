@@ -56,7 +56,7 @@ def track_complete(member, setup) -> None:
 
 def member_login(client, member):
     """Give the member an account (as activation does) and log the client in with it."""
-    from portal import services
+    from portal.registry import services
 
     if member.user_id is None:
         services.member_account_issue(member=member, issued_by=None)

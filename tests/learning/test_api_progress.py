@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from learning.models import ProgressEvent, StepProgress
 from learning.progress import progress_open
-from portal.factories import UserFactory
+from portal.registry.factories import UserFactory
 
 from .helpers import learning_setup, steps_by_kind
 

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from learning.models import Certificate, CreditEntry
-from portal.factories import UserFactory
+from portal.registry.factories import UserFactory
 
 from .quiz_helpers import member_login, ordered_setup, track_complete
 

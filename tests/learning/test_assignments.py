@@ -8,9 +8,9 @@ from django.urls import reverse
 from learning.assignments import track_assign
 from learning.models import TrackAssignment, TrackPage, TrackStep
 from learning.selectors import tracks_for_member
-from portal.factories import MemberFactory
+from portal.content.services import section_create
 from portal.models import Role
-from portal.publishing import section_create
+from portal.registry.factories import MemberFactory
 from tests.portal.content_helpers import material, publish
 
 

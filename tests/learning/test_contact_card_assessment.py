@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from learning import annual_assessment, credit
 from learning.models import AnnualAssessment, AssessmentPolicy, Grade
-from portal import cards
-from portal.factories import MemberFactory
+from portal.cards import services as cards
 from portal.models import Role
+from portal.registry.factories import MemberFactory
 
 YEAR = timezone.localdate().year - 1
 

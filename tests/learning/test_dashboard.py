@@ -15,8 +15,8 @@ from learning.credit import credit_grant
 from learning.dashboard_views import cell_safe
 from learning.models import CreditEntry, StepProgress
 from learning.pace import participation_by_branch
-from portal.factories import MemberFactory
 from portal.models import Role
+from portal.registry.factories import MemberFactory
 
 from .helpers import learning_setup
 

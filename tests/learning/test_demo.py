@@ -16,8 +16,8 @@ from learning.models import (
     TrackPage,
 )
 from learning.selectors import tracks_for_member
-from portal.demo import COUNTY_CODE, DEMO_MEMBER_PHONE
 from portal.models import Member, Organization, SectionPage
+from portal.registry.demo import COUNTY_CODE, DEMO_MEMBER_PHONE
 
 Kind = TrackPage.Kind
 

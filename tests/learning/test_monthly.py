@@ -11,8 +11,8 @@ from wagtail.models import PageViewRestriction
 from learning import tasks
 from learning.models import TrackAssignment, TrackPage, TrackStep
 from learning.monthly import monthly_packs_create
+from portal.content.services import section_create
 from portal.models import Notification, Role
-from portal.publishing import section_create
 from tests.portal.content_helpers import material, publish
 
 

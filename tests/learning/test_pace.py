@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from learning.credit import credit_grant
 from learning.models import CreditEntry
 from learning.pace import members_behind_pace, pace_reminders_send, pace_target
-from portal import services
-from portal.factories import MemberFactory
 from portal.models import Notification
+from portal.registry import services
+from portal.registry.factories import MemberFactory
 
 JULY_1 = datetime.date(2026, 7, 1)
 

@@ -16,8 +16,8 @@ from learning.models import (
     OfflineAttendance,
     QuarterlyPublication,
 )
-from portal.factories import MemberFactory, UserFactory
 from portal.models import Notification
+from portal.registry.factories import MemberFactory, UserFactory
 
 from .helpers import learning_setup
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from learning import completion
 from learning.models import CreditEntry, ProgressEvent, StepProgress, TrackCompletion
 from learning.progress import progress_open
-from portal.factories import UserFactory
+from portal.registry.factories import UserFactory
 
 from .helpers import learning_setup, steps_by_kind
 

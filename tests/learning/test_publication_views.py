@@ -2,8 +2,8 @@ import pytest
 from django.urls import reverse
 
 from learning.models import QuarterlyPublication
-from portal.factories import UserFactory
 from portal.models import Role
+from portal.registry.factories import UserFactory
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from learning.models import QuizAttempt, StepProgress
 from learning.quiz import attempt_questions
-from portal.factories import UserFactory
+from portal.registry.factories import UserFactory
 
 from .quiz_helpers import member_login, ordered_setup, right_answers
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from learning.credit import credit_grant
 from learning.models import Certificate, CreditEntry, TrackCompletion, TrackPage
 from learning.selectors import member_record
-from portal.factories import UserFactory
+from portal.registry.factories import UserFactory
 
 from .quiz_helpers import member_login, ordered_setup, track_complete
 

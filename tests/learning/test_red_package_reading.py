@@ -18,8 +18,8 @@ from learning.models import (
     TrackPage,
     TrackStep,
 )
-from portal import parcels
 from portal.models import RedPackageRequest
+from portal.parcels import services as parcels
 from tests.portal.content_helpers import draft, publish
 from tests.portal.parcel_helpers import package_in, section_of, shipping, with_login
 

@@ -2,7 +2,7 @@ import pytest
 from django.test import Client
 
 from learning.models import StepProgress
-from portal.factories import UserFactory
+from portal.registry.factories import UserFactory
 
 from .helpers import learning_setup, steps_by_kind
 

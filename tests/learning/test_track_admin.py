@@ -14,8 +14,6 @@ from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from learning.models import QuizPage, TrackAssignment, TrackPage, TrackStep
-from portal import services
-from portal.factories import MemberFactory
 from portal.models import (
     HomePage,
     MicroLecturePage,
@@ -23,6 +21,8 @@ from portal.models import (
     SectionPage,
     StudyMaterialPage,
 )
+from portal.registry import services
+from portal.registry.factories import MemberFactory
 from tests.portal.content_helpers import publish
 from tests.portal.publishing_support import sections_for, study_material, workflow_action
 
@@ -282,7 +282,7 @@ def test_a_member_reads_a_live_track_and_an_anonymous_visitor_does_not(
 
 
 def test_a_quiz_published_by_a_service_is_members_only_too(sections):
-    from portal.publishing import page_privacy_default
+    from portal.content.services import page_privacy_default
 
     quiz = quiz_page()
     sections.a.add_child(instance=quiz)

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from learning.models import StepProgress
-from portal.factories import UserFactory
+from portal.registry.factories import UserFactory
 
 from .quiz_helpers import complete_step, member_login, ordered_setup
 

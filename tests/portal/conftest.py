@@ -4,8 +4,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from portal.factories import MemberFactory, OrganizationFactory, UserFactory
 from portal.models import Organization
+from portal.registry.factories import MemberFactory, OrganizationFactory, UserFactory
 
 Level, Kind = Organization.Level, Organization.Kind
 

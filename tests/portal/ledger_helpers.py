@@ -6,8 +6,8 @@ import json
 
 from openpyxl import Workbook
 
-from portal.factories import make_id_number
-from portal.identity import id_number_check_char
+from portal.registry.factories import make_id_number
+from portal.registry.identity import id_number_check_char
 
 HEADERS = [
     "姓名",

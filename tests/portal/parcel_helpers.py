@@ -1,6 +1,7 @@
 """Builders for the red-package tests: a package in a section's catalog, with stock, and
 members with logins and an address."""
 
+from portal.content.services import section_create
 from portal.models import (
     RedPackageBook,
     RedPackageCatalogPage,
@@ -8,7 +9,6 @@ from portal.models import (
     RedPackageStock,
     SectionPage,
 )
-from portal.publishing import section_create
 from tests.portal.content_helpers import publish
 
 ADDRESS = "广东省深圳市南山区科技园路8号华润大厦1201室"
@@ -42,7 +42,7 @@ def package_in(
 
 def with_login(member, *, address: str = ADDRESS):
     """Give the member a login (their phone) and an address on record."""
-    from portal.factories import UserFactory
+    from portal.registry.factories import UserFactory
 
     member.user = UserFactory(username=member.phone)
     member.address = address

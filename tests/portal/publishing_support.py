@@ -7,8 +7,8 @@ from django.utils.text import slugify
 from wagtail.rich_text import RichText
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
+from portal.content.services import section_create
 from portal.models import SectionPage, StudyMaterialPage
-from portal.publishing import section_create
 
 
 def sections_for(tree) -> SimpleNamespace:

@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import cards
-from portal.factories import UserFactory
+from portal.cards import services as cards
 from portal.models import ActivityCertificate, ContactActivity, Role
+from portal.registry.factories import UserFactory
 
 LAST_YEAR = timezone.localdate().year - 1
 

@@ -9,11 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from portal import cards
-from portal.card_pdf import certificate_card_pdf
-from portal.factories import MemberFactory
-from portal.identity import mask_name
+from portal.cards import services as cards
+from portal.cards.pdf import certificate_card_pdf
 from portal.models import ActivityCertificate, ContactActivity, LostContact, Member, Role
+from portal.registry.factories import MemberFactory
+from portal.registry.identity import mask_name
 
 Kind = ContactActivity.Kind
 LAST_YEAR = timezone.localdate().year - 1
@@ -275,7 +275,7 @@ def test_card_scopes(members, tree, host_admin, origin_admin, user_with_role):
 def test_demo_cards_are_built_once(members, origin_admin, host_admin):
     """A valid certificate, last year's attested card and this year's card with countersigned
     activities and one proposal; running again adds nothing."""
-    from portal.demo_cards import demo_cards_build
+    from portal.cards.demo import demo_cards_build
 
     for _run in range(2):
         demo_cards_build(

@@ -7,9 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from portal import care, care_selectors
-from portal.factories import UserFactory
+from portal.care import selectors as care_selectors
+from portal.care import services as care
 from portal.models import CareCase, Liaison, Talk
+from portal.registry.factories import UserFactory
 
 TODAY = timezone.localdate()
 YESTERDAY = TODAY - datetime.timedelta(days=1)

@@ -6,9 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import care, care_selectors
-from portal.factories import UserFactory
+from portal.care import selectors as care_selectors
+from portal.care import services as care
 from portal.models import Role, Talk
+from portal.registry.factories import UserFactory
 
 TODAY = timezone.localdate()
 

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import care
-from portal.factories import UserFactory
+from portal.care import services as care
 from portal.models import CareCase, CareVisit, Liaison, Role, Talk
+from portal.registry.factories import UserFactory
 
 TODAY = timezone.localdate()
 

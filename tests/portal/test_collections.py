@@ -10,9 +10,9 @@ from django.utils import timezone
 from taggit.models import Tag
 from wagtail.models import PageViewRestriction
 
-from portal.content_selectors import collection_pages
-from portal.factories import UserFactory
+from portal.content.selectors import collection_pages
 from portal.models import CollectionPage, HomePage, MicroLecturePage, NoticePage
+from portal.registry.factories import UserFactory
 
 from .content_helpers import days_ago, material, publish
 

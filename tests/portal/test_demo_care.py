@@ -4,9 +4,9 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from portal import demo_care
-from portal.demo import DEMO_MEMBER_PHONE, DEMO_PASSWORD
+from portal.care import demo as demo_care
 from portal.models import CareCase, Liaison, Member, Talk, Transfer
+from portal.registry.demo import DEMO_MEMBER_PHONE, DEMO_PASSWORD
 
 
 def counts() -> tuple[int, int, int, int]:

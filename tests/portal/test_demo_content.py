@@ -8,9 +8,8 @@ from django.core.management import call_command
 from taggit.models import Tag
 from wagtail.models import PageViewRestriction
 
-from portal.content_selectors import collection_pages, notices_in_effect
-from portal.demo import DEMO_MEMBER_PHONE
-from portal.demo_content import BOOKS
+from portal.content.demo import BOOKS
+from portal.content.selectors import collection_pages, notices_in_effect
 from portal.models import (
     CollectionPage,
     MicroLecturePage,
@@ -20,7 +19,8 @@ from portal.models import (
     SectionPage,
     StudyMaterialPage,
 )
-from portal.models.catalog import validate_isbn
+from portal.parcels.models import validate_isbn
+from portal.registry.demo import DEMO_MEMBER_PHONE
 
 pytestmark = pytest.mark.usefixtures("media_in_tmp")
 

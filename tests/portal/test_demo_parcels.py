@@ -6,9 +6,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from portal.demo import DEMO_MEMBER_PHONE
-from portal.demo_parcels import PACKAGE_SLUG, SAMPLE
 from portal.models import Member, RedPackagePage, RedPackageRequest
+from portal.parcels.demo import PACKAGE_SLUG, SAMPLE
+from portal.registry.demo import DEMO_MEMBER_PHONE
 
 State = RedPackageRequest.State
 

@@ -10,10 +10,10 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
-from portal import services
-from portal.factories import MemberFactory, OrganizationFactory, UserFactory
 from portal.models import Organization, Role
-from portal.selectors import members_kept_at_origin, members_visible_to
+from portal.registry import services
+from portal.registry.factories import MemberFactory, OrganizationFactory, UserFactory
+from portal.registry.selectors import members_kept_at_origin, members_visible_to
 
 SIGNED = datetime.date(2025, 1, 1)
 Level, Kind = Organization.Level, Organization.Kind

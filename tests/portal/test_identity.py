@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from portal.factories import make_id_number
-from portal.identity import (
+from portal.registry.factories import make_id_number
+from portal.registry.identity import (
     id_number_check_char,
     id_number_parse,
     mask_id_number,

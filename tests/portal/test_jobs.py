@@ -5,9 +5,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from portal import jobs, tasks
-from portal.factories import UserFactory
+from portal.ledger import jobs, tasks
 from portal.models import Job, Member, Role
+from portal.registry.factories import UserFactory
 
 from .ledger_helpers import csv_bytes, ledger_row, xlsx_bytes
 

@@ -7,7 +7,7 @@ import pytest
 from django.test import override_settings
 from django.utils.http import http_date
 
-from portal.media_serving import parse_range
+from portal.video.serving import parse_range
 
 from . import video_helpers
 

@@ -11,10 +11,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from portal.factories import MemberFactory, UserFactory
-from portal.ledger_io import ledger_rows
-from portal.member_import import MAX_REPORTED_ERRORS, members_import
+from portal.ledger.files import ledger_rows
+from portal.ledger.imports import MAX_REPORTED_ERRORS, members_import
 from portal.models import Member, Role
+from portal.registry.factories import MemberFactory, UserFactory
 
 from .ledger_helpers import HEADERS, bad_checksum_id, csv_bytes, json_bytes, ledger_row, xlsx_bytes
 

@@ -23,8 +23,8 @@ def test_site_lookup_is_cached_and_forgotten_when_a_site_changes(db):
 
 def test_deep_pages_are_found_in_one_lookup(db, tree):
     """The home page finds /section/page/ by its url_path instead of one lookup per level."""
+    from portal.content.services import section_create
     from portal.models import StudyMaterialPage
-    from portal.publishing import section_create
 
     section = section_create(organization=tree.county)
     page = section.add_child(
@@ -40,8 +40,8 @@ def test_deep_pages_are_found_in_one_lookup(db, tree):
 
 
 def test_a_remembered_page_is_not_served_once_unpublished(db, tree):
+    from portal.content.services import section_create
     from portal.models import StudyMaterialPage
-    from portal.publishing import section_create
 
     section = section_create(organization=tree.county)
     page = section.add_child(

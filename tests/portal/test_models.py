@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from portal import services
-from portal.factories import MemberFactory, OrganizationFactory, make_id_number
 from portal.models import Member, Organization
+from portal.registry import services
+from portal.registry.factories import MemberFactory, OrganizationFactory, make_id_number
 
 Level, Kind = Organization.Level, Organization.Kind
 

@@ -5,12 +5,13 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
-from portal import services, tasks
-from portal.context_processors import inbox
-from portal.factories import MemberFactory, UserFactory
+from portal.content import tasks
+from portal.content.services import section_create
+from portal.inbox.context_processors import inbox
+from portal.inbox.services import notifications_send
 from portal.models import Notification, Role
-from portal.notifications import notifications_send
-from portal.publishing import section_create
+from portal.registry import services
+from portal.registry.factories import MemberFactory, UserFactory
 
 from .publishing_support import sections_for, study_material, submit, workflow_action
 

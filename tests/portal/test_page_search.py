@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from portal.factories import UserFactory
+from portal.content.search_documents import PAGES, Audience, pages_load
+from portal.content.search_selectors import page_search
 from portal.models import (
     MicroLecturePage,
     NoticePage,
@@ -20,8 +21,7 @@ from portal.models import (
     RedPackageCatalogPage,
     RedPackagePage,
 )
-from portal.search_documents import PAGES, Audience, pages_load
-from portal.search_selectors import page_search
+from portal.registry.factories import UserFactory
 from search.models import IndexTask
 from search.services import index_queue_drain
 
@@ -182,7 +182,7 @@ def test_the_elasticsearch_query_carries_the_privacy_and_notice_filters(db):
     """The same filters build an Elasticsearch body (its engine is tested without a server)."""
     from django.contrib.auth.models import AnonymousUser
 
-    from portal.search_selectors import _audience_any_of, _base_filters
+    from portal.content.search_selectors import _audience_any_of, _base_filters
     from search.engines.base import SearchRequest
     from search.engines.elasticsearch import index_body, search_body
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
-from portal.content_selectors import latest_study_content
+from portal.content.selectors import latest_study_content
 from portal.models import (
     CollectionPage,
     HomePage,
@@ -23,7 +23,7 @@ from portal.models import (
     SectionPage,
     StudyMaterialPage,
 )
-from portal.models.catalog import validate_isbn
+from portal.parcels.models import validate_isbn
 
 from .content_helpers import (
     material,
@@ -297,8 +297,8 @@ def test_bad_isbn_names_the_field(sections):
 
 def test_a_republished_study_material_shows_its_new_body(client, db):
     """The body is cached per publication: a new publication is read at once."""
-    from portal.factories import MemberFactory, OrganizationFactory, UserFactory
     from portal.models import Organization, StudyMaterialPage
+    from portal.registry.factories import MemberFactory, OrganizationFactory, UserFactory
 
     county = OrganizationFactory(
         code="CACHE",

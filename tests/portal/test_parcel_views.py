@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from portal import parcels
 from portal.models import Member, Notification, RedPackageRequest, RedPackageStock
+from portal.parcels import services as parcels
 
 from .parcel_helpers import ADDRESS, package_in, shipping, with_login
 

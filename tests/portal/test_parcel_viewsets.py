@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import parcels
 from portal.models import RedPackageRequest, RedPackageStock, Role, StockMovement
-from portal.parcel_panels import period_choices
+from portal.parcels import services as parcels
+from portal.parcels.panels import period_choices
 
 from .parcel_helpers import package_in, shipping, with_login
 

@@ -4,8 +4,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from portal import parcels
-from portal.factories import MemberFactory
 from portal.models import (
     Member,
     Notification,
@@ -16,6 +14,8 @@ from portal.models import (
     Role,
     StockMovement,
 )
+from portal.parcels import services as parcels
+from portal.registry.factories import MemberFactory
 from portal.signals import red_package_received
 
 from .parcel_helpers import package_in, shipping, with_login

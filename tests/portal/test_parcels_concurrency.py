@@ -16,8 +16,8 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from portal.factories import MemberFactory
 from portal.models import RedPackageRequest, RedPackageStock
+from portal.registry.factories import MemberFactory
 
 from .parcel_helpers import package_in, shipping, with_login
 

@@ -8,10 +8,10 @@ from django.urls import reverse
 from wagtail.models import PageViewRestriction
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
-from portal import services
-from portal.factories import MemberFactory
+from portal.content.services import page_privacy_default
 from portal.models import MicroLecturePage, NoticePage, Role, StudyMaterialPage
-from portal.publishing import page_privacy_default
+from portal.registry import services
+from portal.registry.factories import MemberFactory
 
 from .publishing_support import add_url, page_form_data, sections_for, study_material
 

@@ -6,10 +6,10 @@ from django.urls import reverse
 from wagtail.models import GroupApprovalTask, Page, TaskState, WorkflowState
 from wagtail.rich_text import RichText
 
-from portal import services
-from portal.factories import MemberFactory, OrganizationFactory
+from portal.content.services import section_create
 from portal.models import HomePage, Organization, Role, SectionPage, StudyMaterialPage
-from portal.publishing import section_create
+from portal.registry import services
+from portal.registry.factories import MemberFactory, OrganizationFactory
 
 from .publishing_support import (
     add_url,

@@ -8,8 +8,9 @@ from django.conf import settings
 from django.utils import timezone
 from wagtail.models import Revision
 
-from portal import services, tasks
+from portal.content import tasks
 from portal.models import Notification, Role
+from portal.registry import services
 
 from .publishing_support import (
     edit_url,
@@ -27,7 +28,7 @@ def sections(tree):
 
 def test_beat_runs_the_schedule_every_minute():
     entry = settings.CELERY_BEAT_SCHEDULE["publish-scheduled-pages"]
-    assert entry["task"] == "portal.tasks.pages_publish_scheduled"
+    assert entry["task"] == "portal.content.tasks.pages_publish_scheduled"
     assert entry["schedule"] == timedelta(minutes=1)
 
 

@@ -5,9 +5,9 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from portal.demo import DEMO_MEMBER_PHONE, DEMO_PASSWORD
-from portal.identity import id_number_parse, validate_phone
 from portal.models import Member, Organization, Pairing, Role, RoleAssignment, SectionPage, Video
+from portal.registry.demo import DEMO_MEMBER_PHONE, DEMO_PASSWORD
+from portal.registry.identity import id_number_parse, validate_phone
 
 Level = Organization.Level
 

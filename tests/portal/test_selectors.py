@@ -1,9 +1,9 @@
 import datetime
 
-from portal import services
-from portal.factories import UserFactory
 from portal.models import Role
-from portal.selectors import members_visible_to, organizations_managed_by
+from portal.registry import services
+from portal.registry.factories import UserFactory
+from portal.registry.selectors import members_visible_to, organizations_managed_by
 
 SIGNED = datetime.date(2025, 1, 1)
 

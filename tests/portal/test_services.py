@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 from django.utils import timezone
 
-from portal import services
-from portal.factories import MemberFactory, UserFactory
 from portal.models import ActivationCode, Role, RoleAssignment
+from portal.registry import services
+from portal.registry.factories import MemberFactory, UserFactory
 
 User = get_user_model()
 NEW_PASSWORD = "Qingxi#2026long"

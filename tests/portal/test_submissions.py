@@ -8,11 +8,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from wagtail.models import PageViewRestriction, TaskState, WorkflowState
 
-from portal import video_services
-from portal.factories import MemberFactory, OrganizationFactory, UserFactory
 from portal.models import MicroLecturePage, Organization, Video
-from portal.submissions import SubmissionStatus, lecture_submit, member_section
-from portal.video import VideoFileError
+from portal.registry.factories import MemberFactory, OrganizationFactory, UserFactory
+from portal.video import services as video_services
+from portal.video.probe import VideoFileError
+from portal.video.submissions import SubmissionStatus, lecture_submit, member_section
 
 from . import video_helpers
 from .video_helpers import upload
@@ -169,7 +169,7 @@ def test_a_video_that_fails_processing_never_reaches_review(client, people, subm
 
 
 def test_forwarding_twice_starts_one_workflow(people, submit):
-    from portal.submissions import lecture_submissions_forward
+    from portal.video.submissions import lecture_submissions_forward
 
     submit()
     page = _lecture(people.member_a)

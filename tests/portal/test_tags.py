@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from portal.content_views import TAG_PAGE_SIZE
+from portal.content.views import TAG_PAGE_SIZE
 from portal.models import MicroLecturePage, NoticePage
 
 from .content_helpers import days_ago, draft, material, publish

@@ -10,10 +10,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from portal import services, tasks
 from portal.celery import app
-from portal.factories import MemberFactory
 from portal.models import ActivationCode
+from portal.registry import services, tasks
+from portal.registry.factories import MemberFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from portal import care
-from portal.factories import OrganizationFactory, UserFactory
+from portal.care import services as care
 from portal.models import Notification, Organization, Role, Transfer
+from portal.registry.factories import OrganizationFactory, UserFactory
 
 
 @pytest.fixture

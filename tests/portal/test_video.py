@@ -10,11 +10,12 @@ from django.urls import reverse
 from wagtail.images import get_image_model
 from wagtail.models import Collection
 
-from portal import tasks, video_services
 from portal.celery import app as celery_app
 from portal.models import MicroLecturePage, Video
-from portal.video import VideoFileError, video_poster, video_probe
-from portal.video_services import video_upload
+from portal.video import services as video_services
+from portal.video import tasks
+from portal.video.probe import VideoFileError, video_poster, video_probe
+from portal.video.services import video_upload
 
 from . import video_helpers
 from .video_helpers import upload

@@ -5,9 +5,9 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from portal import services
-from portal.factories import MemberFactory, UserFactory
-from portal.logging import PersonalDataFilter
+from portal.registry import services
+from portal.registry.factories import MemberFactory, UserFactory
+from portal.registry.logging import PersonalDataFilter
 
 PASSWORD = "Guiyan@2026"
 

@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from portal import services
-from portal.factories import UserFactory
 from portal.models import Member, Role
+from portal.registry import services
+from portal.registry.factories import UserFactory
 
 MEMBER_DATA = {
     "name": "新登记党员",

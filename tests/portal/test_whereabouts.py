@@ -10,11 +10,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import tasks
-from portal.demo import DEMO_MEMBER_PHONE
-from portal.factories import UserFactory
 from portal.models import LostContact, Member, WhereaboutsReport
-from portal.whereabouts import (
+from portal.registry.demo import DEMO_MEMBER_PHONE
+from portal.registry.factories import UserFactory
+from portal.whereabouts import tasks
+from portal.whereabouts.services import (
     lost_contact_clear,
     lost_contacts_flag,
     member_contact_record,

@@ -5,8 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.factories import MemberFactory, UserFactory
 from portal.models import Member, WhereaboutsReport
+from portal.registry.factories import MemberFactory, UserFactory
 
 URL = "/me/whereabouts/"
 DATA = {

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import services
 from portal.models import LostContact, Member, Role, WhereaboutsReport
-from portal.whereabouts import whereabouts_report_submit
+from portal.registry import services
+from portal.whereabouts.services import whereabouts_report_submit
 
 INDEX = "portal_whereabouts:index"
 THIS_MONTH = timezone.localdate().replace(day=1)

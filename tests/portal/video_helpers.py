@@ -10,9 +10,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from portal import services
-from portal.factories import MemberFactory, OrganizationFactory, UserFactory
 from portal.models import Organization, Role
+from portal.registry import services
+from portal.registry.factories import MemberFactory, OrganizationFactory, UserFactory
 
 Level, Kind = Organization.Level, Organization.Kind
 

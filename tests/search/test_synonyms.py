@@ -6,8 +6,8 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from portal.factories import UserFactory
 from portal.models import Role
+from portal.registry.factories import UserFactory
 from search.analysis import tokens_for_index, tokens_for_query
 from search.models import Synonym
 from search.synonyms import synonym_table

@@ -3,8 +3,8 @@ departments, a county org admin, a member, and profiles from both townships."""
 
 from types import SimpleNamespace
 
-from portal.factories import UserFactory
 from portal.models import Role
+from portal.registry.factories import UserFactory
 from talent.services import profile_create
 
 PHONE = "13900000088"

@@ -5,9 +5,9 @@ import pytest
 from django.test import Client
 from django.utils.translation import gettext as _
 
-from portal.factories import UserFactory
-from portal.identity import mask_id_number, mask_phone
 from portal.models import Role
+from portal.registry.factories import UserFactory
+from portal.registry.identity import mask_id_number, mask_phone
 
 from .search_pool import ID_NUMBER, PHONE, make_pool
 

@@ -11,8 +11,8 @@ from django.utils.translation import gettext
 from wagtail.log_actions import registry as log_registry
 from wagtail.models import ModelLogEntry
 
-from portal.factories import UserFactory
 from portal.models import Role
+from portal.registry.factories import UserFactory
 from search.registry import document_spec
 from search.services import index_rebuild
 from talent.compare import COMPARE_MAX, UNKNOWN

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from portal.models import Job
 from talent import export
+from talent.models import JOB_KIND_EXPORT
 
 from . import test_desk as desk
 
@@ -42,7 +43,7 @@ def test_a_recruiter_exports_the_hits_of_a_search(
 ):
     client.force_login(people.recruiter_a)
     response = export_post(client, django_capture_on_commit_callbacks, q="养殖")
-    job = Job.objects.get(kind=Job.Kind.TALENT_EXPORT)
+    job = Job.objects.get(kind=JOB_KIND_EXPORT)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("portal_jobs:detail", args=[job.pk]))
     assert job.created_by == people.recruiter_a

@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from portal import services as portal_services
 from portal.models import Notification, Role
+from portal.registry import services as portal_services
 from talent import tasks
 from talent.models import SavedSearch
 from talent.saved_searches import (

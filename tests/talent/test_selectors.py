@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from portal.factories import UserFactory
 from portal.models import Role
+from portal.registry.factories import UserFactory
 from talent.models import BaseSearch, TalentProfile
 from talent.search_query import TalentQuery, talent_query_from_params, talent_query_params
 from talent.selectors import can_search_talent, talent_search, talent_search_keys

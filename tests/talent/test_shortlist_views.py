@@ -6,9 +6,9 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from portal.factories import UserFactory
 from portal.models import Role
-from portal.services import role_grant
+from portal.registry.factories import UserFactory
+from portal.registry.services import role_grant
 from talent.models import SavedSearch, Shortlist
 from talent.shortlists import shortlist_create, shortlist_entries_add
 

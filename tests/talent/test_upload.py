@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from openpyxl import Workbook
 
-from portal import jobs
+from portal.ledger import jobs
 from portal.models import Job, Role
 from talent import import_jobs, tasks
-from talent.models import TalentProfile
+from talent.models import JOB_KIND_IMPORT, TalentProfile
 
 HEADER = ["姓名", "身份证号", "手机号", "户籍乡镇", "户籍村", "学历", "技能", "返乡意愿"]
 WANG = [
@@ -79,7 +79,7 @@ def test_a_county_admin_uploads_a_workbook_and_the_job_imports_it(
     job = Job.objects.get()
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("portal_jobs:detail", args=[job.pk]))
-    assert (job.kind, job.status, job.created_by) == (Job.Kind.TALENT_IMPORT, "done", county_admin)
+    assert (job.kind, job.status, job.created_by) == (JOB_KIND_IMPORT, "done", county_admin)
     assert job.organization == tree.county
     assert job.summary["counts"] == {"rows": 2, "new": 2, "updated": 0, "unchanged": 0, "errors": 0}
     assert not job.source  # the uploaded personal data is not kept
@@ -224,7 +224,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, tree):
 def test_a_finished_job_is_not_run_again(tree, county_admin):
     """A second delivery of the task finds the job done and leaves everything as it was."""
     job = jobs.job_create(
-        kind=Job.Kind.TALENT_IMPORT,
+        kind=JOB_KIND_IMPORT,
         created_by=county_admin,
         source=SimpleUploadedFile("人才库.csv", csv_bytes([WANG])),
         source_name="人才库.csv",
@@ -244,7 +244,7 @@ def test_the_task_retries_with_backoff_and_gives_up_visibly(tree, county_admin):
     failed rather than running for ever."""
     task = tasks.talent_import_run
     assert task.retry_backoff and task.max_retries
-    job = jobs.job_create(kind=Job.Kind.TALENT_IMPORT, created_by=county_admin)
+    job = jobs.job_create(kind=JOB_KIND_IMPORT, created_by=county_admin)
     task.on_failure(RuntimeError(), "id", (str(job.pk),), {}, None)
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED
@@ -255,7 +255,7 @@ def test_the_task_retries_with_backoff_and_gives_up_visibly(tree, county_admin):
 def test_progress_is_seen_while_the_import_transaction_is_open(tree, county_admin):
     """The rows are saved in one transaction; the count the page polls goes through a
     connection of its own, so another connection sees it before the commit."""
-    job = jobs.job_create(kind=Job.Kind.TALENT_IMPORT, created_by=county_admin)
+    job = jobs.job_create(kind=JOB_KIND_IMPORT, created_by=county_admin)
     progress = import_jobs.DetachedJobProgress(job)
     progress.phase("validate", total=10)
     observer = connections.create_connection("default")

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from portal.member_import import MAX_REPORTED_ERRORS, members_import
+from portal.ledger.imports import MAX_REPORTED_ERRORS, members_import
 
 PHASES = {"validate": "checking", "write": "writing"}
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from portal.demo import DEMO_PASSWORD, DemoBuilder, demo_logins
+from portal.registry.demo import DEMO_PASSWORD, DemoBuilder, demo_logins
 
 
 class Command(BaseCommand):

@@ -1,0 +1,22 @@
+from .collections import LISTABLE_MODELS, CollectionPage
+from .pages import (
+    HomePage,
+    MicroLecturePage,
+    MicroLectureTag,
+    NoticePage,
+    SectionPage,
+    StudyMaterialPage,
+    StudyMaterialTag,
+)
+
+__all__ = [
+    "LISTABLE_MODELS",
+    "CollectionPage",
+    "HomePage",
+    "MicroLecturePage",
+    "MicroLectureTag",
+    "NoticePage",
+    "SectionPage",
+    "StudyMaterialPage",
+    "StudyMaterialTag",
+]

@@ -1,0 +1,91 @@
+"""Plone's Collection: a page that lists the live pages matching its editor's criteria."""
+
+from django import forms
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.models import Page
+
+from portal.registry.models.organizations import Organization
+
+LISTABLE_MODELS = ["studymaterialpage", "microlecturepage", "noticepage", "redpackagepage"]
+
+
+class CollectionPage(RoutablePageMixin, Page):
+    """Lists the live pages matching the editor's criteria, a page at a time, with RSS."""
+
+    page_types = ParentalManyToManyField(
+        ContentType,
+        verbose_name=_("page types"),
+        blank=True,
+        limit_choices_to=Q(app_label="portal", model__in=LISTABLE_MODELS),
+        help_text=_("Leave empty for every kind of content."),
+    )
+    tags = ParentalManyToManyField(
+        "taggit.Tag",
+        verbose_name=_("tags"),
+        blank=True,
+        help_text=_("Pages with any of these tags; leave empty for all."),
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        help_text=_("Only pages in the sections of this organisation and those below it."),
+    )
+    published_from = models.DateField(_("published from"), null=True, blank=True)
+    published_until = models.DateField(_("published until"), null=True, blank=True)
+    per_page = models.PositiveSmallIntegerField(_("items per page"), default=10)
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("page_types", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("tags"),
+                FieldPanel("organization"),
+                FieldPanel("published_from"),
+                FieldPanel("published_until"),
+            ],
+            heading=_("Criteria"),
+        ),
+        FieldPanel("per_page"),
+    ]
+
+    parent_page_types = ["portal.HomePage", "portal.SectionPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("collection")
+        verbose_name_plural = _("collections")
+
+    def clean(self) -> None:
+        super().clean()
+        window = (self.published_from, self.published_until)
+        if all(window) and window[1] < window[0]:
+            raise ValidationError(
+                {"published_until": _("The end of the window is before its start.")}
+            )
+        if not 1 <= (self.per_page or 0) <= 100:
+            raise ValidationError({"per_page": _("Between 1 and 100 items per page.")})
+
+    def get_context(self, request, *args, **kwargs):
+        from portal.content.selectors import collection_pages, page_of
+
+        context = super().get_context(request, *args, **kwargs)
+        pages = collection_pages(self, user=request.user)
+        context["items"] = page_of(pages, request.GET.get("page"), self.per_page or 10)
+        return context
+
+    @path("rss/", name="rss")
+    def rss(self, request):
+        from portal.content.feeds import CollectionFeed
+
+        return CollectionFeed(self)(request)

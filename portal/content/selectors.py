@@ -1,0 +1,155 @@
+"""Everything that reads CMS pages for the site: always only what the visitor may see.
+
+Visibility follows Wagtail's own privacy settings (``PageViewRestriction``) the way Wagtail
+applies them when a page is served: a page under a login restriction is for logged-in users,
+one under a group restriction for members of those groups (and superusers), one under a
+password for nobody in a list. Wagtail's ``PageQuerySet.public()`` builds one OR term per
+restriction, and members-only is the default here, so every page may carry its own
+restriction; the same rule is written as one ``EXISTS`` subquery instead, which stays a
+single query however many restrictions there are.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
+from django.db.models.functions import Length, Substr
+from django.utils import timezone
+from wagtail.models import Page, PageViewRestriction
+
+from portal.content.models import (
+    LISTABLE_MODELS,
+    CollectionPage,
+    MicroLecturePage,
+    MicroLectureTag,
+    NoticePage,
+    SectionPage,
+    StudyMaterialPage,
+    StudyMaterialTag,
+)
+from portal.parcels.models import RedPackageCatalogPage, RedPackagePage
+
+LATEST_LIMIT = 5
+SECTION_LIST_LIMIT = 20
+NEWEST_FIRST = ("-first_published_at", "-pk")
+
+
+def _restrictions_hiding_from(user) -> QuerySet[PageViewRestriction] | None:
+    """The restrictions that keep a page out of this user's lists; None when none can."""
+    if user is None or not user.is_authenticated:
+        return PageViewRestriction.objects.all()
+    if user.is_superuser:
+        return None
+    return PageViewRestriction.objects.exclude(restriction_type=PageViewRestriction.LOGIN).exclude(
+        restriction_type=PageViewRestriction.GROUPS,
+        groups__in=user.groups.all(),
+    )
+
+
+def _at_or_under(paths: QuerySet, field: str = "path") -> Exists:
+    """True for an outer page whose path starts with one of ``paths``' ``field``."""
+    prefix = Substr(OuterRef("path"), 1, Length(field))
+    return Exists(paths.filter(**{field: prefix}))
+
+
+def pages_visible_to(pages: QuerySet, user) -> QuerySet:
+    """Filter any page queryset down to what ``user`` may open (anonymous when None)."""
+    hiding = _restrictions_hiding_from(user)
+    if hiding is None:
+        return pages
+    return pages.exclude(_at_or_under(hiding, "page__path"))
+
+
+def latest_study_content(user, *, limit: int = LATEST_LIMIT) -> dict:
+    """The newest live study materials and micro-lectures the user may see: a query each."""
+    materials = StudyMaterialPage.objects.live().order_by(*NEWEST_FIRST)
+    lectures = MicroLecturePage.objects.live().select_related("video").order_by(*NEWEST_FIRST)
+    return {
+        "latest_materials": list(pages_visible_to(materials, user)[:limit]),
+        "latest_lectures": list(pages_visible_to(lectures, user)[:limit]),
+    }
+
+
+def notices_in_effect(pages: QuerySet[NoticePage], day=None) -> QuerySet[NoticePage]:
+    day = day or timezone.localdate()
+    return pages.filter(effective_from__lte=day).filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=day)
+    )
+
+
+def section_listing(section: SectionPage, user) -> dict:
+    """A section's live children, by kind, newest first; notices only while in effect."""
+
+    def children(model, limit=None, order=NEWEST_FIRST) -> list:
+        pages = model.objects.child_of(section).live()
+        if model is NoticePage:
+            pages = notices_in_effect(pages)
+        elif model is MicroLecturePage:
+            pages = pages.select_related("video")
+        pages = pages_visible_to(pages, user).order_by(*order)
+        return list(pages[:limit] if limit else pages)
+
+    return {
+        "notices": children(NoticePage, order=("-effective_from", "-pk")),
+        "materials": children(StudyMaterialPage, SECTION_LIST_LIMIT),
+        "lectures": children(MicroLecturePage, SECTION_LIST_LIMIT),
+        "collections": children(CollectionPage),
+        "catalogs": children(RedPackageCatalogPage),
+    }
+
+
+def red_packages_in(catalog: RedPackageCatalogPage, user) -> list[RedPackagePage]:
+    packages = RedPackagePage.objects.child_of(catalog).live().select_related("cover")
+    packages = packages.prefetch_related("books", "eligible_organizations")
+    return list(pages_visible_to(packages, user).order_by("path"))
+
+
+def _tagged_q(tags) -> Q:
+    """Pages tagged with any of ``tags`` (a queryset or a list of taggit tags)."""
+    materials = StudyMaterialTag.objects.filter(tag__in=tags).values("content_object_id")
+    lectures = MicroLectureTag.objects.filter(tag__in=tags).values("content_object_id")
+    return Q(pk__in=materials) | Q(pk__in=lectures)
+
+
+def collection_pages(collection: CollectionPage, *, user=None) -> QuerySet[Page]:
+    """The live pages matching the collection's criteria, newest first, as their own types.
+
+    Only what ``user`` may see: anonymous readers (``user`` None) get public pages only.
+    Tags match any of them; an organisation covers its own sections and those of every
+    organisation below it; the window applies to when a page was first published.
+    """
+    types = list(collection.page_types.all()) or ContentType.objects.filter(
+        app_label="portal", model__in=LISTABLE_MODELS
+    )
+    pages = Page.objects.live().filter(content_type__in=types)
+    tags = list(collection.tags.all())
+    if tags:
+        pages = pages.filter(_tagged_q(tags))
+    if collection.organization_id:
+        sections = SectionPage.objects.filter(
+            organization__path__startswith=collection.organization.path
+        )
+        pages = pages.filter(_at_or_under(sections))
+    if collection.published_from:
+        pages = pages.filter(first_published_at__date__gte=collection.published_from)
+    if collection.published_until:
+        pages = pages.filter(first_published_at__date__lte=collection.published_until)
+    return pages_visible_to(pages, user).order_by(*NEWEST_FIRST).specific()
+
+
+def tagged_pages(tag, *, user) -> QuerySet[Page]:
+    """Live study materials and micro-lectures with this tag that ``user`` may see."""
+    pages = Page.objects.live().filter(_tagged_q([tag]))
+    return pages_visible_to(pages, user).order_by(*NEWEST_FIRST).specific()
+
+
+def page_of(items, number, per_page: int) -> PaginatorPage:
+    """One page of a list; a missing or bad number gives the first page, too large the last.
+
+    The page's items are fetched, with the videos of its micro-lectures in one more query.
+    """
+    page = Paginator(items, per_page).get_page(number)
+    page.object_list = list(page.object_list)
+    lectures = [item for item in page.object_list if isinstance(item, MicroLecturePage)]
+    prefetch_related_objects(lectures, "video")
+    return page

@@ -1,0 +1,169 @@
+"""Background jobs with visible progress: services and selectors any import or export uses.
+
+A job's task calls ``job_start`` (which refuses a job that already finished, so a repeated
+delivery does nothing), reports through a ``JobProgress``, and ends with ``job_finish`` or
+``job_fail``. The progress page polls ``job_status``. Nothing here knows what a job does.
+"""
+
+import secrets
+import time
+from collections.abc import Iterable
+from pathlib import PurePath
+from typing import Protocol
+
+from django.core.files import File
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.ledger.models import Job
+
+# The page polls every couple of seconds: writing progress more often is wasted work.
+PROGRESS_INTERVAL_SECONDS = 1.0
+FINISHED = (Job.Status.DONE, Job.Status.FAILED)
+
+
+def job_file_name(*, suffix: str) -> str:
+    """A name nobody can guess: job files hold personal data and live under MEDIA_ROOT."""
+    return f"{secrets.token_urlsafe(24)}{suffix.lower()}"
+
+
+def job_create(
+    *, kind: str, created_by, organization=None, source: File | None = None, source_name: str = ""
+) -> Job:
+    job = Job(kind=kind, created_by=created_by, organization=organization)
+    job.full_clean(exclude=["source", "result"])
+    if source is not None:
+        suffix = PurePath(source_name or source.name or "").suffix
+        job.source.save(job_file_name(suffix=suffix), source, save=False)
+    job.save()
+    return job
+
+
+def job_start(*, job_id) -> Job | None:
+    """Mark the job running and return it; None when it already finished (nothing to redo).
+
+    A job found running is a retry after a crash: its work is one transaction, so it starts
+    over from the beginning.
+    """
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None or job.status in FINISHED:
+        return None
+    job.status = Job.Status.RUNNING
+    job.started_at = timezone.now()
+    job.done = 0
+    job.errors = []
+    job.save(update_fields=["status", "started_at", "done", "errors"])
+    return job
+
+
+def job_finish(*, job: Job, summary: dict, result: File | None = None, result_name: str = ""):
+    job.status = Job.Status.DONE
+    job.done = job.total or job.done  # the last step may not have been written yet
+    job.summary = summary
+    job.finished_at = timezone.now()
+    if result is not None:
+        job.result.save(result_name, result, save=False)
+    job.save()
+    _source_discard(job)
+
+
+def job_fail(*, job: Job, errors: list[dict], summary: dict | None = None) -> None:
+    job.status = Job.Status.FAILED
+    job.errors = errors
+    job.summary = summary or {}
+    job.finished_at = timezone.now()
+    job.save()
+    _source_discard(job)
+
+
+def job_give_up(*, job_id) -> None:
+    """The task's retries are spent: show the job failed rather than running for ever."""
+    job = Job.objects.filter(pk=job_id).exclude(status__in=FINISHED).first()
+    if job is not None:
+        job_fail(job=job, errors=[{"message": _("The job stopped on an unexpected error.")}])
+
+
+def _source_discard(job: Job) -> None:
+    """An uploaded ledger is personal data: once read, it is not kept."""
+    if job.source:
+        job.source.delete(save=False)
+        Job.objects.filter(pk=job.pk).update(source="")
+
+
+class Progress(Protocol):
+    """What long work reports to: a job's row, a command's output, or nothing."""
+
+    def phase(self, name: str, total: int = 0) -> None: ...
+    def advance(self, count: int = 1) -> None: ...
+
+
+class NoProgress:
+    def phase(self, name: str, total: int = 0) -> None:
+        pass
+
+    def advance(self, count: int = 1) -> None:
+        pass
+
+
+class JobProgress:
+    """Reports ``done`` of ``total`` for a job, writing at most once a second.
+
+    Updates go straight to the row (``QuerySet.update``), so they never overwrite what the
+    task saves on the instance. ``phase`` names the step under way (shown on the page).
+    """
+
+    def __init__(self, job: Job):
+        self.job = job
+        self.done = 0
+        self._written_at = 0.0
+
+    def phase(self, name: str, total: int = 0) -> None:
+        self.done = 0
+        summary = {**self.job.summary, "phase": name}
+        self.job.summary, self.job.total, self.job.done = summary, total, 0
+        Job.objects.filter(pk=self.job.pk).update(summary=summary, total=total, done=0)
+        self._written_at = time.monotonic()
+
+    def advance(self, count: int = 1) -> None:
+        self.done += count
+        self.job.done = self.done
+        now = time.monotonic()
+        if now - self._written_at >= PROGRESS_INTERVAL_SECONDS:
+            Job.objects.filter(pk=self.job.pk).update(done=self.done)
+            self._written_at = now
+
+
+# --- Selectors ------------------------------------------------------------------------
+
+
+def jobs_started_by(user) -> QuerySet[Job]:
+    if not user.is_authenticated:
+        return Job.objects.none()
+    return Job.objects.filter(created_by=user)
+
+
+def job_for_user(user, pk) -> Job:
+    """A job its creator may watch or download; anyone else's is a 404."""
+    return get_object_or_404(jobs_started_by(user), pk=pk)
+
+
+def job_status(job: Job) -> dict:
+    """What the progress page polls: small, and without any personal data."""
+    return {
+        "status": job.status,
+        "status_label": job.get_status_display(),
+        "phase": job.summary.get("phase", ""),
+        "done": job.done,
+        "total": job.total,
+        "percent": job.percent,
+        "finished": job.status in FINISHED,
+        "error_count": len(job.errors),
+        "has_result": bool(job.result),
+    }
+
+
+def summary_lines(pairs: Iterable[tuple[str, object]]) -> list[list]:
+    """A summary the generic progress page can show: label and value, already translated."""
+    return [[str(label), value] for label, value in pairs]

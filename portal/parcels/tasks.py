@@ -1,0 +1,11 @@
+"""Background work for red packages."""
+
+from celery import shared_task
+
+from portal.celery import RETRY
+from portal.parcels import services
+
+
+@shared_task(**RETRY)
+def red_package_dispatch_notify(request_id: int) -> None:
+    services.package_dispatch_notify(request_id=request_id)

@@ -1,0 +1,134 @@
+"""Red packages on the member's phone: request one from its page, follow it, confirm it came.
+
+The request form lives on the package page (``package_page_context`` fills the page's
+context); its POST comes here, and a refusal shows the page again with the form's errors.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from portal.content.selectors import pages_visible_to
+from portal.parcels import services as parcels
+from portal.parcels.models import RedPackagePage, RedPackageRequest
+from portal.registry.forms import validation_errors_add
+from portal.registry.selectors import member_for_user
+
+
+class PackageRequestForm(forms.Form):
+    recipient = forms.CharField(label=gettext_lazy("Recipient"), max_length=50)
+    phone = forms.CharField(
+        label=gettext_lazy("Phone"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    address = forms.CharField(
+        label=gettext_lazy("Address"),
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
+        help_text=gettext_lazy("Where you live now: the package is mailed there."),
+    )
+
+
+def package_page_context(page: RedPackagePage, request, form=None) -> dict:
+    """What the package page shows about requesting it to the visitor: the form when they
+    may ask, their open request when they asked, or why they may not."""
+    member = member_for_user(request.user)
+    if member is None:
+        return {"request_form": None, "open_request": None, "refusal": None}
+    open_request = parcels.package_open_request(package=page, member=member)
+    refusal = None if open_request else parcels.package_refusal(package=page, member=member)
+    may_ask = open_request is None and refusal is None and page.available > 0
+    if may_ask and form is None:
+        form = PackageRequestForm(initial=parcels.shipping_initial(member))
+    return {
+        "request_form": form if may_ask else None,
+        "open_request": open_request,
+        "refusal": refusal,
+    }
+
+
+def catalog_context(packages: list[RedPackagePage], request) -> dict:
+    member = member_for_user(request.user)
+    return {"requestable": parcels.packages_requestable_by(packages, member)}
+
+
+def _member_or_404(request):
+    member = member_for_user(request.user)
+    if member is None:
+        raise Http404
+    return member
+
+
+@never_cache
+@login_required
+@require_POST
+def package_request(request, page_id: int):
+    """Ask for the package; on a refusal the page again, with what to correct."""
+    member = _member_or_404(request)
+    pages = pages_visible_to(RedPackagePage.objects.live(), request.user)
+    page = get_object_or_404(pages, pk=page_id)
+    form = PackageRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            parcels.package_request_create(
+                package=page, member=member, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            validation_errors_add(form, exc)
+        else:
+            messages.success(request, _("Your request is in: the branch will mail the package."))
+            return redirect("my_packages")
+    context = page.get_context(request)
+    context.update(package_page_context(page, request, form))
+    context["request_form"] = form
+    return TemplateResponse(request, page.get_template(request), context, status=400)
+
+
+@never_cache
+@login_required
+@require_GET
+def my_packages(request):
+    member = member_for_user(request.user)
+    requests = list(parcels.requests_of_member(member)) if member else []
+    context = {"member": member, "package_requests": requests, "State": RedPackageRequest.State}
+    return TemplateResponse(request, "portal/parcels/my_packages.html", context)
+
+
+def _own_request(request, pk: int) -> RedPackageRequest:
+    member = _member_or_404(request)
+    return get_object_or_404(parcels.requests_of_member(member), pk=pk)
+
+
+@login_required
+@require_POST
+def package_receive(request, pk: int):
+    package_request = _own_request(request, pk)
+    try:
+        parcels.package_request_receive(request=package_request, member=package_request.member)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Receipt confirmed. Thank you."))
+    return redirect("my_packages")
+
+
+@login_required
+@require_POST
+def package_cancel(request, pk: int):
+    package_request = _own_request(request, pk)
+    try:
+        parcels.package_request_cancel(request=package_request, reason=_("Cancelled by the member"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Your request is cancelled."))
+    return redirect("my_packages")

@@ -1,0 +1,100 @@
+"""Everything that reads the registry for a view: always scoped to who is asking."""
+
+from django.db.models import Q, QuerySet
+
+from portal.registry.models import Member, Organization, Pairing, Role, RoleAssignment
+
+
+def member_for_user(user) -> Member | None:
+    if not user.is_authenticated:
+        return None
+    return Member.objects.select_related("origin", "host").filter(user=user).first()
+
+
+def _role_roots(user, role: str) -> list[Organization]:
+    """The organisations a role was granted on (not their subtrees); none for inactive users."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    return list(
+        Organization.objects.filter(role_assignments__user=user, role_assignments__role=role).only(
+            "path", "level"
+        )
+    )
+
+
+def organizations_for_role(user, role: str) -> QuerySet[Organization]:
+    """The organisations where ``user`` holds ``role``, with everything below them."""
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return Organization.objects.all()
+    return Organization.objects.within(_role_roots(user, role))
+
+
+def organizations_managed_by(user) -> QuerySet[Organization]:
+    return organizations_for_role(user, Role.ORG_ADMIN)
+
+
+def members_visible_to(user) -> QuerySet[Member]:
+    """Members an org admin keeps, under dual management (双向共管).
+
+    The origin side keeps the members whose origin branch is in its subtrees. A host-side
+    organisation sees the members of its paired origin organisations who live in its area,
+    and nothing more: the member's host organisation is in the admin's subtree, and a
+    pairing links an organisation at or above the member's origin with a host-side
+    organisation at or above the member's host.
+    """
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return Member.objects.all()
+    roots = _role_roots(user, Role.ORG_ADMIN)
+    if not roots:
+        return Member.objects.none()
+    query = Q(pk__in=[])
+    for root in roots:
+        if root.is_host:
+            query |= _paired_hosted_members(root)
+        else:
+            query |= Q(origin__path__startswith=root.path)
+    return Member.objects.filter(query)
+
+
+def _paired_hosted_members(root: Organization) -> Q:
+    """Members hosted in ``root``'s subtree whose origin is covered by a pairing made at or
+    above their host: pairings of the organisations above ``root`` cover its whole subtree,
+    pairings inside it cover their own subtrees."""
+    above = [root.path[:end] for end in range(root.steplen, len(root.path), root.steplen)]
+    pairings = Pairing.objects.filter(
+        Q(host__path__in=above) | Q(host__path__startswith=root.path)
+    ).values_list("origin__path", "host__path")
+    query = Q(pk__in=[])
+    for origin_path, host_path in pairings:
+        area = host_path if len(host_path) > len(root.path) else root.path
+        query |= Q(origin__path__startswith=origin_path, host__path__startswith=area)
+    return query
+
+
+def members_kept_at_origin(user) -> QuerySet[Member]:
+    """Members whose origin branch is in the user's org-admin subtrees: the side that keeps
+    their core ledger data (ID, origin) and verifies their whereabouts."""
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return Member.objects.all()
+    query = Q(pk__in=[])
+    for root in _role_roots(user, Role.ORG_ADMIN):
+        if not root.is_host:
+            query |= Q(origin__path__startswith=root.path)
+    return Member.objects.filter(query)
+
+
+def user_roles(user) -> list[RoleAssignment]:
+    return list(
+        RoleAssignment.objects.filter(user=user).select_related("organization").order_by("role")
+    )
+
+
+# --- Search: who keeps the county-wide synonym list (settings.SEARCH_VOCABULARY_EDITORS) ---
+
+
+def manages_a_county(user) -> bool:
+    """Superusers and the org admins of a county (the root of the home side)."""
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return True
+    roots = _role_roots(user, Role.ORG_ADMIN)
+    return any(root.level == Organization.Level.COUNTY for root in roots)

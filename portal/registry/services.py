@@ -1,0 +1,311 @@
+"""Everything that writes to the registry. Each function validates before it saves."""
+
+import secrets
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from wagtail import hooks
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Collection, Locale, Page, Site
+
+from portal.content.models import HomePage
+from portal.content.services import section_create, section_groups_sync_for
+from portal.registry.identity import phone_normalize
+from portal.registry.models import (
+    ActivationCode,
+    Member,
+    Organization,
+    Pairing,
+    Role,
+    RoleAssignment,
+)
+
+User = get_user_model()
+
+# Model permissions each role's group carries; the organisation scope is applied by selectors.
+VIDEO_PERMISSIONS = [
+    "portal.view_video",
+    "portal.add_video",
+    "portal.change_video",
+    "portal.delete_video",
+]
+ROLE_PERMISSIONS = {
+    Role.EDITOR: ["wagtailadmin.access_admin", *VIDEO_PERMISSIONS],
+    Role.REVIEWER: ["wagtailadmin.access_admin", *VIDEO_PERMISSIONS],
+    Role.ORG_ADMIN: [
+        "wagtailadmin.access_admin",
+        "portal.view_member",
+        "portal.add_member",
+        "portal.change_member",
+        "portal.view_organization",
+        "portal.add_organization",
+        "portal.change_organization",
+        "portal.view_pairing",
+        "portal.add_pairing",
+        "portal.change_pairing",
+        "portal.delete_pairing",
+        "portal.view_roleassignment",
+        "portal.add_roleassignment",
+        "portal.change_roleassignment",
+        "portal.delete_roleassignment",
+    ],
+    Role.RECRUITER: [],
+    Role.MEMBER: [],
+}
+# Unambiguous characters only: the code is read off a screen and typed on a phone.
+ACTIVATION_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+ACTIVATION_LENGTH = 8
+# The home page's first words, until an editor changes them (content, so not translated).
+HOME_TITLE = "归雁 · 流动党员之家"
+HOME_INTRO = (
+    "<p>离乡不离党，流动不流失。在这里学习微党课、领取红色包裹、记录学时积分，"
+    "与家乡党组织保持联系。</p>"
+)
+
+
+# --- Organisations --------------------------------------------------------------------
+
+
+def organization_create(
+    *,
+    parent: Organization | None,
+    name: str,
+    code: str,
+    kind: str,
+    level: str,
+    city: str = "",
+    contact_name: str = "",
+    publishes: bool = False,
+) -> Organization:
+    """Add an organisation to the tree; a publishing one also gets its section of the site."""
+    organization = Organization(
+        name=name,
+        code=code,
+        kind=kind,
+        level=level,
+        city=city,
+        contact_name=contact_name,
+        publishes=publishes,
+    )
+    organization.clean_parent(parent)
+    organization.full_clean(exclude=["path", "depth", "numchild"])
+    if parent is None:
+        organization = Organization.add_root(instance=organization)
+    else:
+        organization = parent.add_child(instance=organization)
+    if publishes:
+        section_create(organization=organization)
+    return organization
+
+
+@transaction.atomic
+def organization_update(*, organization: Organization, data: dict) -> Organization:
+    """Change an organisation in place; turning ``publishes`` on creates its section.
+
+    Turning it off keeps the section and its content: pages are unpublished by hand, not lost.
+    """
+    for field, value in data.items():
+        setattr(organization, field, value)
+    organization.clean_parent(organization.get_parent())
+    organization.full_clean(exclude=["path", "depth", "numchild"])
+    organization.save()
+    if organization.publishes:
+        section_create(organization=organization)
+    return organization
+
+
+def pairing_create(
+    *, origin: Organization, host: Organization, signed_on: date, note: str = ""
+) -> Pairing:
+    pairing = Pairing(origin=origin, host=host, signed_on=signed_on, note=note)
+    pairing.full_clean()
+    pairing.save()
+    return pairing
+
+
+# --- Members --------------------------------------------------------------------------
+
+
+def member_create(**fields) -> Member:
+    """Register a member. Gender and birth date default to what the ID number says."""
+    member = Member(**fields)
+    member.fill_from_id_number()
+    member.full_clean()
+    member.save()
+    return member
+
+
+@transaction.atomic
+def member_update(*, member: Member, data: dict) -> Member:
+    for field, value in data.items():
+        setattr(member, field, value)
+    member.fill_from_id_number()
+    member.full_clean()
+    member.save()
+    if member.user_id and member.user.username != member.phone:
+        # The phone number is the login: it follows the ledger.
+        User.objects.filter(pk=member.user_id).update(username=member.phone)
+    return member
+
+
+# --- Accounts -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def member_account_issue(*, member: Member, issued_by) -> str:
+    """Create the member's login if needed and return a fresh one-time activation code.
+
+    Earlier unused codes stop working. Only the code's hash is kept.
+    """
+    user = member.user
+    if user is None:
+        if User.objects.filter(username=member.phone).exists():
+            raise ValidationError(
+                {"phone": _("Another account already uses this phone number as its login.")}
+            )
+        user = User(username=member.phone, first_name=member.name)
+        user.set_unusable_password()
+        user.save()
+        member.user = user
+        member.save(update_fields=["user"])
+    role_grant(user=user, role=Role.MEMBER, organization=member.origin)
+    ActivationCode.objects.filter(user=user).usable().update(expires_at=timezone.now())
+    code = "".join(secrets.choice(ACTIVATION_ALPHABET) for _ in range(ACTIVATION_LENGTH))
+    ActivationCode.objects.create(
+        user=user,
+        code_hash=make_password(code),
+        created_by=issued_by,
+        expires_at=timezone.now() + settings.ACTIVATION_CODE_TTL,
+    )
+    return code
+
+
+def member_activate(*, phone: str, code: str, password: str):
+    """Set a member's first password with the code their org admin handed out."""
+    phone = phone_normalize(phone)
+    code = code.strip().upper()
+    error = ValidationError({"code": _("The activation code is wrong or has expired.")})
+    activation = (
+        ActivationCode.objects.usable()
+        .filter(user__username=phone, failed_attempts__lt=ActivationCode.MAX_FAILED_ATTEMPTS)
+        .select_related("user")
+        .first()
+    )
+    if activation is None:
+        raise error
+    if not check_password(code, activation.code_hash):
+        ActivationCode.objects.filter(pk=activation.pk).update(
+            failed_attempts=F("failed_attempts") + 1
+        )
+        raise error
+    user = activation.user
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+    with transaction.atomic():
+        user.set_password(password)
+        user.is_active = True
+        user.save(update_fields=["password", "is_active"])
+        activation.used_at = timezone.now()
+        activation.save(update_fields=["used_at"])
+    return user
+
+
+def activation_codes_purge() -> int:
+    """Delete codes that can never be used again; return how many went."""
+    deleted, _details = ActivationCode.objects.spent().delete()
+    return deleted
+
+
+# --- Site -----------------------------------------------------------------------------
+
+
+def site_home_ensure() -> HomePage:
+    """Make sure the page tree has its root, the home page, and a default site serving it.
+
+    Runs after every migrate (and after a test flush): on a new database it replaces
+    Wagtail's placeholder welcome page; where a home page exists it changes nothing.
+    """
+    home = HomePage.objects.first()
+    if home is None:
+        language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        locale, _created = Locale.objects.get_or_create(language_code=language)
+        root = Page.get_first_root_node() or Page.add_root(
+            instance=Page(title="Root", slug="root", locale=locale)
+        )
+        for placeholder in root.get_children().filter(content_type__app_label="wagtailcore"):
+            placeholder.delete()
+        home = root.add_child(
+            instance=HomePage(title=HOME_TITLE, slug="home", intro=HOME_INTRO, locale=locale)
+        )
+    if Collection.get_first_root_node() is None:
+        # Wagtail makes the root collection in a data migration, which a test flush undoes.
+        Collection.add_root(name="Root")
+    if not Site.objects.filter(is_default_site=True, root_page=home).exists():
+        Site.objects.update_or_create(
+            is_default_site=True,
+            defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": "归雁"},
+        )
+    return home
+
+
+# --- Roles ----------------------------------------------------------------------------
+
+
+def role_group(role: str) -> Group:
+    """The group behind a role, named in the site's language whatever the request's."""
+    with translation.override(settings.LANGUAGE_CODE):
+        name = str(Role(role).label)
+    group, _created = Group.objects.get_or_create(name=name)
+    return group
+
+
+def role_permissions() -> dict[str, list[str]]:
+    """Each role's permissions: portal's own, and what other apps add through the
+    ``register_role_permissions`` hook (a function returning ``{role: [permission, ...]}``),
+    read when the groups are synced, so the order apps load in cannot matter."""
+    merged = {role: list(codenames) for role, codenames in ROLE_PERMISSIONS.items()}
+    for hook in hooks.get_hooks("register_role_permissions"):
+        for role, codenames in hook().items():
+            merged[role].extend(name for name in codenames if name not in merged[role])
+    return merged
+
+
+def role_groups_sync() -> None:
+    """Make sure every role's group exists and carries exactly its permissions."""
+    for role, codenames in role_permissions().items():
+        permissions = []
+        for dotted in codenames:
+            app_label, codename = dotted.split(".")
+            permissions.extend(
+                Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            )
+        role_group(role).permissions.set(permissions)
+
+
+@transaction.atomic
+def role_grant(*, user, role: str, organization: Organization) -> RoleAssignment:
+    assignment, _created = RoleAssignment.objects.get_or_create(
+        user=user, role=role, organization=organization
+    )
+    user.groups.add(role_group(role))
+    section_groups_sync_for(user=user)
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, user, role: str, organization: Organization) -> None:
+    RoleAssignment.objects.filter(user=user, role=role, organization=organization).delete()
+    if not RoleAssignment.objects.filter(user=user, role=role).exists():
+        user.groups.remove(role_group(role))
+    section_groups_sync_for(user=user)

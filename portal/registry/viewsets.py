@@ -1,0 +1,503 @@
+"""The registry in the Wagtail admin. Every view is scoped to the organisations the user keeps."""
+
+import django_filters
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic.base import BaseListingView
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.widgets.button import HeaderButton
+from wagtail.log_actions import log
+
+from portal.registry import services
+from portal.registry.forms import validation_errors_add
+from portal.registry.models import Member, Organization, Pairing, RoleAssignment
+from portal.registry.selectors import (
+    members_kept_at_origin,
+    members_visible_to,
+    organizations_managed_by,
+)
+
+
+class ServiceFormMixin:
+    """Create and edit views that save through a service: its refusal is shown on the form,
+    on the field it names, and nothing is written."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as exc:
+            validation_errors_add(form, exc)
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+
+
+class ScopedQuerysetMixin:
+    """Lists and object views read through one scope, so nothing outside it is listed or opened
+    (an object outside is a 404). Subclasses define ``scoped_queryset``."""
+
+    def get_base_queryset(self):  # listings: Wagtail adds search, filters and ordering
+        return self.scoped_queryset()
+
+    def get_queryset(self):  # object views: the object is looked up in the scope
+        if isinstance(self, BaseListingView):
+            return super().get_queryset()
+        return self.scoped_queryset()
+
+
+class FormClassViewSet(ModelViewSet):
+    """A model viewset whose create and edit views use the form class it names."""
+
+    form_class = None
+
+    def get_form_class(self, for_update=False):
+        return self.form_class
+
+
+# --- Members --------------------------------------------------------------------------
+
+
+class MemberForm(WagtailAdminModelForm):
+    class Meta:
+        model = Member
+        fields = [
+            "name",
+            "id_number",
+            "gender",
+            "birth_date",
+            "phone",
+            "joined_party_on",
+            "origin",
+            "floating_status",
+            "floating_since",
+            "host",
+            "host_city",
+            "employer",
+        ]
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        self.fields["origin"].queryset = organizations_managed_by(for_user).home_side()
+        self.fields["host"].queryset = Organization.objects.host_side()
+        # Both follow from the ID number when left empty.
+        self.fields["gender"].required = False
+        self.fields["birth_date"].required = False
+        self.fields["gender"].help_text = _("Leave empty to take it from the ID number.")
+        self.fields["birth_date"].help_text = _("Leave empty to take it from the ID number.")
+
+    def clean(self):
+        cleaned = super().clean()
+        probe = Member(
+            id_number=cleaned.get("id_number", ""),
+            gender=cleaned.get("gender") or "",
+            birth_date=cleaned.get("birth_date"),
+        )
+        probe.fill_from_id_number()
+        cleaned["gender"], cleaned["birth_date"] = probe.gender, probe.birth_date
+        return cleaned
+
+
+class MemberFilterSet(WagtailFilterSet):
+    township = django_filters.ModelChoiceFilter(
+        label=_("Township"),
+        queryset=lambda request: organizations_managed_by(request.user).filter(
+            level=Organization.Level.TOWNSHIP
+        ),
+        method="filter_township",
+    )
+
+    class Meta:
+        model = Member
+        fields = ["floating_status", "gender", "host"]
+
+    def filter_township(self, queryset, name, value):
+        return queryset.filter(origin__path__startswith=value.path)
+
+
+class ScopedMemberQuerysetMixin(ScopedQuerysetMixin):
+    def scoped_queryset(self):
+        return members_visible_to(self.request.user).select_related("origin", "host", "user")
+
+
+# Dual management: the host side sees the members it hosts (inspect), but their core ledger
+# data (ID, origin) stays with the origin side, the only one that edits or deletes them.
+class OriginMemberQuerysetMixin(ScopedQuerysetMixin):
+    def scoped_queryset(self):
+        return members_kept_at_origin(self.request.user).select_related("origin", "host", "user")
+
+
+class MemberIndexView(ScopedMemberQuerysetMixin, generic.IndexView):
+    def get_base_queryset(self):
+        kept = members_kept_at_origin(self.request.user).filter(pk=OuterRef("pk"))
+        return super().get_base_queryset().annotate(kept_at_origin=Exists(kept))
+
+    def get_edit_url(self, instance):
+        return super().get_edit_url(instance) if instance.kept_at_origin else None
+
+    def get_delete_url(self, instance):
+        return super().get_delete_url(instance) if instance.kept_at_origin else None
+
+
+def _member_url(member: Member) -> str:
+    """The edit view for the origin side, the read-only inspect view for the host side."""
+    view = "edit" if getattr(member, "kept_at_origin", True) else "inspect"
+    return reverse(f"portal_member:{view}", args=[member.pk])
+
+
+class MemberCreateView(generic.CreateView):
+    def save_instance(self):
+        member = services.member_create(**self.form.cleaned_data)
+        log(instance=member, action="wagtail.create", user=self.request.user)
+        return member
+
+
+class MemberEditView(OriginMemberQuerysetMixin, generic.EditView):
+    def save_instance(self):
+        member = services.member_update(member=self.form.instance, data=self.form.cleaned_data)
+        log(instance=member, action="wagtail.edit", user=self.request.user)
+        return member
+
+    @property
+    def header_buttons(self):
+        url = reverse("portal_member:activation", args=[self.object.pk])
+        label = _("Issue an activation code")
+        return [*super().header_buttons, HeaderButton(label, url=url, icon_name="key")]
+
+
+class MemberInspectView(ScopedMemberQuerysetMixin, generic.InspectView):
+    def get_object(self, queryset=None):
+        return get_object_or_404(self.get_queryset(), pk=self.pk)
+
+    def _kept_at_origin(self) -> bool:
+        return members_kept_at_origin(self.request.user).filter(pk=self.object.pk).exists()
+
+    def get_edit_url(self):
+        return super().get_edit_url() if self._kept_at_origin() else None
+
+    def get_delete_url(self):
+        return super().get_delete_url() if self._kept_at_origin() else None
+
+
+class MemberDeleteView(OriginMemberQuerysetMixin, generic.DeleteView):
+    pass
+
+
+def member_activation(request, pk):
+    """Issue a one-time activation code and show it once, to the admin who asked for it."""
+    if not request.user.has_perm("portal.change_member"):
+        raise PermissionDenied
+    member = get_object_or_404(members_kept_at_origin(request.user), pk=pk)
+    context = {"member": member, "code": None, "error": None}
+    if request.method == "POST":
+        try:
+            context["code"] = services.member_account_issue(member=member, issued_by=request.user)
+        except ValidationError as exc:
+            context["error"] = " ".join(exc.messages)
+        else:
+            log(instance=member, action="portal.activation_code", user=request.user)
+    return render(request, "portal/admin/member_activation.html", context)
+
+
+class MemberViewSet(FormClassViewSet):
+    model = Member
+    icon = "user"
+    menu_label = _("Member ledger")
+    url_prefix = "members"
+    add_to_admin_menu = False
+    form_class = MemberForm
+    filterset_class = MemberFilterSet
+    search_fields = ["name", "phone", "employer", "host_city"]
+    search_backend_name = None
+    index_view_class = MemberIndexView
+    add_view_class = MemberCreateView
+    edit_view_class = MemberEditView
+    inspect_view_class = MemberInspectView
+    delete_view_class = MemberDeleteView
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "name",
+        "gender",
+        "birth_date",
+        "masked_id_number",
+        "masked_phone",
+        "joined_party_on",
+        "origin",
+        "floating_status",
+        "floating_since",
+        "host",
+        "host_city",
+        "employer",
+    ]
+    list_display = [
+        TitleColumn("name", label=_("full name"), get_url=_member_url),
+        Column("get_gender_display", label=_("gender")),
+        Column("masked_phone", label=_("phone")),
+        Column("masked_id_number", label=_("ID number")),
+        Column("origin", label=_("origin branch")),
+        Column("get_floating_status_display", label=_("floating status")),
+        Column("host_city", label=_("host city")),
+    ]
+    list_export = [
+        "name",
+        "get_gender_display",
+        "masked_phone",
+        "masked_id_number",
+        "origin",
+        "get_floating_status_display",
+        "floating_since",
+        "host",
+        "host_city",
+        "employer",
+    ]
+    export_headings = {
+        "name": _("full name"),
+        "get_gender_display": _("gender"),
+        "masked_phone": _("phone"),
+        "masked_id_number": _("ID number"),
+        "origin": _("origin branch"),
+        "get_floating_status_display": _("floating status"),
+        "floating_since": _("floating since"),
+        "host": _("host organisation"),
+        "host_city": _("host city"),
+        "employer": _("employer"),
+    }
+    export_filename = "members"
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/activation/", member_activation, name="activation"),
+        ]
+
+
+# --- Organisations --------------------------------------------------------------------
+
+
+class OrganizationForm(WagtailAdminModelForm):
+    parent = forms.ModelChoiceField(
+        label=_("parent organisation"), queryset=Organization.objects.none()
+    )
+
+    class Meta:
+        model = Organization
+        fields = ["name", "code", "kind", "level", "city", "contact_name", "publishes"]
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        if self.instance.pk:
+            del self.fields["parent"]  # moving a subtree is not done from this form
+        else:
+            self.fields["parent"].queryset = organizations_managed_by(for_user)
+
+    def clean(self):
+        cleaned = super().clean()
+        editing = "parent" not in self.fields
+        # On edit the parent is the one in the tree (None for the county at the root).
+        parent = self.instance.get_parent() if editing else cleaned.get("parent")
+        if cleaned.get("level") and (editing or parent is not None):
+            try:
+                Organization(level=cleaned["level"]).clean_parent(parent)
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        return cleaned
+
+
+class ScopedOrganizationQuerysetMixin(ScopedQuerysetMixin):
+    def scoped_queryset(self):
+        return organizations_managed_by(self.request.user)
+
+
+class OrganizationIndexView(ScopedOrganizationQuerysetMixin, generic.IndexView):
+    pass
+
+
+class OrganizationCreateView(generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        organization = services.organization_create(**data)
+        log(instance=organization, action="wagtail.create", user=self.request.user)
+        return organization
+
+
+class OrganizationEditView(ScopedOrganizationQuerysetMixin, generic.EditView):
+    def save_instance(self):
+        organization = services.organization_update(
+            organization=self.form.instance, data=self.form.cleaned_data
+        )
+        log(instance=organization, action="wagtail.edit", user=self.request.user)
+        return organization
+
+
+class OrganizationViewSet(FormClassViewSet):
+    model = Organization
+    icon = "group"
+    menu_label = _("Organisations")
+    url_prefix = "organisations"
+    form_class = OrganizationForm
+    index_view_class = OrganizationIndexView
+    add_view_class = OrganizationCreateView
+    edit_view_class = OrganizationEditView
+    search_fields = ["name", "code", "city"]
+    search_backend_name = None
+    list_filter = ["level", "kind"]
+    list_display = [
+        TitleColumn("indented_name", label=_("name"), url_name="portal_organization:edit"),
+        Column("code", label=_("code")),
+        Column("get_kind_display", label=_("kind")),
+        Column("get_level_display", label=_("level")),
+        Column("city", label=_("host city")),
+    ]
+    ordering = ["path"]
+
+
+# --- Pairings -------------------------------------------------------------------------
+
+
+class PairingForm(WagtailAdminModelForm):
+    class Meta:
+        model = Pairing
+        fields = ["origin", "host", "signed_on", "note"]
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        self.fields["origin"].queryset = organizations_managed_by(for_user).home_side()
+        self.fields["host"].queryset = Organization.objects.host_side()
+
+
+class ScopedPairingQuerysetMixin(ScopedQuerysetMixin):
+    def scoped_queryset(self):
+        origins = organizations_managed_by(self.request.user)
+        return Pairing.objects.filter(origin__in=origins).select_related("origin", "host")
+
+
+class PairingIndexView(ScopedPairingQuerysetMixin, generic.IndexView):
+    pass
+
+
+class PairingCreateView(generic.CreateView):
+    def save_instance(self):
+        pairing = services.pairing_create(**self.form.cleaned_data)
+        log(instance=pairing, action="wagtail.create", user=self.request.user)
+        return pairing
+
+
+class PairingEditView(ScopedPairingQuerysetMixin, generic.EditView):
+    pass
+
+
+class PairingDeleteView(ScopedPairingQuerysetMixin, generic.DeleteView):
+    pass
+
+
+class PairingViewSet(FormClassViewSet):
+    model = Pairing
+    icon = "link"
+    menu_label = _("Pairings")
+    url_prefix = "pairings"
+    form_class = PairingForm
+    index_view_class = PairingIndexView
+    add_view_class = PairingCreateView
+    edit_view_class = PairingEditView
+    delete_view_class = PairingDeleteView
+    list_display = [
+        TitleColumn("origin", label=_("origin organisation"), url_name="portal_pairing:edit"),
+        Column("host", label=_("host organisation")),
+        Column("signed_on", label=_("agreement signed on")),
+    ]
+
+
+# --- Role assignments -----------------------------------------------------------------
+
+
+class RoleAssignmentForm(WagtailAdminModelForm):
+    """Share an organisation subtree with a user in a role (Plone's sharing tab)."""
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["user", "role", "organization"]
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        self.fields["organization"].queryset = organizations_managed_by(for_user)
+
+
+class ScopedRoleAssignmentQuerysetMixin(ScopedQuerysetMixin):
+    def scoped_queryset(self):
+        organizations = organizations_managed_by(self.request.user)
+        return RoleAssignment.objects.filter(organization__in=organizations).select_related(
+            "user", "organization"
+        )
+
+
+class RoleAssignmentIndexView(ScopedRoleAssignmentQuerysetMixin, generic.IndexView):
+    pass
+
+
+class RoleAssignmentCreateView(generic.CreateView):
+    def save_instance(self):
+        assignment = services.role_grant(**self.form.cleaned_data)
+        log(instance=assignment, action="wagtail.create", user=self.request.user)
+        return assignment
+
+
+class RoleAssignmentEditView(ScopedRoleAssignmentQuerysetMixin, generic.EditView):
+    def save_instance(self):
+        before = RoleAssignment.objects.select_related("user", "organization").get(
+            pk=self.object.pk
+        )
+        with transaction.atomic():
+            services.role_revoke(
+                user=before.user, role=before.role, organization=before.organization
+            )
+            assignment = services.role_grant(**self.form.cleaned_data)
+        log(instance=assignment, action="wagtail.edit", user=self.request.user)
+        return assignment
+
+
+class RoleAssignmentDeleteView(ScopedRoleAssignmentQuerysetMixin, generic.DeleteView):
+    def delete_action(self):
+        assignment = self.object
+        log(instance=assignment, action="wagtail.delete", user=self.request.user)
+        services.role_revoke(
+            user=assignment.user, role=assignment.role, organization=assignment.organization
+        )
+
+
+class RoleAssignmentViewSet(FormClassViewSet):
+    model = RoleAssignment
+    icon = "key"
+    menu_label = _("Roles")
+    url_prefix = "roles"
+    form_class = RoleAssignmentForm
+    index_view_class = RoleAssignmentIndexView
+    add_view_class = RoleAssignmentCreateView
+    edit_view_class = RoleAssignmentEditView
+    delete_view_class = RoleAssignmentDeleteView
+    search_fields = ["user__username", "user__first_name", "organization__name"]
+    search_backend_name = None
+    list_filter = ["role"]
+    list_display = [
+        TitleColumn("user", label=_("user"), url_name="portal_role:edit"),
+        Column("get_role_display", label=_("role")),
+        Column("organization", label=_("organisation")),
+    ]
+
+
+class RegistryViewSetGroup(ModelViewSetGroup):
+    items = (
+        MemberViewSet("portal_member"),
+        OrganizationViewSet("portal_organization"),
+        PairingViewSet("portal_pairing"),
+        RoleAssignmentViewSet("portal_role"),
+    )
+    menu_label = _("Registry")
+    menu_icon = "folder-open-inverse"
+    menu_order = 200
