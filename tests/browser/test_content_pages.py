@@ -5,7 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from portal.models import CollectionPage, MicroLecturePage, NoticePage, Organization
 from portal.registry.factories import MemberFactory, OrganizationFactory, UserFactory
-from tests.portal.content_helpers import (
+from tests.portal.content.helpers import (
     material,
     publish,
     ready_video,

@@ -13,7 +13,7 @@ from learning.quiz import attempt_questions
 from portal.registry.factories import MemberFactory, UserFactory
 from portal.video import services as video_services
 from tests.learning.quiz_helpers import ordered_setup
-from tests.portal.video_helpers import make_video
+from tests.portal.video.helpers import make_video
 
 from .conftest import screenshot
 from .test_member_journey import assert_phone_friendly

@@ -9,7 +9,7 @@ from django.urls import reverse
 from portal.models import Member, RedPackageRequest, Role, WhereaboutsReport
 from portal.registry.factories import MemberFactory, UserFactory
 from portal.registry.services import role_grant
-from tests.portal.parcel_helpers import package_in
+from tests.portal.parcels.helpers import package_in
 
 from .conftest import screenshot
 from .test_member_journey import assert_phone_friendly

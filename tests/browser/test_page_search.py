@@ -4,7 +4,7 @@ import pytest
 
 from portal.models import MicroLecturePage, NoticePage, Organization
 from portal.registry.factories import MemberFactory, OrganizationFactory, UserFactory
-from tests.portal.content_helpers import material, publish
+from tests.portal.content.helpers import material, publish
 
 from .conftest import screenshot
 from .test_member_journey import assert_phone_friendly

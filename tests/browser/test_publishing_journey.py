@@ -8,8 +8,8 @@ from portal.models import MicroLecturePage, Organization, Role, StudyMaterialPag
 from portal.registry import services
 from portal.registry.factories import MemberFactory, OrganizationFactory, UserFactory
 from portal.video import services as video_services
-from tests.portal.content_helpers import publish
-from tests.portal.video_helpers import make_video
+from tests.portal.content.helpers import publish
+from tests.portal.video.helpers import make_video
 
 from .conftest import screenshot
 from .test_member_journey import assert_phone_friendly

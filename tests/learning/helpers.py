@@ -8,7 +8,7 @@ from django.utils import timezone
 from learning.models import QuizPage, TrackAssignment, TrackPage, TrackStep
 from portal.content.services import section_create
 from portal.models import MicroLecturePage, RedPackageCatalogPage, RedPackagePage, RedPackageStock
-from tests.portal.content_helpers import material, publish, ready_video
+from tests.portal.content.helpers import material, publish, ready_video
 
 QUESTIONS = [
     (

@@ -11,7 +11,7 @@ from learning.selectors import tracks_for_member
 from portal.content.services import section_create
 from portal.models import Role
 from portal.registry.factories import MemberFactory
-from tests.portal.content_helpers import material, publish
+from tests.portal.content.helpers import material, publish
 
 
 def _track(section, title="十一月学习包", slug=None):

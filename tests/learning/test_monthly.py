@@ -13,7 +13,7 @@ from learning.models import TrackAssignment, TrackPage, TrackStep
 from learning.monthly import monthly_packs_create
 from portal.content.services import section_create
 from portal.models import Notification, Role
-from tests.portal.content_helpers import material, publish
+from tests.portal.content.helpers import material, publish
 
 
 @pytest.fixture

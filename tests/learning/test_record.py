@@ -84,7 +84,7 @@ def test_due_tracks_are_ordered_by_deadline_and_overdue_ones_marked(setup, membe
     later = TrackPage(title="十二月学习包", deadline=today + datetime.timedelta(days=20))
     undated = TrackPage(title="长期学习包")
     from learning.models import TrackAssignment, TrackStep
-    from tests.portal.content_helpers import publish
+    from tests.portal.content.helpers import publish
 
     for track in (later, undated):
         track.steps = [TrackStep(kind=TrackStep.Kind.QUIZ, page=setup.quiz)]

@@ -20,8 +20,8 @@ from learning.models import (
 )
 from portal.models import RedPackageRequest
 from portal.parcels import services as parcels
-from tests.portal.content_helpers import draft, publish
-from tests.portal.parcel_helpers import package_in, section_of, shipping, with_login
+from tests.portal.content.helpers import draft, publish
+from tests.portal.parcels.helpers import package_in, section_of, shipping, with_login
 
 pytestmark = pytest.mark.django_db
 NOTE = "读了党的二十大报告，对“中国式现代化”的五个特征有了更深的理解，" * 3

@@ -23,8 +23,8 @@ from portal.models import (
 )
 from portal.registry import services
 from portal.registry.factories import MemberFactory
-from tests.portal.content_helpers import publish
-from tests.portal.publishing_support import sections_for, study_material, workflow_action
+from tests.portal.content.helpers import publish
+from tests.portal.content.publishing_support import sections_for, study_material, workflow_action
 
 from .helpers import quiz_page
 

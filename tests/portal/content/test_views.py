@@ -6,7 +6,7 @@ from django.urls import reverse
 from portal.content.views import TAG_PAGE_SIZE
 from portal.models import MicroLecturePage, NoticePage
 
-from .content_helpers import days_ago, draft, material, publish
+from .helpers import days_ago, draft, material, publish
 
 pytestmark = pytest.mark.usefixtures("media_in_tmp")
 

@@ -12,8 +12,12 @@ from portal.inbox.services import notifications_send
 from portal.models import Notification, Role
 from portal.registry import services
 from portal.registry.factories import MemberFactory, UserFactory
-
-from .publishing_support import sections_for, study_material, submit, workflow_action
+from tests.portal.content.publishing_support import (
+    sections_for,
+    study_material,
+    submit,
+    workflow_action,
+)
 
 Kind = Notification.Kind
 

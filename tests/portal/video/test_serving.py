@@ -9,7 +9,7 @@ from django.utils.http import http_date
 
 from portal.video.serving import parse_range
 
-from . import video_helpers
+from . import helpers as video_helpers
 
 # Fixtures shared by the video, media and submission tests.
 media_root = video_helpers.media_root

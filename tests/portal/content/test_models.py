@@ -25,7 +25,7 @@ from portal.models import (
 )
 from portal.parcels.models import validate_isbn
 
-from .content_helpers import (
+from .helpers import (
     material,
     publish,
     ready_video,

@@ -16,7 +16,7 @@ from portal.ledger.imports import MAX_REPORTED_ERRORS, members_import
 from portal.models import Member, Role
 from portal.registry.factories import MemberFactory, UserFactory
 
-from .ledger_helpers import HEADERS, bad_checksum_id, csv_bytes, json_bytes, ledger_row, xlsx_bytes
+from .helpers import HEADERS, bad_checksum_id, csv_bytes, json_bytes, ledger_row, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from portal.models import (
     RedPackageStock,
     SectionPage,
 )
-from tests.portal.content_helpers import publish
+from tests.portal.content.helpers import publish
 
 ADDRESS = "广东省深圳市南山区科技园路8号华润大厦1201室"
 

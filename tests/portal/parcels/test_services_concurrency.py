@@ -19,7 +19,7 @@ from django.urls import reverse
 from portal.models import RedPackageRequest, RedPackageStock
 from portal.registry.factories import MemberFactory
 
-from .parcel_helpers import package_in, shipping, with_login
+from .helpers import package_in, shipping, with_login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

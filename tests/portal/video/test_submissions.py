@@ -14,8 +14,8 @@ from portal.video import services as video_services
 from portal.video.probe import VideoFileError
 from portal.video.submissions import SubmissionStatus, lecture_submit, member_section
 
-from . import video_helpers
-from .video_helpers import upload
+from . import helpers as video_helpers
+from .helpers import upload
 
 # Fixtures shared by the video, media and submission tests.
 clips = video_helpers.clips

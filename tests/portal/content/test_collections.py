@@ -14,7 +14,7 @@ from portal.content.selectors import collection_pages
 from portal.models import CollectionPage, HomePage, MicroLecturePage, NoticePage
 from portal.registry.factories import UserFactory
 
-from .content_helpers import days_ago, material, publish
+from .helpers import days_ago, material, publish
 
 pytestmark = pytest.mark.usefixtures("media_in_tmp")
 

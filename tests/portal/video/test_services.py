@@ -17,8 +17,8 @@ from portal.video import tasks
 from portal.video.probe import VideoFileError, video_poster, video_probe
 from portal.video.services import video_upload
 
-from . import video_helpers
-from .video_helpers import upload
+from . import helpers as video_helpers
+from .helpers import upload
 
 # Fixtures shared by the video, media and submission tests.
 clips = video_helpers.clips

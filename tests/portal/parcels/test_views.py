@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from portal.models import Member, Notification, RedPackageRequest, RedPackageStock
 from portal.parcels import services as parcels
 
-from .parcel_helpers import ADDRESS, package_in, shipping, with_login
+from .helpers import ADDRESS, package_in, shipping, with_login
 
 State = RedPackageRequest.State
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from portal.models import RedPackageRequest, RedPackageStock, Role, StockMovemen
 from portal.parcels import services as parcels
 from portal.parcels.panels import period_choices
 
-from .parcel_helpers import package_in, shipping, with_login
+from .helpers import package_in, shipping, with_login
 
 State = RedPackageRequest.State
 pytestmark = pytest.mark.django_db

@@ -25,7 +25,7 @@ from portal.registry.factories import UserFactory
 from search.models import IndexTask
 from search.services import index_queue_drain
 
-from .content_helpers import material, publish
+from .helpers import material, publish
 
 pytestmark = pytest.mark.usefixtures("media_in_tmp")
 

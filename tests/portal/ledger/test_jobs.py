@@ -9,7 +9,7 @@ from portal.ledger import jobs, tasks
 from portal.models import Job, Member, Role
 from portal.registry.factories import UserFactory
 
-from .ledger_helpers import csv_bytes, ledger_row, xlsx_bytes
+from .helpers import csv_bytes, ledger_row, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from portal.parcels import services as parcels
 from portal.registry.factories import MemberFactory
 from portal.signals import red_package_received
 
-from .parcel_helpers import package_in, shipping, with_login
+from .helpers import package_in, shipping, with_login
 
 State = RedPackageRequest.State
 pytestmark = pytest.mark.django_db
