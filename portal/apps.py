@@ -10,5 +10,9 @@ class PortalConfig(AppConfig):
         from portal import signal_handlers
         from portal.content import search_documents
 
+        # What pages show beyond their fields is built in their wings' views (page_views.py).
+        from portal.content import views as content_views  # noqa: F401
+        from portal.parcels import views as parcel_views  # noqa: F401
+
         signal_handlers.register()
         search_documents.register_pages_document()

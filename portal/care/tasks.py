@@ -2,10 +2,10 @@
 
 from celery import shared_task
 
-from portal.care import services
+from portal.care import notifications
 from portal.celery import RETRY
 
 
 @shared_task(**RETRY)
 def care_transfer_notify(transfer_id: int, state: str) -> None:
-    services.transfer_notify(transfer_id=transfer_id, state=state)
+    notifications.transfer_notify(transfer_id=transfer_id, state=state)

@@ -269,6 +269,7 @@ def _monthly_collection(today: datetime.date) -> None:
 def _micro_lecture(section: SectionPage) -> None:
     from django.core.files.base import ContentFile
 
+    from portal.video import processing as video_processing
     from portal.video import services as video_services
     from portal.video.demo import demo_clip
 
@@ -279,7 +280,7 @@ def _micro_lecture(section: SectionPage) -> None:
         uploaded_by=None,
     )
     # Processed here, not queued: the page may only point at a ready video.
-    video = video_services.video_process(video_id=video.pk)
+    video = video_processing.video_process(video_id=video.pk)
     lecture = MicroLecturePage(
         title="三分钟学会按月报告去向",
         slug="anyue-baogao-quxiang",

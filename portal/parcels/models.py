@@ -9,6 +9,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from portal.content.page_views import ContextFromViews
 from portal.registry.models import Member, Organization
 
 
@@ -33,7 +34,7 @@ def validate_isbn(value: str) -> None:
     )
 
 
-class RedPackageCatalogPage(Page):
+class RedPackageCatalogPage(ContextFromViews, Page):
     """Lists the section's red packages that members may request."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -46,19 +47,8 @@ class RedPackageCatalogPage(Page):
     class Meta:
         verbose_name = _("red-package catalog")
 
-    def get_context(self, request, *args, **kwargs):
-        from portal.content.selectors import red_packages_in
 
-        context = super().get_context(request, *args, **kwargs)
-        context["packages"] = red_packages_in(self, request.user)
-        # Red packages reaching members: which of them this visitor may request.
-        from portal.parcels.views import catalog_context
-
-        context.update(catalog_context(context["packages"], request))
-        return context
-
-
-class RedPackagePage(Page):
+class RedPackagePage(ContextFromViews, Page):
     """A bundle of books members may ask for. Its stock is ``inventory`` (parcels.py)."""
 
     class Eligibility(models.TextChoices):
@@ -113,14 +103,6 @@ class RedPackagePage(Page):
             return self.inventory.available
         except ObjectDoesNotExist:
             return 0
-
-    def get_context(self, request, *args, **kwargs):
-        # Red packages reaching members: the request form, or the visitor's request.
-        from portal.parcels.views import package_page_context
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(package_page_context(self, request))
-        return context
 
 
 class RedPackageBook(Orderable):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.admin.ui.components import Component
 
-from portal.parcels import services as parcels
+from portal.parcels import selectors as parcel_selectors
 
 
 def _month_start(year: int, month: int) -> datetime.date:
@@ -66,7 +66,7 @@ class PackageCountsPanel(Component):
         choices = period_choices(timezone.localdate())
         chosen = self.request.GET.get("packages_period")
         key, label, first, after = next((c for c in choices if c[0] == chosen), choices[0])
-        rows = parcels.package_counts(
+        rows = parcel_selectors.package_counts(
             user=self.request.user, start=_aware(first), end=_aware(after)
         )
         return {

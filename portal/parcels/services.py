@@ -13,31 +13,38 @@ Stock only moves by conditional ``UPDATE`` statements in the transaction that re
 so two requests for the last package cannot both take it.
 """
 
-import datetime
 import re
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, QuerySet
-from django.urls import reverse
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.content.models import SectionPage
-from portal.inbox.models import Notification
-from portal.inbox.services import notifications_send
 from portal.parcels.models import RedPackagePage, RedPackageRequest, RedPackageStock, StockMovement
+from portal.parcels.selectors import (
+    package_open_request,
+    package_refusal,
+    requests_dispatchable_by,
+    shipping_initial,
+)
+from portal.parcels.tasks import red_package_dispatch_notify
 from portal.registry.identity import phone_normalize, validate_phone
-from portal.registry.models import Member, Organization, Role
+from portal.registry.models import Member
 from portal.registry.selectors import (
     members_visible_to,
-    organizations_for_role,
-    organizations_managed_by,
 )
 from portal.signals import red_package_received
 
 State = RedPackageRequest.State
+
+
+def _already_asked(member: Member) -> str:
+    message = _("%(name)s has already asked for this red package.")
+    return message % {"name": member.name}
+
+
 # Courier waybills: EMS "EA123456789CN", SF "SF1234567890123", most others 10-15 digits.
 TRACKING_PATTERN = re.compile(r"^[A-Z]{0,4}\d{8,20}[A-Z]{0,2}$")
 COURIERS = ("中国邮政EMS", "顺丰速运", "京东物流", "中通快递", "圆通速递", "韵达快递", "申通快递")
@@ -45,54 +52,6 @@ ADDRESS_MIN_CHARS = 6
 
 
 # --- Who may have a package ------------------------------------------------------------
-
-
-def _within(organization: Organization | None, roots: Iterable[Organization]) -> bool:
-    return bool(organization) and any(organization.path.startswith(r.path) for r in roots)
-
-
-def package_refusal(*, package: RedPackagePage, member: Member | None) -> str | None:
-    """Why ``member`` may not have ``package`` (None when they may): the page's eligibility,
-    then the organisations it is limited to (the member's origin or host within one)."""
-    if member is None:
-        return _("Only members with a login may request a red package.")
-    floating_only = package.eligibility == RedPackagePage.Eligibility.FLOATING
-    if floating_only and member.floating_status != Member.FloatingStatus.FLOATING:
-        return _("This red package is for floating members only.")
-    limited_to = list(package.eligible_organizations.all())
-    if limited_to and not (_within(member.origin, limited_to) or _within(member.host, limited_to)):
-        return _("This red package is only for members of the organisations listed.")
-    return None
-
-
-def package_open_request(*, package: RedPackagePage, member: Member) -> RedPackageRequest | None:
-    """The member's request for the package that is not cancelled, if any."""
-    return (
-        RedPackageRequest.objects.filter(package=package, member=member)
-        .exclude(state=State.CANCELLED)
-        .first()
-    )
-
-
-def packages_requestable_by(packages: Iterable[RedPackagePage], member: Member | None) -> set:
-    """The ids of ``packages`` the member may still request: eligible, in stock, not asked."""
-    if member is None:
-        return set()
-    asked = set(
-        RedPackageRequest.objects.filter(member=member)
-        .exclude(state=State.CANCELLED)
-        .values_list("package_id", flat=True)
-    )
-    return {
-        p.pk
-        for p in packages
-        if p.pk not in asked and p.available and package_refusal(package=p, member=member) is None
-    }
-
-
-def shipping_initial(member: Member) -> dict:
-    """Where to send it, from the member record: the member may change it on the form."""
-    return {"recipient": member.name, "phone": member.phone, "address": member.address}
 
 
 # --- Requests ----------------------------------------------------------------------------
@@ -159,11 +118,6 @@ def package_request_create(
     except IntegrityError:  # the same member's request at the same moment
         raise ValidationError({"package": _already_asked(member)}) from None
     return request
-
-
-def _already_asked(member: Member) -> str:
-    message = _("%(name)s has already asked for this red package.")
-    return message % {"name": member.name}
 
 
 def package_assign(
@@ -258,32 +212,7 @@ def package_request_dispatch(
 
 
 def _dispatch_notify_enqueue(request_id: int) -> None:
-    from portal.parcels.tasks import red_package_dispatch_notify
-
     red_package_dispatch_notify.delay(request_id)
-
-
-def package_dispatch_notify(*, request_id: int) -> None:
-    """Tell the member their package is on its way, once per request (``source_key``)."""
-    request = (
-        RedPackageRequest.objects.select_related("package", "member")
-        .filter(pk=request_id, state__in=[State.DISPATCHED, State.RECEIVED])
-        .first()
-    )
-    if request is None or request.member.user_id is None:
-        return
-    body = _("%(courier)s, tracking number %(number)s.") % {
-        "courier": request.courier,
-        "number": request.tracking_number,
-    }
-    notifications_send(
-        recipient_ids=[request.member.user_id],
-        kind=Notification.Kind.REMINDER,
-        title=_("Your red package is on its way: %(title)s") % {"title": request.package.title},
-        body=body,
-        url=reverse("my_packages"),
-        source_key=f"parcel_dispatched:{request.pk}",
-    )
 
 
 def package_request_receive(*, request: RedPackageRequest, member: Member) -> RedPackageRequest:
@@ -338,39 +267,6 @@ def package_stock_move(*, package: RedPackagePage, change: int, reason: str, use
 # --- Reading for views -------------------------------------------------------------------
 
 
-def requests_of_member(member: Member) -> QuerySet[RedPackageRequest]:
-    return RedPackageRequest.objects.filter(member=member).select_related("package")
-
-
-def requests_dispatchable_by(user) -> QuerySet[RedPackageRequest]:
-    """Requests of the members the user keeps (origin or host side)."""
-    return RedPackageRequest.objects.filter(member__in=members_visible_to(user)).select_related(
-        "package", "member", "member__origin"
-    )
-
-
-def stock_organizations_for(user) -> QuerySet[Organization]:
-    """Organisations whose sections' packages the user keeps stock of: below an editor or an
-    org admin role (every one for a superuser)."""
-    editors = organizations_for_role(user, Role.EDITOR)
-    admins = organizations_for_role(user, Role.ORG_ADMIN)
-    return Organization.objects.filter(Q(pk__in=editors) | Q(pk__in=admins))
-
-
-def packages_stocked_by(user) -> QuerySet[RedPackagePage]:
-    sections = SectionPage.objects.filter(organization__in=stock_organizations_for(user))
-    query = Q()
-    for path in sections.values_list("path", flat=True):
-        query |= Q(path__startswith=path)
-    if not query:
-        return RedPackagePage.objects.none()
-    return RedPackagePage.objects.filter(query)
-
-
-def user_keeps_stock(user) -> bool:
-    return packages_stocked_by(user).exists()
-
-
 def packages_dispatch_many(
     *, tracking_numbers: dict[int, str], courier: str, user
 ) -> tuple[int, dict[int, list[str]]]:
@@ -397,47 +293,3 @@ def packages_dispatch_many(
 
 
 # --- Counts for the admin home: sent and delivered, by organisation and period -----------
-
-
-def count_roots(user) -> list[Organization]:
-    """The subtrees an org admin keeps, without one inside another."""
-    roots: list[Organization] = []
-    for organization in (
-        organizations_managed_by(user)
-        .filter(Q(depth=1) | Q(role_assignments__user=user, role_assignments__role=Role.ORG_ADMIN))
-        .distinct()
-        .order_by("path")
-    ):
-        if not any(organization.path.startswith(root.path) for root in roots):
-            roots.append(organization)
-    return roots
-
-
-def _in_q(organization: Organization) -> Q:
-    """Home-side organisations count their members by origin, host-side ones by host."""
-    side = "host" if organization.is_host else "origin"
-    return Q(**{f"member__{side}__path__startswith": organization.path})
-
-
-def package_counts(*, user, start: datetime.datetime, end: datetime.datetime) -> list[dict]:
-    """Packages dispatched and study packs received in [start, end) among the members the
-    user keeps, for each subtree they keep and each organisation directly below, in one
-    query."""
-    rows = []
-    for root in count_roots(user):
-        rows.append({"organization": root, "total": True})
-        rows.extend({"organization": child, "total": False} for child in root.get_children())
-    if not rows:
-        return []
-    sent = Q(dispatched_at__gte=start, dispatched_at__lt=end)
-    received = Q(received_at__gte=start, received_at__lt=end)
-    aggregates = {}
-    for index, row in enumerate(rows):
-        within = _in_q(row["organization"])
-        aggregates[f"sent_{index}"] = Count("pk", filter=sent & within)
-        aggregates[f"received_{index}"] = Count("pk", filter=received & within)
-    kept = RedPackageRequest.objects.filter(member__in=members_visible_to(user))
-    counts = kept.aggregate(**aggregates)
-    for index, row in enumerate(rows):
-        row["sent"], row["received"] = counts[f"sent_{index}"], counts[f"received_{index}"]
-    return rows

@@ -16,9 +16,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from portal.content.selectors import pages_visible_to
+from portal.content.page_views import page_view
+from portal.content.selectors import pages_visible_to, red_packages_in
+from portal.parcels import selectors as parcel_selectors
 from portal.parcels import services as parcels
-from portal.parcels.models import RedPackagePage, RedPackageRequest
+from portal.parcels.models import RedPackageCatalogPage, RedPackagePage, RedPackageRequest
 from portal.registry.forms import validation_errors_add
 from portal.registry.selectors import member_for_user
 
@@ -38,17 +40,20 @@ class PackageRequestForm(forms.Form):
     )
 
 
+@page_view(RedPackagePage)
 def package_page_context(page: RedPackagePage, request, form=None) -> dict:
     """What the package page shows about requesting it to the visitor: the form when they
     may ask, their open request when they asked, or why they may not."""
     member = member_for_user(request.user)
     if member is None:
         return {"request_form": None, "open_request": None, "refusal": None}
-    open_request = parcels.package_open_request(package=page, member=member)
-    refusal = None if open_request else parcels.package_refusal(package=page, member=member)
+    open_request = parcel_selectors.package_open_request(package=page, member=member)
+    refusal = (
+        None if open_request else parcel_selectors.package_refusal(package=page, member=member)
+    )
     may_ask = open_request is None and refusal is None and page.available > 0
     if may_ask and form is None:
-        form = PackageRequestForm(initial=parcels.shipping_initial(member))
+        form = PackageRequestForm(initial=parcel_selectors.shipping_initial(member))
     return {
         "request_form": form if may_ask else None,
         "open_request": open_request,
@@ -56,9 +61,15 @@ def package_page_context(page: RedPackagePage, request, form=None) -> dict:
     }
 
 
-def catalog_context(packages: list[RedPackagePage], request) -> dict:
+@page_view(RedPackageCatalogPage)
+def catalog_page_context(page: RedPackageCatalogPage, request) -> dict:
+    """The catalog's packages, and which of them this visitor may request."""
+    packages = red_packages_in(page, request.user)
     member = member_for_user(request.user)
-    return {"requestable": parcels.packages_requestable_by(packages, member)}
+    return {
+        "packages": packages,
+        "requestable": parcel_selectors.packages_requestable_by(packages, member),
+    }
 
 
 def _member_or_404(request):
@@ -98,14 +109,14 @@ def package_request(request, page_id: int):
 @require_GET
 def my_packages(request):
     member = member_for_user(request.user)
-    requests = list(parcels.requests_of_member(member)) if member else []
+    requests = list(parcel_selectors.requests_of_member(member)) if member else []
     context = {"member": member, "package_requests": requests, "State": RedPackageRequest.State}
     return TemplateResponse(request, "portal/parcels/my_packages.html", context)
 
 
 def _own_request(request, pk: int) -> RedPackageRequest:
     member = _member_or_404(request)
-    return get_object_or_404(parcels.requests_of_member(member), pk=pk)
+    return get_object_or_404(parcel_selectors.requests_of_member(member), pk=pk)
 
 
 @login_required

@@ -24,6 +24,7 @@ from wagtail.admin.widgets.button import HeaderButton, ListingButton
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from portal.parcels import selectors as parcel_selectors
 from portal.parcels import services as parcels
 from portal.parcels.models import RedPackagePage, RedPackageRequest, RedPackageStock, StockMovement
 from portal.registry.forms import validation_errors_add
@@ -54,7 +55,7 @@ def keeps_stock(user) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     if not hasattr(user, "_guiyan_keeps_stock"):
-        user._guiyan_keeps_stock = parcels.user_keeps_stock(user)
+        user._guiyan_keeps_stock = parcel_selectors.user_keeps_stock(user)
     return user._guiyan_keeps_stock
 
 
@@ -122,7 +123,7 @@ class RequestFilterSet(WagtailFilterSet):
 
 class ScopedRequestMixin(ScopedQuerysetMixin):
     def scoped_queryset(self):
-        return parcels.requests_dispatchable_by(self.request.user)
+        return parcel_selectors.requests_dispatchable_by(self.request.user)
 
 
 class RequestIndexView(ScopedRequestMixin, generic.IndexView):
@@ -171,7 +172,7 @@ def _render_form(request, template: str, context: dict, status: int = 200):
 def request_dispatch(request, pk: int):
     """Record the courier and tracking number of one waiting request."""
     _require(keeps_members, request)
-    item = get_object_or_404(parcels.requests_dispatchable_by(request.user), pk=pk)
+    item = get_object_or_404(parcel_selectors.requests_dispatchable_by(request.user), pk=pk)
     form = DispatchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -192,7 +193,7 @@ class CancelForm(forms.Form):
 def request_cancel(request, pk: int):
     """Cancel a waiting request; its package goes back into stock."""
     _require(keeps_members, request)
-    item = get_object_or_404(parcels.requests_dispatchable_by(request.user), pk=pk)
+    item = get_object_or_404(parcel_selectors.requests_dispatchable_by(request.user), pk=pk)
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -219,7 +220,7 @@ def request_bulk_dispatch(request):
     """Waiting requests with a tracking-number box each, one courier for all of them."""
     _require(keeps_members, request)
     form = BulkDispatchForm(request.POST or request.GET or None)
-    waiting = parcels.requests_dispatchable_by(request.user).filter(state=State.WAITING)
+    waiting = parcel_selectors.requests_dispatchable_by(request.user).filter(state=State.WAITING)
     package = form.cleaned_data.get("package") if form.is_valid() else None
     if package:
         waiting = waiting.filter(package=package)
@@ -359,7 +360,7 @@ class RequestViewSet(ModelViewSet):
 
 class ScopedStockMixin(ScopedQuerysetMixin):
     def scoped_queryset(self):
-        packages = parcels.packages_stocked_by(self.request.user)
+        packages = parcel_selectors.packages_stocked_by(self.request.user)
         return RedPackageStock.objects.filter(package__in=packages).select_related("package")
 
 
@@ -400,7 +401,9 @@ class StockMovementForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["package"].queryset = parcels.packages_stocked_by(user).order_by("title")
+        self.fields["package"].queryset = parcel_selectors.packages_stocked_by(user).order_by(
+            "title"
+        )
 
 
 def stock_movement_add(request):
@@ -423,7 +426,7 @@ def stock_movement_add(request):
 
 class ScopedMovementMixin(ScopedQuerysetMixin):
     def scoped_queryset(self):
-        packages = parcels.packages_stocked_by(self.request.user)
+        packages = parcel_selectors.packages_stocked_by(self.request.user)
         return StockMovement.objects.filter(package__in=packages).select_related(
             "package", "made_by"
         )

@@ -18,7 +18,8 @@ from portal.content.models import MicroLecturePage, SectionPage
 from portal.content.services import page_privacy_default
 from portal.registry.models import Member
 from portal.video.models import Video
-from portal.video.services import video_create, video_process
+from portal.video.services import video_create
+from portal.video.tasks import lecture_submission_process
 
 logger = logging.getLogger(__name__)
 
@@ -71,8 +72,6 @@ def lecture_submit(*, member: Member, title: str, summary: str, file) -> MicroLe
     """Keep the member's video and a draft micro-lecture holding it; process the video after
     the upload is saved. Raises ``ValidationError`` naming the field, and then saves nothing.
     """
-    from portal.video.tasks import lecture_submission_process  # the tasks import this module
-
     section = member_section(member)
     if member.user_id is None:
         raise ValidationError(NO_LOGIN)
@@ -110,37 +109,6 @@ def _draft_create(section, member, video, title, summary) -> MicroLecturePage:
     page_privacy_default(page=page, user=member.user)
     page.save_revision(user=member.user)
     return page
-
-
-def lecture_submissions_forward(*, video: Video) -> list[MicroLecturePage]:
-    """Send the member drafts holding this now-ready video to their section's moderation.
-
-    A draft that has been in a workflow before is left alone, so this runs safely twice.
-    """
-    if not video.is_ready:
-        return []
-    drafts = MicroLecturePage.objects.filter(
-        video=video, submitted_by__isnull=False, live=False
-    ).select_related("owner", "submitted_by__user")
-    return [page for page in drafts if _workflow_start(page)]
-
-
-def _workflow_start(page: MicroLecturePage) -> bool:
-    if page.workflow_states.exists():
-        return False
-    workflow = page.get_workflow()
-    if workflow is None:
-        logger.warning("micro-lecture %s has no workflow to go to", page.pk)
-        return False
-    workflow.start(page, page.owner or page.submitted_by.user)
-    return True
-
-
-def lecture_submission_process(*, video_id: int) -> Video:
-    """Process a member's video and, once it is ready, put the drafts holding it up for review."""
-    video = video_process(video_id=video_id)
-    lecture_submissions_forward(video=video)
-    return video
 
 
 # --- What the member sees -------------------------------------------------------------

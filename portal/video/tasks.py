@@ -4,7 +4,7 @@ from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 from django.db import OperationalError
 
-from portal.video import services, submissions
+from portal.video import processing
 
 
 class VideoTask(DjangoTask):
@@ -12,7 +12,7 @@ class VideoTask(DjangoTask):
     for ever; a bad file never gets here (processing marks it failed itself)."""
 
     def on_failure(self, exc, task_id, args, kwargs, einfo):
-        services.video_give_up(video_id=args[0] if args else kwargs["video_id"])
+        processing.video_give_up(video_id=args[0] if args else kwargs["video_id"])
 
 
 VIDEO_RETRY = {
@@ -27,9 +27,9 @@ VIDEO_RETRY = {
 
 @shared_task(**VIDEO_RETRY)
 def video_process(video_id: int) -> None:
-    services.video_process(video_id=video_id)
+    processing.video_process(video_id=video_id)
 
 
 @shared_task(**VIDEO_RETRY)
 def lecture_submission_process(video_id: int) -> None:
-    submissions.lecture_submission_process(video_id=video_id)
+    processing.lecture_submission_process(video_id=video_id)

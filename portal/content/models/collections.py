@@ -11,12 +11,13 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 
+from portal.content.page_views import ContextFromViews, page_view_for
 from portal.registry.models.organizations import Organization
 
 LISTABLE_MODELS = ["studymaterialpage", "microlecturepage", "noticepage", "redpackagepage"]
 
 
-class CollectionPage(RoutablePageMixin, Page):
+class CollectionPage(ContextFromViews, RoutablePageMixin, Page):
     """Lists the live pages matching the editor's criteria, a page at a time, with RSS."""
 
     page_types = ParentalManyToManyField(
@@ -76,16 +77,6 @@ class CollectionPage(RoutablePageMixin, Page):
         if not 1 <= (self.per_page or 0) <= 100:
             raise ValidationError({"per_page": _("Between 1 and 100 items per page.")})
 
-    def get_context(self, request, *args, **kwargs):
-        from portal.content.selectors import collection_pages, page_of
-
-        context = super().get_context(request, *args, **kwargs)
-        pages = collection_pages(self, user=request.user)
-        context["items"] = page_of(pages, request.GET.get("page"), self.per_page or 10)
-        return context
-
     @path("rss/", name="rss")
     def rss(self, request):
-        from portal.content.feeds import CollectionFeed
-
-        return CollectionFeed(self)(request)
+        return page_view_for(self, "rss")(self, request)

@@ -19,6 +19,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from portal.content.blocks import StudyBodyBlock
+from portal.content.page_views import ContextFromViews
 from portal.registry.models.organizations import Organization
 
 ROUTE_CACHE_SECONDS = 600
@@ -31,7 +32,7 @@ CONTENT_PAGE_TYPES = [
 ]
 
 
-class HomePage(Page):
+class HomePage(ContextFromViews, Page):
     """The site's front page: a welcome for visitors, and a member's own summary when logged in."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -82,17 +83,8 @@ class HomePage(Page):
         model = ContentType.objects.get_for_id(found[0]).model_class()
         return model.objects.filter(pk=found[1]).first()
 
-    def get_context(self, request, *args, **kwargs):
-        from portal.content.selectors import latest_study_content
-        from portal.registry.selectors import member_for_user
 
-        context = super().get_context(request, *args, **kwargs)
-        context["member"] = member_for_user(request.user)
-        context.update(latest_study_content(request.user))
-        return context
-
-
-class SectionPage(Page):
+class SectionPage(ContextFromViews, Page):
     """An organisation's own section of the site (Plone's folder with local roles).
 
     Made by the publishing service with the organisation's editor and reviewer groups and
@@ -145,13 +137,6 @@ class SectionPage(Page):
                 labels.extend(label for label in hook() if label not in labels)
             cls._clean_subpage_models = [resolve_model_string(label) for label in labels]
         return cls._clean_subpage_models
-
-    def get_context(self, request, *args, **kwargs):
-        from portal.content.selectors import section_listing
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(section_listing(self, request.user))
-        return context
 
 
 class StudyMaterialTag(TaggedItemBase):

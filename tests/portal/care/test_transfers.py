@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from portal.care import notifications as care_notifications
 from portal.care import services as care
 from portal.models import Notification, Organization, Role, Transfer
 from portal.registry.factories import OrganizationFactory, UserFactory
@@ -180,7 +181,7 @@ def test_each_step_tells_the_other_side_once_after_commit(
     assert Notification.objects.filter(recipient=sides.origin).count() == 1
     with django_capture_on_commit_callbacks(execute=True):
         care.transfer_complete(transfer=transfer, user=sides.origin)
-    care.transfer_notify(transfer_id=transfer.pk, state="completed")  # a retried task
+    care_notifications.transfer_notify(transfer_id=transfer.pk, state="completed")  # a retried task
     assert Notification.objects.filter(recipient=sides.destination).count() == 2
     assert not Notification.objects.filter(recipient=sides.unrelated).exists()
 
@@ -197,7 +198,7 @@ def test_the_nearest_org_admins_are_told(tree, user_with_role):
     user_with_role(Role.ORG_ADMIN, tree.county, "county_admin")
     township_admin = user_with_role(Role.ORG_ADMIN, tree.township_b, "township_b_admin")
     branch = OrganizationFactory(parent=tree.township_b, kind=Organization.Kind.BRANCH)
-    assert care.nearest_org_admin_ids(branch) == [township_admin.pk]
+    assert care_notifications.nearest_org_admin_ids(branch) == [township_admin.pk]
 
 
 # --- The admin, per role --------------------------------------------------------------------

@@ -14,6 +14,8 @@ from portal.models import (
     Role,
     StockMovement,
 )
+from portal.parcels import notifications as parcel_notifications
+from portal.parcels import selectors as parcel_selectors
 from portal.parcels import services as parcels
 from portal.registry.factories import MemberFactory
 from portal.signals import red_package_received
@@ -106,11 +108,13 @@ def test_a_package_for_listed_organisations_takes_their_members_origin_or_host(t
     package = package_in(
         tree.county, title="深圳专送", organizations=[tree.village_a2, tree.host_branch]
     )
-    assert parcels.package_refusal(package=package, member=members.a1) == _(
+    assert parcel_selectors.package_refusal(package=package, member=members.a1) == _(
         "This red package is only for members of the organisations listed."
     )
-    assert parcels.package_refusal(package=package, member=members.a2) is None
-    assert parcels.package_refusal(package=package, member=members.b1) is None  # hosted there
+    assert parcel_selectors.package_refusal(package=package, member=members.a2) is None
+    assert (
+        parcel_selectors.package_refusal(package=package, member=members.b1) is None
+    )  # hosted there
 
 
 def test_all_members_packages_take_members_who_are_not_floating(tree, member):
@@ -119,7 +123,7 @@ def test_all_members_packages_take_members_who_are_not_floating(tree, member):
     )
     member.floating_status = Member.FloatingStatus.LOCAL
     member.save()
-    assert parcels.package_refusal(package=package, member=member) is None
+    assert parcel_selectors.package_refusal(package=package, member=member) is None
 
 
 def test_a_secretary_assigns_to_members_they_keep_only(tree, members, package, org_admin_a):
@@ -159,7 +163,9 @@ def test_dispatch_records_courier_and_number_and_tells_the_member(
     assert made.dispatched_by == org_admin_a and made.dispatched_at
     notice = Notification.objects.get(recipient=member.user)
     assert package.title in notice.title and "SF1234567890123" in notice.body
-    parcels.package_dispatch_notify(request_id=made.pk)  # a retried task tells nobody twice
+    parcel_notifications.package_dispatch_notify(
+        request_id=made.pk
+    )  # a retried task tells nobody twice
     assert Notification.objects.filter(recipient=member.user).count() == 1
 
 
@@ -267,10 +273,10 @@ def test_stock_is_kept_by_editors_and_org_admins_of_the_section_or_above(
     county_editor = user_with_role(Role.EDITOR, tree.county)
     township_editor = user_with_role(Role.EDITOR, tree.township_a)
     reviewer = user_with_role(Role.REVIEWER, tree.county)
-    assert set(parcels.packages_stocked_by(county_editor)) == {package, township_package}
-    assert set(parcels.packages_stocked_by(township_editor)) == {township_package}
-    assert set(parcels.packages_stocked_by(org_admin_a)) == {township_package}
-    assert not parcels.packages_stocked_by(reviewer).exists()
+    assert set(parcel_selectors.packages_stocked_by(county_editor)) == {package, township_package}
+    assert set(parcel_selectors.packages_stocked_by(township_editor)) == {township_package}
+    assert set(parcel_selectors.packages_stocked_by(org_admin_a)) == {township_package}
+    assert not parcel_selectors.packages_stocked_by(reviewer).exists()
 
 
 def test_dispatch_scope_is_the_members_the_user_keeps(tree, members, package, user_with_role):
@@ -278,5 +284,5 @@ def test_dispatch_scope_is_the_members_the_user_keeps(tree, members, package, us
     Pairing.objects.create(origin=tree.county, host=tree.host_branch, signed_on="2024-01-01")
     host_admin = user_with_role(Role.ORG_ADMIN, tree.host_branch)
     village_admin = user_with_role(Role.ORG_ADMIN, tree.village_a2)
-    assert list(parcels.requests_dispatchable_by(host_admin)) == [made[members.b1]]
-    assert not parcels.requests_dispatchable_by(village_admin).exists()
+    assert list(parcel_selectors.requests_dispatchable_by(host_admin)) == [made[members.b1]]
+    assert not parcel_selectors.requests_dispatchable_by(village_admin).exists()

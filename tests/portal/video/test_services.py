@@ -12,6 +12,7 @@ from wagtail.models import Collection
 
 from portal.celery import app as celery_app
 from portal.models import MicroLecturePage, Video
+from portal.video import processing as video_processing
 from portal.video import services as video_services
 from portal.video import tasks
 from portal.video.probe import VideoFileError, video_poster, video_probe
@@ -182,14 +183,14 @@ def test_a_webm_is_ready_but_not_marked_as_playing_on_phones(people, publishing,
 def test_processing_reports_progress_as_it_goes(people, publishing, clips, media_root):
     video = _video(publishing, people, clips.mp4)
     seen = []
-    real_update = video_services._progress
+    real_update = video_processing._progress
 
     def spy(video, progress, status=Video.Status.PROCESSING):
         real_update(video, progress, status)
         seen.append(Video.objects.values_list("status", "progress").get(pk=video.pk))
 
-    with mock.patch.object(video_services, "_progress", spy):
-        video_services.video_process(video_id=video.pk)
+    with mock.patch.object(video_processing, "_progress", spy):
+        video_processing.video_process(video_id=video.pk)
     assert seen == [("processing", 50), ("processing", 90)]
 
 
@@ -220,7 +221,7 @@ def test_a_file_that_fails_processing_is_marked_failed_and_the_page_keeps_its_vi
 def test_processing_twice_does_nothing_the_second_time(people, publishing, clips, media_root):
     video = _video(publishing, people, clips.mp4)
     tasks.video_process.delay(video.pk)
-    with mock.patch.object(video_services, "video_probe") as probe:
+    with mock.patch.object(video_processing, "video_probe") as probe:
         tasks.video_process.delay(video.pk)
     probe.assert_not_called()
     assert get_image_model().objects.count() == 1
@@ -260,7 +261,7 @@ def test_transient_errors_are_retried_then_the_video_is_marked_failed(
         calls.append(video_id)
         raise OperationalError("database went away")
 
-    with mock.patch.object(video_services, "video_process", flaky):
+    with mock.patch.object(video_processing, "video_process", flaky):
         result = tasks.video_process.apply(args=[video.pk])
     assert len(calls) == tasks.video_process.max_retries + 1
     assert result.failed()
@@ -272,7 +273,7 @@ def test_a_transient_error_then_success_ends_ready(
     people, publishing, clips, media_root, retries_in_process
 ):
     video = _video(publishing, people, clips.mp4)
-    real = video_services.video_process
+    real = video_processing.video_process
     calls = []
 
     def once_flaky(*, video_id):
@@ -281,7 +282,7 @@ def test_a_transient_error_then_success_ends_ready(
             raise ConnectionError("storage hiccup")
         return real(video_id=video_id)
 
-    with mock.patch.object(video_services, "video_process", once_flaky):
+    with mock.patch.object(video_processing, "video_process", once_flaky):
         tasks.video_process.apply(args=[video.pk])
     video.refresh_from_db()
     assert len(calls) == 2 and video.status == Video.Status.READY

@@ -10,7 +10,7 @@ from wagtail.models import PageViewRestriction, TaskState, WorkflowState
 
 from portal.models import MicroLecturePage, Organization, Video
 from portal.registry.factories import MemberFactory, OrganizationFactory, UserFactory
-from portal.video import services as video_services
+from portal.video import processing as video_processing
 from portal.video.probe import VideoFileError
 from portal.video.submissions import SubmissionStatus, lecture_submit, member_section
 
@@ -159,7 +159,7 @@ def test_an_oversized_video_is_refused(people, submit, settings):
 
 def test_a_video_that_fails_processing_never_reaches_review(client, people, submit):
     damaged = VideoFileError(VideoFileError.DAMAGED)
-    with mock.patch.object(video_services, "video_poster", side_effect=damaged):
+    with mock.patch.object(video_processing, "video_poster", side_effect=damaged):
         submit()
     page = _lecture(people.member_a)
     assert page.video.status == Video.Status.FAILED and not page.live
@@ -169,7 +169,7 @@ def test_a_video_that_fails_processing_never_reaches_review(client, people, subm
 
 
 def test_forwarding_twice_starts_one_workflow(people, submit):
-    from portal.video.submissions import lecture_submissions_forward
+    from portal.video.processing import lecture_submissions_forward
 
     submit()
     page = _lecture(people.member_a)
