@@ -3,7 +3,7 @@ from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
 from portal.content.services import page_privacy_default
-from portal.registry.viewsets import RegistryViewSetGroup
+from portal.registry.organization_viewsets import RegistryViewSetGroup
 from portal.video.viewsets import VideoChooserViewSet, VideoViewSet
 
 
@@ -48,7 +48,7 @@ def register_whereabouts():
 # --- Activity certificates and contact cards --------------------------------------------
 @hooks.register("register_admin_viewset")
 def register_cards():
-    from portal.cards.viewsets import CardViewSetGroup
+    from portal.cards.contact_card_viewsets import CardViewSetGroup
 
     return CardViewSetGroup()
 
@@ -76,7 +76,7 @@ def register_red_packages():
 @hooks.register("construct_homepage_panels")
 def red_package_counts_panel(request, panels):
     from portal.parcels.panels import PackageCountsPanel
-    from portal.parcels.viewsets import keeps_members
+    from portal.parcels.permissions import keeps_members
 
     if keeps_members(request.user):
         panels.append(PackageCountsPanel(request))
