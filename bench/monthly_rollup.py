@@ -1,4 +1,4 @@
-"""How long the monthly tally (learning.periods.monthly_tally) takes for 100,000 members.
+"""How long the monthly tally (learning.periods.tally.monthly_tally) takes for 100,000 members.
 
 For each backend (SQLite in a temporary file, and PostgreSQL in a scratch database
 `guiyan_bench_rollup` that is dropped afterwards) the benchmark runs `manage.py migrate` and
@@ -83,7 +83,7 @@ def child_tally() -> None:
     """The tally alone, and on PostgreSQL the CPU of this connection's server process."""
     from django.db import connection
 
-    from learning.periods import monthly_tally
+    from learning.periods.tally import monthly_tally
 
     pid = None
     if connection.vendor == "postgresql":

@@ -66,7 +66,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from learning.models import TrackAssignment, TrackPage, TrackStep
-from learning.progress import progress_open
+from learning.progress.services import progress_open
 from portal.registry.factories import MemberFactory, OrganizationFactory, UserFactory
 from portal.models import MicroLecturePage, Video
 from portal.content.services import section_create

@@ -16,6 +16,6 @@ class LearningConfig(AppConfig):
         signal_handlers.register()
 
         # The 12-point deduction for whereabouts not reported, read from portal's ledger.
-        from . import whereabouts_deduction
+        from .periods import whereabouts
 
-        whereabouts_deduction.register()
+        whereabouts.register()

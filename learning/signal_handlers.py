@@ -2,7 +2,7 @@
 
 
 def red_package_received_enqueue(sender, *, member_id, package_id, **kwargs) -> None:
-    from .tasks import red_package_tracks_assign
+    from .tracks.tasks import red_package_tracks_assign
 
     red_package_tracks_assign.delay(member_id, package_id)
 
@@ -11,7 +11,7 @@ def register() -> None:
     """Connect the receivers; called once from LearningConfig.ready()."""
     from portal.signals import demo_built
 
-    from .demo import demo_built_receiver
+    from .tracks.demo import demo_built_receiver
 
     # The demo's learning data (ADR 0007: portal's demo sends, learning answers).
     demo_built.connect(demo_built_receiver, dispatch_uid="learning_demo_built")

@@ -2,7 +2,10 @@
 
 from django.urls import path
 
-from . import certificate_views, publication_views, quiz_views, record_views, step_views
+from .periods import views as publication_views
+from .progress import views as step_views
+from .quizzes import views as quiz_views
+from .record import views as record_views
 
 app_name = "learning"
 
@@ -22,9 +25,9 @@ urlpatterns = [
     path("record/", record_views.record, name="record"),
     path(
         "certificates/<str:code>.pdf",
-        certificate_views.certificate_download,
+        record_views.certificate_download,
         name="certificate_pdf",
     ),
-    path("verify/", certificate_views.verify_form, name="verify_form"),
-    path("verify/<str:code>/", certificate_views.verify, name="verify"),
+    path("verify/", record_views.verify_form, name="verify_form"),
+    path("verify/<str:code>/", record_views.verify, name="verify"),
 ]

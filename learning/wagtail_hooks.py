@@ -5,14 +5,10 @@ from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 # --- Assignments, offline attendance, the branch dashboard, monthly packs -------------
-from . import monthly
-from .dashboard_views import DashboardViewSet
-from .viewsets import (
-    AssignmentViewSet,
-    AttendanceViewSet,
-    MonthlyPackButton,
-    MonthlyPackViewSet,
-)
+from .attendance.viewsets import AttendanceViewSet
+from .pace.viewsets import DashboardViewSet
+from .tracks.selectors import LOG_ACTION as MONTHLY_PACK_LOG_ACTION
+from .tracks.viewsets import AssignmentViewSet, MonthlyPackButton, MonthlyPackViewSet
 
 
 # --- Portal's sections: tracks and quizzes are created there, behind the login -------------
@@ -58,20 +54,23 @@ def monthly_pack_button(page, user, view_name, next_url=None):
 
 @hooks.register("register_log_actions")
 def register_monthly_pack_log(actions):
-    actions.register_action(monthly.LOG_ACTION, _("Monthly pack"), _("Made as this month's pack"))
+    actions.register_action(
+        MONTHLY_PACK_LOG_ACTION, _("Monthly pack"), _("Made as this month's pack")
+    )
 
 
 # --- end of assignments, attendance, dashboard, monthly packs ---------------------------
 
 
 # --- Credit and the periods of the record: ledger, assessment, publications, rules ------
-from .credit_viewsets import (  # noqa: E402
+from .assessment.viewsets import AssessmentViewSet  # noqa: E402
+from .credit.viewsets import (  # noqa: E402
     AssessmentPolicyViewSet,
     CreditEntryViewSet,
     DeductionRuleViewSet,
     PointsRuleViewSet,
 )
-from .period_viewsets import AssessmentViewSet, PublicationViewSet  # noqa: E402
+from .periods.viewsets import PublicationViewSet  # noqa: E402
 
 
 @hooks.register("register_admin_viewset")

@@ -15,10 +15,15 @@ RETRY = {
     "max_retries": 5,
 }
 
-# The portal's wings keep their tasks beside their services; the other apps at their top.
+# The portal's wings keep their tasks beside their services; the other apps at their top,
+# and learning's and talent's wings beside theirs too.
 PORTAL_WINGS = ("registry", "content", "video", "parcels", "whereabouts", "care", "ledger")
+TALENT_WINGS = ("ledger", "saved_searches")
+LEARNING_WINGS = ("tracks", "record", "periods", "assessment", "pace")
 
 app = Celery("guiyan")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.autodiscover_tasks([f"portal.{wing}" for wing in PORTAL_WINGS])
+app.autodiscover_tasks([f"talent.{wing}" for wing in TALENT_WINGS])
+app.autodiscover_tasks([f"learning.{wing}" for wing in LEARNING_WINGS])

@@ -1,7 +1,8 @@
 """Chinese text analysis: the one place where text becomes search tokens.
 
 Both engines (the database's full text and Elasticsearch) index what ``tokens_for_index``
-returns and look up what ``tokens_for_query`` returns, so they agree on what matches.
+returns and look up what ``search.synonyms.tokens_for_query`` returns (the analyzer's query
+tokens with the synonyms expanded), so they agree on what matches.
 
 - Normalising: full-width forms become half-width (NFKC), traditional characters become
   simplified (OpenCC t2s), Latin letters lower case; punctuation and a few function words
@@ -259,13 +260,3 @@ def default_analyzer() -> Analyzer:
 def tokens_for_index(text: str, *, names: Iterable[str] = ()) -> list[str]:
     """What a document is indexed with: its text's tokens, then its people's names' tokens."""
     return default_analyzer().index_tokens(text, names)
-
-
-def tokens_for_query(text: str, *, synonyms: bool = True) -> Query:
-    """What a query asks for, with the merged synonym list (search.synonyms) applied."""
-    tokens = default_analyzer().query_tokens(text)
-    if not synonyms:
-        return expand(tokens, {})
-    from .synonyms import synonym_table  # reads the database; the analysis itself does not
-
-    return expand(tokens, synonym_table())

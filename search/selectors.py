@@ -4,11 +4,9 @@ import functools
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from wagtail.search.backends import get_search_backend
-
-from .analysis import tokens_for_query
 from .engines.base import PAGE_SIZE, SearchRequest
 from .registry import document_spec
+from .synonyms import tokens_for_query
 
 if TYPE_CHECKING:
     from .engines.base import SearchEngine, SearchResults
@@ -19,29 +17,21 @@ def engine_status() -> dict:
 
     The database engine answers whenever the database does; Elasticsearch is pinged.
     """
-    backend = get_search_backend()
-    client = getattr(backend, "es", None)
-    if client is None:
-        return {"engine": "database", "status": "ok"}
-    try:
-        reachable = bool(client.ping())
-    except Exception:  # noqa: BLE001 - any transport failure means "down" here
-        reachable = False
-    return {"engine": "elasticsearch", "status": "ok" if reachable else "down"}
+    return search_engine().status()
 
 
 def search_engine() -> "SearchEngine":
-    """The engine settings chose (SEARCH_ENGINE, derived from ELASTICSEARCH_URL)."""
+    """The engine settings chose: the one setting is WAGTAILSEARCH_BACKENDS["default"].
+
+    Wagtail's Elasticsearch backend means the Elasticsearch engine, on its first URL, with
+    its TIMEOUT and with its INDEX as the prefix of index names; any other, the database."""
     from django.conf import settings
 
     from .engines.database import DatabaseEngine
 
-    if settings.SEARCH_ENGINE == "elasticsearch":
-        return _elasticsearch_engine(
-            settings.ELASTICSEARCH_URL,
-            settings.SEARCH_INDEX_PREFIX,
-            settings.SEARCH_ELASTICSEARCH_TIMEOUT,
-        )
+    config = settings.WAGTAILSEARCH_BACKENDS["default"]
+    if config["BACKEND"].rpartition(".")[2].startswith("elasticsearch"):
+        return _elasticsearch_engine(config["URLS"][0], config["INDEX"], config["TIMEOUT"])
     return DatabaseEngine()
 
 

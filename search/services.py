@@ -1,11 +1,8 @@
-"""Writes of the search app: the durable indexing queue and index rebuilds.
+"""The work of the search app: draining the durable indexing queue, and index rebuilds.
 
-A change reaches the engine in two steps. ``index_enqueue`` writes IndexTask rows in the
-caller's transaction, so they commit or vanish with the change itself, and on commit asks
-Celery to drain the queue. ``index_queue_drain`` hands the rows to the engine and deletes
-them only once the engine accepted them. When the broker is down the rows wait for the
-periodic drain (beat, every minute); when the engine is down they stay, with their attempts
-counted, and the next drain sends them again. Sending twice is harmless: the engines upsert.
+``index_queue_drain`` hands the rows search/queue.py wrote to the engine and deletes them only
+once the engine accepted them; when the engine is down they stay, with their attempts counted,
+and the next drain sends them again. Sending twice is harmless: the engines upsert.
 """
 
 import contextlib
@@ -17,13 +14,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 
-from celery.exceptions import Retry
 from django.conf import settings
-from django.db import transaction
-from kombu.exceptions import KombuError
 
 from .analysis import tokens_for_index
-from .engines.base import SearchEngine, SearchEngineUnavailable
+from .engines.base import SearchEngine
 from .models import IndexTask
 from .registry import (
     Fields,
@@ -43,34 +37,6 @@ Row = tuple[str, Fields]
 
 DRAIN_BATCH = 500
 ERROR_LENGTH = 1000
-
-
-def index_enqueue(
-    *, index: str, keys: Iterable[object], action: str = IndexTask.Action.UPSERT
-) -> int:
-    """Queue documents to (re)index or delete; returns how many rows were written."""
-    document_spec(index)  # an unknown index is a bug in the caller: fail now, not in the worker
-    if action not in IndexTask.Action.values:
-        raise ValueError(f"Unknown index action {action!r}")
-    rows = [IndexTask(index=index, key=str(key), action=action) for key in dict.fromkeys(keys)]
-    IndexTask.objects.bulk_create(rows)
-    if rows:
-        transaction.on_commit(_drain_request)
-    return len(rows)
-
-
-def _drain_request() -> None:
-    from .tasks import index_queue_drain
-
-    try:
-        index_queue_drain.delay()
-    except (KombuError, OSError):
-        # The rows are committed; beat's periodic drain sends them once the broker is back.
-        logger.warning("Search queue: broker unavailable, indexing deferred", exc_info=True)
-    except (SearchEngineUnavailable, Retry):
-        # Tasks run in-process (embedded mode, tests): the engine's failure must not fail
-        # the change that was just committed; the rows stay for the next drain.
-        logger.warning("Search queue: engine unavailable, indexing deferred", exc_info=True)
 
 
 def index_queue_drain(*, batch_size: int = DRAIN_BATCH, engine: SearchEngine | None = None) -> int:

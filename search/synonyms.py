@@ -1,4 +1,5 @@
-"""The merged synonym list: the built-in groups (search/data/synonyms.txt) and the admin's rows.
+"""The merged synonym list: the built-in groups (search/data/synonyms.txt) and the admin's rows,
+and the queries expanded with it (``tokens_for_query``).
 
 Synonyms expand at query time only (docs/adr/0009-chinese-analysis.md): an admin's new row
 works at once, without reindexing anything. The table is kept in Django's cache, shared by
@@ -10,7 +11,7 @@ from collections.abc import Iterable
 from django.core.cache import cache
 
 from . import lexicon
-from .analysis import Tokens, default_analyzer
+from .analysis import Query, Tokens, default_analyzer, expand
 from .models import Synonym
 
 # The built-in files decide the tokens too: a deployment that changes them gets a new key.
@@ -57,3 +58,10 @@ def synonym_table() -> dict[Tokens, tuple[Tokens, ...]]:
 
 def synonym_cache_clear() -> None:
     cache.delete(_cache_key())
+
+
+def tokens_for_query(text: str, *, synonyms: bool = True) -> Query:
+    """What a query asks for, with the merged synonym list applied (unless ``synonyms`` is
+    false): the analysis reads no database, this does."""
+    tokens = default_analyzer().query_tokens(text)
+    return expand(tokens, synonym_table() if synonyms else {})

@@ -10,9 +10,8 @@ class TalentConfig(AppConfig):
 
     def ready(self) -> None:
         from search.registry import register
-
-        from . import signal_handlers
-        from .search_documents import TALENT_DOCUMENT
+        from talent import signal_handlers
+        from talent.desk.search_documents import TALENT_DOCUMENT
 
         register(TALENT_DOCUMENT)
         signal_handlers.register()

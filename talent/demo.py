@@ -12,8 +12,14 @@ from django.utils import timezone
 
 from portal.models import Member, Organization
 from portal.registry.identity import id_number_check_char
-
-from .models import CommitteeRole, Education, Industry, TalentProfile, TalentSkill, Willingness
+from talent.models import (
+    CommitteeRole,
+    Education,
+    Industry,
+    TalentProfile,
+    TalentSkill,
+    Willingness,
+)
 
 MEMBER_PROFILES = 100
 NON_MEMBER_PROFILES = 200

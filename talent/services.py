@@ -11,8 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from learning.models import AnnualAssessment, CreditEntry, TrackCompletion, TrackPage
-
-from .models import NegativeListEntry, TalentProfile
+from talent.models import NegativeListEntry, TalentProfile
 
 # Fields a caller may set on a profile; the record's signals are computed, never typed in.
 EDITABLE_FIELDS = (
@@ -37,6 +36,19 @@ EDITABLE_FIELDS = (
     "roles",
     "self_introduction",
 )
+
+
+def name_clean(name: str, *, max_length: int, missing: str) -> str:
+    """A name a recruiter gives (a shortlist, a saved search), stripped; ``missing`` is the
+    error when there is none."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": missing})
+    if len(name) > max_length:
+        raise ValidationError(
+            {"name": _("A name has at most %(limit)d characters.") % {"limit": max_length}}
+        )
+    return name
 
 
 def _profile_apply(profile: TalentProfile, fields: dict) -> None:

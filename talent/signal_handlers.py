@@ -1,15 +1,15 @@
 """Signal receivers of the talent app: a change on a member's record only enqueues the
 refresh of their profile's signals, on commit; a change to anything a profile's search
 document shows queues the profile for the "talent" index, in the same transaction
-(search.services.index_enqueue writes its rows there and drains them on commit)."""
+(search.queue.index_enqueue writes its rows there and drains them on commit)."""
 
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 def record_changed_enqueue(sender, instance, **kwargs) -> None:
-    from .models import TalentProfile
-    from .tasks import profile_signals_refresh
+    from talent.models import TalentProfile
+    from talent.tasks import profile_signals_refresh
 
     profile_id = (
         TalentProfile.objects.filter(member_id=instance.member_id)
@@ -22,9 +22,8 @@ def record_changed_enqueue(sender, instance, **kwargs) -> None:
 
 def _index_enqueue(profile_ids, *, delete: bool = False) -> None:
     from search.models import IndexTask
-    from search.services import index_enqueue
-
-    from .search_documents import INDEX
+    from search.queue import index_enqueue
+    from talent.desk.search_documents import INDEX
 
     keys = [pk for pk in profile_ids if pk is not None]
     if keys:
@@ -55,7 +54,7 @@ def negative_entry_changed_enqueue(sender, instance, raw=False, **kwargs) -> Non
 
 
 def tag_renamed_enqueue(sender, instance, created=False, raw=False, **kwargs) -> None:
-    from .models import TalentSkill
+    from talent.models import TalentSkill
 
     if not created and not raw:
         _index_enqueue(
@@ -65,7 +64,7 @@ def tag_renamed_enqueue(sender, instance, created=False, raw=False, **kwargs) ->
 
 def member_changed_enqueue(sender, instance, created=False, raw=False, **kwargs) -> None:
     """A member's name and birth date show in their profile's document."""
-    from .models import TalentProfile
+    from talent.models import TalentProfile
 
     if not created and not raw:
         _index_enqueue(TalentProfile.objects.filter(member=instance).values_list("pk", flat=True))
@@ -73,7 +72,7 @@ def member_changed_enqueue(sender, instance, created=False, raw=False, **kwargs)
 
 def organization_changed_enqueue(sender, instance, created=False, raw=False, **kwargs) -> None:
     """A renamed township or village is searched by its new name."""
-    from .models import TalentProfile
+    from talent.models import TalentProfile
 
     if not created and not raw:
         profiles = TalentProfile.objects.filter(
@@ -84,7 +83,7 @@ def organization_changed_enqueue(sender, instance, created=False, raw=False, **k
 
 def demo_built_index_enqueue(sender, **kwargs) -> None:
     """The demo's profiles are bulk-created, without signals: queue the whole pool."""
-    from .models import TalentProfile
+    from talent.models import TalentProfile
 
     _index_enqueue(TalentProfile.objects.in_pool().values_list("pk", flat=True))
 
@@ -93,8 +92,7 @@ def _connect_index_receivers() -> None:
     from taggit.models import Tag
 
     from portal.models import Member, Organization
-
-    from .models import NegativeListEntry, TalentProfile, TalentSkill
+    from talent.models import NegativeListEntry, TalentProfile, TalentSkill
 
     post_save.connect(profile_saved_enqueue, sender=TalentProfile, dispatch_uid="talent_index_save")
     post_delete.connect(
@@ -120,8 +118,7 @@ def register() -> None:
     """Connect the receivers; called once from TalentConfig.ready()."""
     from learning.models import AnnualAssessment, CreditEntry, TrackCompletion
     from portal.signals import demo_built
-
-    from .demo import demo_built_receiver
+    from talent.demo import demo_built_receiver
 
     for model in (TrackCompletion, AnnualAssessment, CreditEntry):
         post_save.connect(

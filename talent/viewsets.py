@@ -4,17 +4,22 @@ Recruiters see the profiles of the pool whose home lies in the organisations the
 (a county recruiter sees all); county org admins see and edit every profile, in the pool or
 not (a member's profile waits there for consent), upload the talent ledger, record consent,
 keep the negative list and the base searches. Phone and ID numbers are masked in the list.
-What lies outside is a 404.
+What lies outside is a 404. Who sees what: talent.selectors.
+
+``MenuViewSet`` is the talent wings' top-level menu item (the desk, shortlists, saved
+searches): one rule of talent.selectors decides who sees the item and opens its views.
 """
 
 import copy
+import functools
+from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import ButtonsColumnMixin, Column, DateColumn, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
@@ -23,27 +28,67 @@ from wagtail.admin.widgets.button import HeaderButton, ListingButton
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from portal.models import Role
-from portal.registry.selectors import manages_a_county, organizations_for_role
+from portal.registry.selectors import manages_a_county
 from portal.registry.viewsets import ScopedQuerysetMixin
-
-from .models import BaseSearch, CommitteeRole, TalentProfile
+from talent import views
+from talent.ledger.views import talent_import_view
+from talent.models import BaseSearch, CommitteeRole, TalentProfile
+from talent.selectors import consent_state, is_recruiter, profiles_administered_by
+from talent.services import EDITABLE_FIELDS
 
 ALL_ACTIONS = frozenset({"add", "change", "delete", "view"})
 
 
+class RuleMenuItem(MenuItem):
+    """A menu item shown to the users its rule (user -> bool) lets in."""
+
+    def __init__(self, *args, rule: Callable[[object], bool], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rule = rule
+
+    def is_shown(self, request):
+        return self.rule(request.user)
+
+
 class MenuViewSet(ViewSet):
-    """A group of admin views under one top-level menu item that opens its index view."""
+    """A group of admin views under one top-level menu item that opens its index view.
+
+    ``rule`` (a selector, user -> bool) decides who sees the menu item and who may open any
+    of the ``routes`` ((route, view, name), the first named "index"); anyone else is refused
+    with PermissionDenied before the view runs.
+    """
 
     add_to_admin_menu = True
+    rule: Callable[[object], bool] = staticmethod(lambda user: False)
+    routes: tuple[tuple[str, Callable, str], ...] = ()
 
     @property
     def menu_url(self):
         return reverse(f"{self.name}:index")
 
+    def get_menu_item(self, order=None):
+        return RuleMenuItem(
+            label=self.menu_label,
+            url=self.menu_url,
+            name=self.menu_name,
+            icon_name=self.menu_icon,
+            order=self.get_menu_item_order(order),
+            rule=self.rule,
+        )
 
-def is_recruiter(user) -> bool:
-    return organizations_for_role(user, Role.RECRUITER).exists()
+    def get_urlpatterns(self):
+        return [path(route, self._guarded(view), name=name) for route, view, name in self.routes]
+
+    def _guarded(self, view: Callable) -> Callable:
+        rule = self.rule
+
+        @functools.wraps(view)
+        def guarded(request, *args, **kwargs):
+            if not rule(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return guarded
 
 
 class TalentPolicy(BasePermissionPolicy):
@@ -74,42 +119,6 @@ register_permission_policy(
 register_permission_policy(
     BaseSearch, TalentPolicy(BaseSearch, admin_actions=ALL_ACTIONS, recruiter_actions={"view"})
 )
-
-
-def profiles_visible_to(user):
-    """County org admins: the pool; recruiters: the pool's people from where they recruit."""
-    pool = TalentProfile.objects.in_pool().select_related("member", "hometown_village")
-    if manages_a_county(user):
-        return pool
-    organizations = organizations_for_role(user, Role.RECRUITER)
-    if organizations.filter(level="county").exists():
-        return pool
-    return pool.filter(
-        Q(hometown_village__in=organizations) | Q(hometown_township__in=organizations)
-    )
-
-
-def profiles_administered_by(user):
-    """What the admin lists: for county org admins every profile, consented or not."""
-    if manages_a_county(user):
-        return TalentProfile.objects.select_related("member", "hometown_village")
-    return profiles_visible_to(user)
-
-
-def county_admin_profile(request, pk) -> TalentProfile:
-    """The profile a county org admin works on (consent, the negative list); anyone else is
-    refused, and a profile that does not exist is a 404."""
-    if not manages_a_county(request.user):
-        raise PermissionDenied
-    return get_object_or_404(profiles_administered_by(request.user), pk=pk)
-
-
-def consent_state(profile: TalentProfile) -> str:
-    if not profile.member_id:
-        return str(_("Not needed (not a member)"))
-    if profile.consent_withdrawn_at:
-        return str(_("Withdrawn"))
-    return str(_("Given") if profile.consented_at else _("Not recorded"))
 
 
 class ConsentColumn(Column):
@@ -226,26 +235,13 @@ class TalentProfileViewSet(ModelViewSet):
     inspect_view_fields_exclude = ["id", "phone", "id_number", "member"]
     search_fields = ["name", "member__name", "employer", "occupation", "current_city"]
     list_filter = ["willingness", "education", "industry", "reserve_cadre_trained"]
+    # What the services let a caller set, but the member link and the roles; skills after
+    # the education.
     form_fields = [
-        "name",
-        "gender",
-        "birth_date",
-        "id_number",
-        "phone",
-        "hometown_township",
-        "hometown_village",
-        "current_city",
-        "employer",
-        "industry",
-        "occupation",
-        "education",
-        "skills",
-        "venture",
-        "venture_employees",
-        "honours",
-        "trainings",
-        "willingness",
-        "self_introduction",
+        field
+        for name in EDITABLE_FIELDS
+        if name not in ("member", "roles")
+        for field in (("skills", name) if name == "venture" else (name,))
     ]
     list_display = [
         ProfileTitleColumn("display_name", label=_("full name"), url_name="talent_profile:inspect"),
@@ -258,18 +254,14 @@ class TalentProfileViewSet(ModelViewSet):
     ]
 
     def get_urlpatterns(self):
-        from . import consent_views, negative_views, upload_views
-
         return [
             *super().get_urlpatterns(),
-            path("import/", upload_views.talent_import_view, name="import"),
-            path("consent/<int:pk>/", consent_views.consent_view, name="consent"),
-            path(
-                "negative-list/<int:pk>/", negative_views.negative_list_view, name="negative_list"
-            ),
+            path("import/", talent_import_view, name="import"),
+            path("consent/<int:pk>/", views.consent_view, name="consent"),
+            path("negative-list/<int:pk>/", views.negative_list_view, name="negative_list"),
             path(
                 "negative-list/<int:pk>/lift/<int:entry_pk>/",
-                negative_views.negative_lift_view,
+                views.negative_lift_view,
                 name="negative_lift",
             ),
         ]

@@ -2,7 +2,12 @@
 
 from wagtail import hooks
 
-from .viewsets import TalentViewSetGroup
+from talent import views
+from talent.desk import views as desk_views
+from talent.desk.viewsets import TalentDeskViewSet
+from talent.saved_searches.viewsets import SavedSearchViewSet
+from talent.shortlists.viewsets import ShortlistViewSet
+from talent.viewsets import TalentViewSetGroup
 
 
 # Recruiters work in the admin (the pool, base searches): their role group gets the admin
@@ -22,31 +27,21 @@ def register_talent():
 # --- The recruiter's desk (人才检索): search, reveal a contact (logged), compare, export ---
 @hooks.register("register_admin_viewset")
 def register_talent_desk():
-    from .desk_views import TalentDeskViewSet
-
     return TalentDeskViewSet("talent_desk")
 
 
 @hooks.register("register_log_actions")
 def register_talent_desk_log_actions(actions):
-    from .desk_views import register_log_actions
-
-    register_log_actions(actions)
+    desk_views.register_log_actions(actions)
 
 
 # --- The county org admin's steps on a profile: consent and the negative list ------------
 @hooks.register("register_log_actions")
 def register_talent_admin_log_actions(actions):
-    from . import consent_views, negative_views
-
-    consent_views.register_log_actions(actions)
-    negative_views.register_log_actions(actions)
+    views.register_log_actions(actions)
 
 
 # --- Shortlists (候选名单) and saved searches (保存的检索) of the recruiters -------------------
 @hooks.register("register_admin_viewset")
 def register_shortlists():
-    from .saved_search_views import SavedSearchViewSet
-    from .shortlist_views import ShortlistViewSet
-
     return [ShortlistViewSet("talent_shortlists"), SavedSearchViewSet("talent_saved_searches")]

@@ -10,8 +10,7 @@ from rest_framework.views import APIView
 
 from portal.registry.selectors import member_for_user
 
-from ..certificates import certificate_verify_url
-from ..selectors import member_record
+from ..record.selectors import certificate_verify_url, member_record
 
 
 class CertificateSerializer(serializers.Serializer):

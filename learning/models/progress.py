@@ -1,7 +1,8 @@
 """Progress on steps, the events that report it, and completed tracks.
 
 The server keeps its own clock: ``opened_at`` and ``last_event_at`` are server times, and
-no event can credit more than the time that has passed since them (see learning/progress.py).
+no event can credit more than the time that has passed since them (see
+learning/progress/events.py).
 """
 
 from django.conf import settings

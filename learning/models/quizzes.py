@@ -7,7 +7,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
 
-from ..blocks import QuestionBankBlock
+from ..quizzes.blocks import QuestionBankBlock
 
 
 class QuizPage(Page):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from portal.registry.selectors import member_for_user
 
 from ..models import TrackStep
-from ..selectors import assignments_for_member, track_completion_for, track_step_statuses
+from ..tracks.selectors import assignments_for_member, track_completion_for, track_step_statuses
 
 register = template.Library()
 

@@ -14,7 +14,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from portal.cards.models import ActivityCertificate
-from portal.cards.services import certificate_verify_url
+from portal.cards.selectors import certificate_verify_url
 
 RED = (0.66, 0.09, 0.11)
 QR_SIZE = 30 * mm

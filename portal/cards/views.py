@@ -1,5 +1,5 @@
 """The certificate and the contact card on the member's phone, and the public page that
-checks a certificate's code. The admin side is in ``card_viewsets``."""
+checks a certificate's code. The admin side is in ``viewsets`` and ``contact_card_viewsets``."""
 
 from django import forms
 from django.contrib import messages
@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.cards import selectors as card_selectors
 from portal.cards import services as cards
 from portal.cards.models import ActivityCertificate, ContactActivity
 from portal.cards.pdf import certificate_card_pdf
@@ -48,14 +49,14 @@ def _member_or_403(request):
 
 def verify_activity_form(request):
     """Type a code (GET, so the result has an address to share)."""
-    code = cards.certificate_code_clean(request.GET.get("code", ""))
+    code = card_selectors.certificate_code_clean(request.GET.get("code", ""))
     if code:
         return redirect("verify_activity", code=code)
     return render(request, "portal/cards/verify.html", {"result": None})
 
 
 def verify_activity(request, code: str):
-    result = cards.certificate_check(code=code)
+    result = card_selectors.certificate_check(code=code)
     status = 404 if result.state == "missing" else 200
     return render(request, "portal/cards/verify.html", {"result": result}, status=status)
 
@@ -66,8 +67,10 @@ def verify_activity(request, code: str):
 @login_required
 def my_certificate(request):
     member = _member_or_403(request)
-    certificates = cards.certificates_of_member(member)
-    rows = [(certificate, cards.certificate_state(certificate)) for certificate in certificates]
+    certificates = card_selectors.certificates_of_member(member)
+    rows = [
+        (certificate, card_selectors.certificate_state(certificate)) for certificate in certificates
+    ]
     return render(request, "portal/cards/my_certificate.html", {"rows": rows, "member": member})
 
 
@@ -111,14 +114,14 @@ def my_contact_card(request):
             messages.success(request, _("Sent to your host branch secretary to countersign."))
             return redirect(f"{request.path}?year={activity.held_on.year}")
     year = _year(request)
-    card = cards.contact_cards_of_member(member).filter(year=year).first()
+    card = card_selectors.contact_cards_of_member(member).filter(year=year).first()
     context = {
         "member": member,
         "year": year,
         "card": card,
-        "summary": cards.contact_card_summary(card) if card else None,
+        "summary": card_selectors.contact_card_summary(card) if card else None,
         "activities": card.activities.all() if card else [],
-        "years": cards.contact_cards_of_member(member).values_list("year", flat=True),
+        "years": card_selectors.contact_cards_of_member(member).values_list("year", flat=True),
         "form": form,
     }
     return render(request, "portal/cards/my_contact_card.html", context)
@@ -128,7 +131,7 @@ def my_contact_card(request):
 def my_attestation(request, year: int):
     member = _member_or_403(request)
     card = get_object_or_404(
-        cards.contact_cards_of_member(member), year=year, attested_at__isnull=False
+        card_selectors.contact_cards_of_member(member), year=year, attested_at__isnull=False
     )
     return render(request, "portal/cards/attestation.html", attestation_context(card))
 

@@ -25,8 +25,8 @@ from wagtail.rich_text import get_text_for_indexing
 from portal.content.models import MicroLecturePage, NoticePage, SectionPage, StudyMaterialPage
 from portal.parcels.models import RedPackagePage
 from search.models import IndexTask
+from search.queue import index_enqueue
 from search.registry import SearchDocument, register
-from search.services import index_enqueue
 
 INDEX = "pages"
 LOAD_BATCH = 200

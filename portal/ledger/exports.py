@@ -8,9 +8,9 @@ text a spreadsheet would take for a formula is quote-prefixed.
 
 import datetime
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import IO
 
-from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -19,12 +19,11 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from portal.ledger import jobs, tasks
+from portal.ledger import jobs
 from portal.ledger.files import LEDGER_FIELDS, cell_safe, sheet_title
 from portal.ledger.models import Job
 from portal.registry.identity import mask_id_number, mask_phone
 from portal.registry.models import Member, Organization
-from portal.registry.selectors import organizations_managed_by
 
 VILLAGE_LEVELS = (Organization.Level.VILLAGE, Organization.Level.COMMUNITY)
 EXPORT_LEVELS = {
@@ -49,43 +48,38 @@ COLUMNS = (
 DATE_FORMAT = "yyyy-mm-dd"
 
 
-def ledger_export_start(*, kind: str, organization: Organization, user) -> Job:
-    """Create an export job for an organisation the user keeps, of the right level."""
-    if kind not in EXPORT_LEVELS:
-        raise ValidationError({"kind": _("Choose a village sheet or a township workbook.")})
-    if not organizations_managed_by(user).filter(pk=organization.pk).exists():
-        raise ValidationError({"organization": _("This is not an organisation you keep.")})
-    if organization.level not in EXPORT_LEVELS[kind]:
-        raise ValidationError(
-            {"organization": _("A village sheet is for a village, a workbook for a township.")}
-        )
-    job = jobs.job_create(kind=kind, created_by=user, organization=organization)
-    tasks.ledger_export_run.delay_on_commit(str(job.pk))
-    return job
-
-
-def ledger_export_job_run(*, job_id) -> None:
-    job = jobs.job_start(job_id=job_id)
-    if job is None:
-        return
+def workbook_job_finish(*, job: Job, write: Callable[[IO[bytes], jobs.JobProgress], dict]):
+    """Write a job's workbook to a temporary file and keep it as the job's result; ``write``
+    writes to the file, reporting to the job's progress, and returns the job's summary."""
     progress = jobs.JobProgress(job)
     with tempfile.TemporaryFile() as target:
-        sheets = ledger_workbook_write(
-            organization=job.organization, kind=job.kind, target=target, progress=progress
-        )
+        summary = write(target, progress)
         target.seek(0)
-        summary = {
-            "download_name": export_download_name(job),
-            "lines": jobs.summary_lines(
-                [(_("Sheets"), len(sheets)), (_("Members"), sum(sheets.values()))]
-            ),
-        }
         jobs.job_finish(
             job=job,
             summary=summary,
             result=File(target),
             result_name=jobs.job_file_name(suffix=".xlsx"),
         )
+
+
+def ledger_export_job_run(*, job_id) -> None:
+    job = jobs.job_start(job_id=job_id)
+    if job is None:
+        return
+
+    def write(target: IO[bytes], progress: jobs.JobProgress) -> dict:
+        sheets = ledger_workbook_write(
+            organization=job.organization, kind=job.kind, target=target, progress=progress
+        )
+        return {
+            "download_name": export_download_name(job),
+            "lines": jobs.summary_lines(
+                [(_("Sheets"), len(sheets)), (_("Members"), sum(sheets.values()))]
+            ),
+        }
+
+    workbook_job_finish(job=job, write=write)
 
 
 def export_download_name(job: Job) -> str:

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import PurePath
 from typing import IO, Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
@@ -202,22 +203,58 @@ def _decoded_lines(file: IO[bytes], encoding: str) -> Iterator[str]:
             raise LedgerFileError(message % {"row": number, "encoding": name}) from exc
 
 
-def _json_rows(file: IO[bytes]) -> Iterator[tuple[int, dict]]:
-    """A list of objects, or {"members": [...]}; row n is the n-th object. The byte limit
-    bounds it: JSON is parsed whole."""
+def json_objects(file: IO[bytes], *, key: str, shape_message: str) -> list[dict]:
+    """The objects of a JSON ledger: a list of objects, or {key: [...]}; anything else raises
+    LedgerFileError (``shape_message`` says what the file should hold)."""
     try:
         data = json.load(io.TextIOWrapper(file, encoding="utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise LedgerFileError(_("The file is not valid JSON in UTF-8.")) from exc
     if isinstance(data, dict):
-        data = data.get("members")
+        data = data.get(key)
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-        raise LedgerFileError(_('The JSON must be a list of members or {"members": [...]}.'))
+        raise LedgerFileError(shape_message)
+    return data
+
+
+def _json_rows(file: IO[bytes]) -> Iterator[tuple[int, dict]]:
+    """A list of objects, or {"members": [...]}; row n is the n-th object. The byte limit
+    bounds it: JSON is parsed whole."""
+    data = json_objects(
+        file,
+        key="members",
+        shape_message=_('The JSON must be a list of members or {"members": [...]}.'),
+    )
     if data:
         _require_columns(
             {field for key in data[0] if (field := header_lookup().get(header_key(key)))}
         )
     yield from enumerate(data, start=1)
+
+
+# --- Limits: what an import refuses before reading a row -------------------------------
+
+
+def file_size(file: IO[bytes]) -> int:
+    file.seek(0, 2)
+    size = file.tell()
+    file.seek(0)
+    return size
+
+
+def too_big_message(max_bytes: int) -> str:
+    megabytes = max_bytes / 1024 / 1024
+    return _("The file is larger than %(mb).0f MB; split it into smaller files.") % {
+        "mb": megabytes
+    }
+
+
+def upload_check(upload, *, max_bytes: int) -> None:
+    """Refuse an upload larger than ``max_bytes`` or not a ledger file (errors keyed "file")."""
+    if upload.size > max_bytes:
+        raise ValidationError({"file": too_big_message(max_bytes)})
+    if PurePath(upload.name).suffix.lower() not in EXTENSIONS:
+        raise ValidationError({"file": _("Upload the ledger as an .xlsx, .csv or .json file.")})
 
 
 # --- Writing ---------------------------------------------------------------------------

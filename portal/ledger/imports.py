@@ -12,7 +12,6 @@ import json
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import PurePath
 from typing import IO
 
 from django.conf import settings
@@ -23,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.ledger import jobs, tasks
+from portal.ledger import jobs
 from portal.ledger.cells import (
     GENDER_WORDS,
     STATUS_WORDS,
@@ -34,7 +33,13 @@ from portal.ledger.cells import (
     cell_text,
     id_number_key,
 )
-from portal.ledger.files import EXTENSIONS, LEDGER_FIELDS, LedgerFileError, ledger_rows
+from portal.ledger.files import (
+    LEDGER_FIELDS,
+    LedgerFileError,
+    file_size,
+    ledger_rows,
+    too_big_message,
+)
 from portal.ledger.jobs import NoProgress, Progress
 from portal.ledger.models import Job
 from portal.registry.identity import phone_normalize
@@ -95,8 +100,8 @@ def members_import(
     """
     progress = progress or NoProgress()
     report = ImportReport()
-    if _size(file) > settings.LEDGER_IMPORT_MAX_BYTES:
-        report.add_error(None, "", _too_big_message())
+    if file_size(file) > settings.LEDGER_IMPORT_MAX_BYTES:
+        report.add_error(None, "", too_big_message(settings.LEDGER_IMPORT_MAX_BYTES))
         return report
     with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
         try:
@@ -110,20 +115,6 @@ def members_import(
             spool.seek(0)
             _write(spool, report=report, progress=progress, before_commit=before_commit)
     return report
-
-
-def _size(file: IO[bytes]) -> int:
-    file.seek(0, 2)
-    size = file.tell()
-    file.seek(0)
-    return size
-
-
-def _too_big_message() -> str:
-    megabytes = settings.LEDGER_IMPORT_MAX_BYTES / 1024 / 1024
-    return _("The file is larger than %(mb).0f MB; split it into smaller files.") % {
-        "mb": megabytes
-    }
 
 
 class RowValidator:
@@ -353,21 +344,6 @@ def _write_chunk(chunk: list[dict]) -> None:
 # --- As a background job -----------------------------------------------------------------
 
 
-def member_import_start(*, user, upload) -> Job:
-    """Create the import job for an org admin's upload; the task is sent on commit."""
-    if user is None or not organizations_managed_by(user).exists():
-        raise ValidationError(_("Only organisation administrators import the ledger."))
-    if upload.size > settings.LEDGER_IMPORT_MAX_BYTES:
-        raise ValidationError({"file": _too_big_message()})
-    if PurePath(upload.name).suffix.lower() not in EXTENSIONS:
-        raise ValidationError({"file": _("Upload the ledger as an .xlsx, .csv or .json file.")})
-    job = jobs.job_create(
-        kind=Job.Kind.MEMBER_IMPORT, created_by=user, source=upload, source_name=upload.name
-    )
-    tasks.member_import_run.delay_on_commit(str(job.pk))
-    return job
-
-
 MEMBER_COUNT_LABELS = (
     gettext_lazy("New members"),
     gettext_lazy("Updated members"),
@@ -375,48 +351,10 @@ MEMBER_COUNT_LABELS = (
 )
 
 
-def import_summary(report: ImportReport, labels: tuple = MEMBER_COUNT_LABELS) -> dict:
-    """A job's summary of an import: the counts, and the lines its page shows.
-
-    ``labels`` name the new, updated and unchanged rows (members here; talent's profiles)."""
-    new, updated, unchanged = labels
-    return {
-        "counts": {
-            "rows": report.rows,
-            "new": report.new,
-            "updated": report.updated,
-            "unchanged": report.unchanged,
-            "errors": report.error_count,
-        },
-        "lines": jobs.summary_lines(
-            [
-                (_("Rows read"), report.rows),
-                (new, report.new),
-                (updated, report.updated),
-                (unchanged, report.unchanged),
-                (_("Errors"), report.error_count),
-            ]
-        ),
-    }
-
-
 def member_import_job_run(*, job_id) -> None:
-    """Validate, then write, the job's uploaded ledger; the job ends done or failed."""
-    job = jobs.job_start(job_id=job_id)
-    if job is None:
-        return
-    progress = jobs.JobProgress(job)
+    """Validate, then write, the job's uploaded ledger, as the org admin who uploaded it."""
 
-    def finish(report: ImportReport) -> None:
-        jobs.job_finish(job=job, summary=import_summary(report))
+    def import_file(*, job: Job, **arguments) -> ImportReport:
+        return members_import(user=job.created_by, **arguments)
 
-    with job.source.open("rb") as source:
-        report = members_import(
-            file=source,
-            name=job.source.name,
-            user=job.created_by,
-            progress=progress,
-            before_commit=finish,
-        )
-    if not report.ok:
-        jobs.job_fail(job=job, errors=report.errors, summary=import_summary(report))
+    jobs.import_job_run(job_id=job_id, import_file=import_file, labels=MEMBER_COUNT_LABELS)

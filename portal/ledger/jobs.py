@@ -7,7 +7,7 @@ delivery does nothing), reports through a ``JobProgress``, and ends with ``job_f
 
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import PurePath
 from typing import Protocol
 
@@ -133,6 +133,74 @@ class JobProgress:
         if now - self._written_at >= PROGRESS_INTERVAL_SECONDS:
             Job.objects.filter(pk=self.job.pk).update(done=self.done)
             self._written_at = now
+
+    def close(self) -> None:
+        """Nothing to release here (a subclass may hold a connection of its own)."""
+
+
+# --- An import as a job ------------------------------------------------------------------
+
+
+def import_summary(report, labels: tuple) -> dict:
+    """A job's summary of an import: the counts, and the lines its page shows.
+
+    ``labels`` name the new, updated and unchanged rows (members, talent's profiles)."""
+    new, updated, unchanged = labels
+    return {
+        "counts": {
+            "rows": report.rows,
+            "new": report.new,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "errors": report.error_count,
+        },
+        "lines": summary_lines(
+            [
+                (_("Rows read"), report.rows),
+                (new, report.new),
+                (updated, report.updated),
+                (unchanged, report.unchanged),
+                (_("Errors"), report.error_count),
+            ]
+        ),
+    }
+
+
+def import_job_run(
+    *,
+    job_id,
+    import_file: Callable,
+    labels: tuple,
+    progress_class: type[JobProgress] = JobProgress,
+) -> None:
+    """Import a job's uploaded ledger; the job ends done (marked inside the import's writing
+    transaction, through ``before_commit``) or failed with the row errors. A finished job is
+    left as it is, so a second delivery of the task does nothing.
+
+    ``import_file(job=, file=, name=, progress=, before_commit=)`` imports the file;
+    ``labels`` name its new, updated and unchanged rows in the summary."""
+    job = job_start(job_id=job_id)
+    if job is None:
+        return
+    progress = progress_class(job)
+
+    def finish(report) -> None:
+        progress.close()  # the job row is written on this connection from here on
+        job_finish(job=job, summary=import_summary(report, labels))
+
+    try:
+        with job.source.open("rb") as source:
+            report = import_file(
+                job=job,
+                file=source,
+                name=job.source.name,
+                progress=progress,
+                before_commit=finish,
+            )
+    finally:
+        progress.close()
+    if not report.ok:
+        job_fail(job=job, errors=report.errors, summary=import_summary(report, labels))
 
 
 # --- Selectors ------------------------------------------------------------------------

@@ -1,4 +1,6 @@
-"""Background work for ledger files: member imports and ledger exports, as jobs."""
+"""Background work for ledger files: member imports and ledger exports, as jobs. The tasks
+run the work (portal.ledger.imports, portal.ledger.exports); portal.ledger.services sends
+them."""
 
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask

@@ -126,19 +126,19 @@ CELERY_BEAT_SCHEDULE = {
     },
     # The 12-point deductions, then the tally of the month that just ended (1st of the month).
     "learning-deductions-apply": {
-        "task": "learning.tasks.deductions_apply",
+        "task": "learning.periods.tasks.deductions_apply",
         "schedule": crontab(day_of_month="1", hour="0", minute="30"),
     },
     "learning-monthly-tally": {
-        "task": "learning.tasks.monthly_tally",
+        "task": "learning.periods.tasks.monthly_tally",
         "schedule": crontab(day_of_month="1", hour="1", minute="0"),
     },
     "learning-monthly-packs": {
-        "task": "learning.tasks.monthly_packs_create",
+        "task": "learning.tracks.tasks.monthly_packs_create",
         "schedule": crontab(day_of_month="1", hour="0", minute="10"),
     },
     "learning-pace-reminders": {
-        "task": "learning.tasks.pace_reminders_send",
+        "task": "learning.pace.tasks.pace_reminders_send",
         "schedule": crontab(day_of_week="1", hour="9", minute="0"),
     },
     # Ledger: flag members out of contact (失联), daily; a second run flags nobody twice.
@@ -160,7 +160,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Talent: tell recruiters of new matches for their saved searches, each morning.
     "talent-saved-searches-notify": {
-        "task": "talent.tasks.saved_searches_notify",
+        "task": "talent.saved_searches.tasks.saved_searches_notify",
         "schedule": crontab(hour="7", minute="30"),
     },
     # Talent: recompute every member's profile signals from the record, nightly, in batches
@@ -176,12 +176,17 @@ CELERY_BEAT_SCHEDULE = {
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # --- Search ---------------------------------------------------------------------------
-ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
-if ELASTICSEARCH_URL:
+# One setting chooses the engine of Wagtail's admin search and of the project's search
+# (search.selectors.search_engine, which reads nothing else): Elasticsearch 8 when
+# ELASTICSEARCH_URL is set, else the database engine (PostgreSQL full text or SQLite FTS5,
+# whichever database this is). Wagtail reads URLS and TIMEOUT; INDEX, which Wagtail ignores,
+# prefixes the names of the project's Elasticsearch indexes.
+_elasticsearch_url = env.str("ELASTICSEARCH_URL", default="")
+if _elasticsearch_url:
     WAGTAILSEARCH_BACKENDS = {
         "default": {
             "BACKEND": "wagtail.search.backends.elasticsearch8",
-            "URLS": [ELASTICSEARCH_URL],
+            "URLS": [_elasticsearch_url],
             "INDEX": env.str("ELASTICSEARCH_INDEX_PREFIX", default="guiyan"),
             "TIMEOUT": env.int("ELASTICSEARCH_TIMEOUT", default=5),
         }
@@ -191,16 +196,11 @@ else:
 # Search synonyms: who besides holders of the search.*_synonym permissions edits the list.
 # A dotted path to a check taking the user; search imports no portal model, so it is wired here.
 SEARCH_VOCABULARY_EDITORS = "portal.registry.selectors.manages_a_county"
-# Search engine (search.selectors.search_engine): chosen by ELASTICSEARCH_URL alone; the
-# database engine is PostgreSQL full text or SQLite FTS5, whichever database this is.
-SEARCH_ENGINE = "elasticsearch" if ELASTICSEARCH_URL else "database"
 # The database engine on PostgreSQL holds the terms at least this share of an index's
 # entries hold as arrays in each process's memory (search/engines/columns.py), for indexes
 # of at least SEARCH_MEMORY_TERM_MIN_ENTRIES entries; smaller ones are quick in SQL anyway.
 SEARCH_MEMORY_TERM_SHARE = env.float("SEARCH_MEMORY_TERM_SHARE", default=0.2)
 SEARCH_MEMORY_TERM_MIN_ENTRIES = env.int("SEARCH_MEMORY_TERM_MIN_ENTRIES", default=5000)
-SEARCH_INDEX_PREFIX = env.str("ELASTICSEARCH_INDEX_PREFIX", default="guiyan")
-SEARCH_ELASTICSEARCH_TIMEOUT = env.int("ELASTICSEARCH_TIMEOUT", default=5)
 # Processes that analyse the text during a full rebuild (search_reindex), while the rebuilding
 # process loads rows and writes the index; 0 or 1 analyses in the rebuilding process itself.
 # A Celery worker always analyses in its own process (daemonic processes cannot fork).

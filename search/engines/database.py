@@ -4,7 +4,7 @@ Both store one IndexEntry per document with its tokens space-joined; triggers ke
 vendor's full-text side in step (PostgreSQL: the narrow table search_indexterms with a
 tsvector under a GIN index, migration 0004; SQLite: an FTS5 table, migration 0002). A Query
 becomes an AND of clauses, each an OR of alternatives, each an AND of tokens, quoted so no
-token is read as an operator.
+token is read as an operator: search/engines/postgresql.py and search/engines/sqlite.py.
 
 The database only matches text: one statement returns the matching entries' ids (and,
 where they can differ, their scores) packed as bytes. Filters, facets, sorting and the page
@@ -18,15 +18,13 @@ import secrets
 import threading
 import zlib
 from collections.abc import Sequence
-from contextlib import contextmanager
 
-import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
 
-from ..analysis import Query
 from ..models import IndexEntry, IndexVersion
 from ..registry import PreparedDocument, SearchDocument
+from . import postgresql, sqlite
 from .base import (
     SearchEngine,
     SearchRequest,
@@ -36,42 +34,12 @@ from .base import (
 )
 from .columns import IndexColumns
 
-FTS_TABLE = "search_indexentry_fts"
 # Versions kept in the history beyond the newest: a process further behind reloads.
 HISTORY_KEPT = 2000
 HISTORY_PRUNE_EVERY = 200
 LOAD_CHUNK = 5000
 # pg_advisory_xact_lock's first key: this engine's writers, whatever the index.
 LOCK_NAMESPACE = 0x5EA1C4
-
-
-def tsquery(query: Query) -> str:
-    """'a' & ( 'b' | 'c' & 'd' ): tsquery input syntax, each token a quoted lexeme."""
-
-    def lexeme(token: str) -> str:
-        return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
-
-    def alternative(tokens: Sequence[str]) -> str:
-        return " & ".join(lexeme(token) for token in tokens)
-
-    return " & ".join(
-        "( " + " | ".join(f"( {alternative(alt)} )" for alt in clause) + " )"
-        for clause in query.clauses
-    )
-
-
-def fts5_match(query: Query) -> str:
-    """("a") AND (("b") OR ("c" AND "d")): FTS5 syntax, each token an FTS5 string."""
-
-    def string(token: str) -> str:
-        return '"' + token.replace('"', '""') + '"'
-
-    def alternative(tokens: Sequence[str]) -> str:
-        return "(" + " AND ".join(string(token) for token in tokens) + ")"
-
-    return " AND ".join(
-        "(" + " OR ".join(alternative(alt) for alt in clause) + ")" for clause in query.clauses
-    )
 
 
 class DatabaseEngine(SearchEngine):
@@ -127,7 +95,7 @@ class DatabaseEngine(SearchEngine):
                 cursor.execute("ANALYZE search_indexentry, search_indexterms")
 
     def status(self) -> dict:
-        return {"engine": self.name, "vendor": connection.vendor, "status": "ok"}
+        return {"engine": self.name, "status": "ok"}
 
     # --- Search --------------------------------------------------------------------------
 
@@ -141,9 +109,9 @@ class DatabaseEngine(SearchEngine):
             if request.query is None:
                 positions = columns.live()
             elif connection.vendor == "postgresql":
-                positions, scores = _postgresql_matches(spec, columns, request.query)
+                positions, scores = postgresql.matches(spec, columns, request.query)
             else:
-                positions, scores = _sqlite_matches(columns, request.query)
+                positions, scores = sqlite.matches(columns, request.query)
             keep = columns.passing(positions, request.filters, request.any_of)
             positions = positions[keep]
             scores = scores[keep] if scores is not None else None
@@ -309,7 +277,7 @@ def term_candidates(spec: SearchDocument, least: int) -> list[str]:
 def _name_frequent_terms(spec: SearchDocument, columns: IndexColumns) -> None:
     """Which terms may be held in memory: those the statistics find in at least
     SEARCH_MEMORY_TERM_SHARE of the index's entries. Each is read the first time a search
-    needs it (``_hold_terms``): as costly as that search would be anyway, and no process
+    needs it (``postgresql.matches``): as costly as that search would be anyway, and no process
     pays for terms nobody searches."""
     if len(columns) < settings.SEARCH_MEMORY_TERM_MIN_ENTRIES:
         return
@@ -317,146 +285,6 @@ def _name_frequent_terms(spec: SearchDocument, columns: IndexColumns) -> None:
     columns.term_candidates = set(term_candidates(spec, columns.term_least))
 
 
-def _hold_terms(spec: SearchDocument, columns: IndexColumns, query: Query) -> None:
-    """Read the posting lists of the query's frequent terms not held yet, in one statement,
-    and hold those that really are frequent."""
-    tokens = {token for clause in query.clauses for alt in clause for token in alt}
-    needed = sorted(tokens & columns.term_candidates - set(columns.terms))
-    if not needed:
-        return
-    postings = {
-        alternative[0]: ids
-        for alternative, ids in _postgresql_ids(
-            spec, Query(clauses=()), [(token,) for token in needed]
-        ).items()
-    }
-    columns.hold_terms(
-        {token: ids for token, ids in postings.items() if len(ids) >= columns.term_least}
-    )
-    columns.term_candidates -= set(needed)  # held now, or not frequent after all
-
-
-@contextmanager
-def _through_the_gin_index():
-    """A cursor whose statements read search_indexterms through its GIN index: what is
-    left for PostgreSQL after the terms in memory is selective, but the planner may guess
-    a sequential scan for a term of one entry in ten, which costs three times more."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        # Local to the transaction, and put back afterwards: inside a caller's transaction
-        # this block is a savepoint, whose release would keep the setting until its end.
-        cursor.execute(
-            "SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)"
-        )
-        before = cursor.fetchone()[0]
-        try:
-            yield cursor
-        finally:
-            cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
-
-
 def forget_columns() -> None:
     """Drop every index's columns in this process (tests, after changing the schema)."""
     _columns.clear()
-
-
-# --- Text -------------------------------------------------------------------------------------
-
-
-def _sqlite_matches(columns: IndexColumns, query: Query) -> tuple[np.ndarray, np.ndarray]:
-    """Positions of the matching entries and their bm25 (lower is better), from FTS5."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT rowid, bm25({FTS_TABLE}) FROM {FTS_TABLE} "  # noqa: S608 - fixed names
-            f"WHERE {FTS_TABLE} MATCH %s",
-            [fts5_match(query)],
-        )
-        rows = cursor.fetchall()
-    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
-    scores = np.fromiter((row[1] for row in rows), dtype=np.float64, count=len(rows))
-    positions, found = columns.positions(ids)
-    return positions, scores[found]
-
-
-def _postgresql_matches(
-    spec: SearchDocument, columns: IndexColumns, query: Query
-) -> tuple[np.ndarray, np.ndarray | None]:
-    """Positions of the matching entries and, where they can differ, their scores.
-
-    Relevance: entries holding the words as typed (each clause's first alternative) come
-    before those found only through a synonym. ts_rank would say little more (the tsvectors
-    hold no positions or weights) and costs more per match than the match itself.
-
-    An alternative made only of terms held in memory (``columns.terms``) is evaluated there.
-    The rest goes to PostgreSQL in one statement: the clauses with no such alternative
-    together (the GIN index intersects them), and the others' remaining alternatives each.
-    """
-    _hold_terms(spec, columns, query)
-    held = columns.terms
-
-    def in_memory(alternative: Sequence[str]) -> bool:
-        return all(token in held for token in alternative)
-
-    def memory_mask(alternative: Sequence[str]) -> np.ndarray:
-        mask = columns.alive.copy()
-        for token in alternative:
-            mask &= held[token]
-        return mask
-
-    ranked = any(len(clause) > 1 for clause in query.clauses)
-    whole = [c for c in query.clauses if not any(in_memory(alt) for alt in c)]
-    parts = [alt for c in query.clauses if c not in whole for alt in c if not in_memory(alt)]
-    asked = list(dict.fromkeys([*parts, *(c[0] for c in whole if ranked)]))
-    found = _postgresql_ids(spec, Query(clauses=tuple(whole)), asked)
-
-    def mask(alternative: Sequence[str]) -> np.ndarray:
-        if in_memory(alternative):
-            return memory_mask(alternative)
-        return columns.mask_of(found[tuple(alternative)])
-
-    matching = columns.alive.copy()
-    if whole:
-        matching &= columns.mask_of(found[None])
-    for clause in query.clauses:
-        if clause not in whole:
-            either = np.zeros(len(columns.ids), dtype=bool)
-            for alternative in clause:
-                either |= mask(alternative)
-            matching &= either
-    positions = np.flatnonzero(matching)
-    if not ranked:
-        return positions, None
-    typed = columns.alive.copy()
-    for clause in query.clauses:
-        typed &= mask(clause[0])
-    return positions, np.where(typed[positions], 0.0, 1.0)
-
-
-def _postgresql_ids(
-    spec: SearchDocument, whole: Query, alternatives: Sequence[tuple[str, ...]]
-) -> dict[tuple[str, ...] | None, np.ndarray]:
-    """One statement: the ids matching `whole` (under None) and, among the entries the
-    statement reads, those matching each alternative (under the alternative). With no
-    whole clauses it reads the entries matching any of the alternatives."""
-    if not whole.clauses and not alternatives:
-        return {}
-    columns_sql, params = [], []
-    if whole.clauses:
-        columns_sql.append("string_agg(int8send(entry_id), '')")
-    for alternative in alternatives:
-        columns_sql.append(
-            "string_agg(int8send(entry_id), '') FILTER (WHERE vector @@ %s::tsquery)"
-        )
-        params.append(tsquery(Query(clauses=((alternative,),))))
-    reads = whole if whole.clauses else Query(clauses=(tuple(alternatives),))
-    with _through_the_gin_index() as cursor:
-        cursor.execute(
-            f"SELECT {', '.join(columns_sql)} FROM search_indexterms "  # noqa: S608 - fixed
-            "WHERE index = %s AND vector @@ %s::tsquery",
-            [*params, spec.name, tsquery(reads)],
-        )
-        packed = list(cursor.fetchone())
-    keys: list[tuple[str, ...] | None] = [*([None] if whole.clauses else []), *alternatives]
-    return {
-        key: np.frombuffer(value or b"", dtype=">i8").astype(np.int64)
-        for key, value in zip(keys, packed, strict=True)
-    }

@@ -1,6 +1,6 @@
 """GET /api/v1/talent/search: the talent pool searched as on the recruiter's desk.
 
-The same parameters as talent.search_query.talent_query_from_params. Recruiters get the people
+The same parameters as talent.desk.search_query.talent_query_from_params. Recruiters get the people
 from the places they recruit for, county org admins the whole pool; anyone else gets 403.
 Results carry no phone or ID number: contacting someone is the desk's logged step.
 """
@@ -15,10 +15,10 @@ from rest_framework.views import APIView
 
 from learning.models.periods import Grade
 from portal.models import Member
-
-from ..models import Education, Industry, Willingness
-from ..search_query import SORTS, talent_query_from_params
-from ..selectors import can_search_talent, talent_search
+from talent.desk.search_query import SORTS, talent_query_from_params
+from talent.desk.selectors import talent_search
+from talent.models import Education, Industry, Willingness
+from talent.selectors import can_search_talent
 
 
 class TalentResultSerializer(serializers.Serializer):

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from learning.models import CreditEntry, QuizAttempt, TrackCompletion
-from learning.quiz import attempt_questions
+from learning.quizzes.selectors import attempt_questions
 from portal.registry.factories import MemberFactory, UserFactory
 from portal.video import services as video_services
 from tests.learning.quiz_helpers import ordered_setup
@@ -28,11 +28,11 @@ STEP_DONE_MS = 30_000  # the reading heartbeat comes every 15 s
 def journey(home_page, tree, settings, tmp_path, monkeypatch):
     """The township's track with a 4-second lecture video, and a material that needs a few
     seconds of reading (not the 30 s floor) so the journey stays short."""
-    import learning.progress
+    import learning.progress.selectors
 
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.LEARNING_READING_CHARS_PER_MINUTE = 20_000
-    monkeypatch.setattr(learning.progress, "MIN_READING_SECONDS", 3)
+    monkeypatch.setattr(learning.progress.selectors, "MIN_READING_SECONDS", 3)
     setup = ordered_setup(tree.township_a)
     user = UserFactory(username=PHONE_NUMBER, password=PASSWORD)
     member = MemberFactory(name="龙小燕", phone=PHONE_NUMBER, origin=tree.village_a1, user=user)

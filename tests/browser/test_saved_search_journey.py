@@ -12,8 +12,8 @@ from portal.registry.factories import UserFactory
 from portal.registry.services import role_grant
 from search.registry import document_spec
 from search.services import index_rebuild
-from talent import tasks
 from talent.models import SavedSearch, Shortlist
+from talent.saved_searches import tasks
 from talent.services import profile_create
 
 from .conftest import screenshot

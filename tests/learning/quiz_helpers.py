@@ -6,9 +6,10 @@ from django.db import transaction
 from django.test import TestCase
 from django.utils import timezone
 
-from learning.completion import step_complete
 from learning.models import StepProgress, TrackStep
-from learning.quiz import attempt_questions, quiz_attempt_start, quiz_attempt_submit
+from learning.progress.services import step_complete
+from learning.quizzes.selectors import attempt_questions
+from learning.quizzes.services import quiz_attempt_start, quiz_attempt_submit
 
 from .helpers import learning_setup
 

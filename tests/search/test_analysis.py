@@ -7,9 +7,9 @@ from search.analysis import (
     expand,
     normalize,
     tokens_for_index,
-    tokens_for_query,
 )
 from search.pinyin import syllables
+from search.synonyms import tokens_for_query
 
 
 def finds(query: str, text: str, names: tuple[str, ...] = ()) -> bool:

@@ -12,6 +12,8 @@ from search import selectors
 from search.selectors import document_search
 from search.services import index_rebuild
 
+from .helpers import search_backends
+
 pytestmark = pytest.mark.django_db
 
 ENGINES = [
@@ -28,10 +30,7 @@ ENGINES = [
 @pytest.fixture(params=ENGINES)
 def indexed(request, people):
     """The test documents indexed by one engine, chosen the way settings choose it."""
-    url = os.environ.get("ELASTICSEARCH_URL", "")
-    with override_settings(
-        SEARCH_ENGINE=request.param, ELASTICSEARCH_URL=url, SEARCH_INDEX_PREFIX="guiyan-test"
-    ):
+    with override_settings(WAGTAILSEARCH_BACKENDS=search_backends(request.param)):
         assert selectors.search_engine().name == request.param
         index_rebuild(spec=people)
         if request.param == "elasticsearch":

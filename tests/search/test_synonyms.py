@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from portal.models import Role
 from portal.registry.factories import UserFactory
-from search.analysis import tokens_for_index, tokens_for_query
+from search.analysis import tokens_for_index
 from search.models import Synonym
-from search.synonyms import synonym_table
+from search.synonyms import synonym_table, tokens_for_query
 
 pytestmark = pytest.mark.django_db
 

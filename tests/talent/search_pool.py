@@ -13,6 +13,7 @@ from search.registry import document_spec
 from search.services import index_rebuild
 from talent.models import TalentProfile
 from talent.services import consent_record, negative_entry_add, profile_create
+from tests.search.helpers import search_backends
 
 PHONE = "13900000077"
 ID_NUMBER = "11010519491231002X"
@@ -29,7 +30,7 @@ def years_ago(years: int, days: int = 0) -> datetime.date:
 
 
 def talent_reindex() -> None:
-    with override_settings(SEARCH_ENGINE="database"):
+    with override_settings(WAGTAILSEARCH_BACKENDS=search_backends("database")):
         index_rebuild(spec=document_spec("talent"))
 
 

@@ -43,6 +43,7 @@ def reindex() -> None:
 
     from search.registry import document_spec
     from search.services import index_rebuild
+    from tests.search.helpers import search_backends
 
-    with override_settings(SEARCH_ENGINE="database"):
+    with override_settings(WAGTAILSEARCH_BACKENDS=search_backends("database")):
         index_rebuild(spec=document_spec("talent"))

@@ -11,10 +11,10 @@ from django.utils.translation import gettext
 from wagtail.models import ModelLogEntry
 
 from portal.models import Role
-from talent.consent_views import LOG_CONSENT_RECORD, LOG_CONSENT_WITHDRAW
 from talent.models import TalentProfile
+from talent.selectors import profiles_visible_to
 from talent.services import consent_record, profile_create
-from talent.viewsets import profiles_visible_to
+from talent.views import LOG_CONSENT_RECORD, LOG_CONSENT_WITHDRAW
 
 
 @pytest.fixture

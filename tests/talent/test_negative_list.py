@@ -13,8 +13,8 @@ from wagtail.models import ModelLogEntry
 
 from portal.models import Role
 from talent.models import NegativeListEntry
-from talent.negative_views import LOG_NEGATIVE_ADD, LOG_NEGATIVE_LIFT
 from talent.services import negative_entry_add, profile_create
+from talent.views import LOG_NEGATIVE_ADD, LOG_NEGATIVE_LIFT
 
 REASON = "违反计划生育政策受到处分"
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from learning.credit import credit_grant
+from learning.credit.services import credit_grant
 from learning.models import AnnualAssessment, CreditEntry, Grade, TrackCompletion, TrackPage
 from talent.models import TalentProfile
 from talent.services import (

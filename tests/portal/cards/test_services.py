@@ -1,4 +1,4 @@
-"""Services and selectors of portal/cards.py: certificates and contact cards."""
+"""Services and selectors of portal/cards/: certificates and contact cards."""
 
 import datetime
 import threading
@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
+from portal.cards import selectors
 from portal.cards import services as cards
 from portal.cards.pdf import certificate_card_pdf
 from portal.models import ActivityCertificate, ContactActivity, LostContact, Member, Role
@@ -47,8 +48,8 @@ def test_issue_numbers_by_county_and_year_and_sets_validity(members, origin_admi
     assert first.expires_on == datetime.date(2028, 3, 9)
     assert first.issued_by == members.b1.origin
     assert first.created_by == origin_admin
-    assert cards.certificate_state(first, today=datetime.date(2028, 3, 9)) == "valid"
-    assert cards.certificate_state(first, today=datetime.date(2028, 3, 10)) == "expired"
+    assert selectors.certificate_state(first, today=datetime.date(2028, 3, 9)) == "valid"
+    assert selectors.certificate_state(first, today=datetime.date(2028, 3, 10)) == "expired"
 
 
 def test_issue_refuses_a_second_valid_certificate(members, origin_admin):
@@ -76,14 +77,14 @@ def test_issue_refuses_a_future_date(members, origin_admin):
 
 def test_renew_replaces_the_old_certificate_which_is_marked_renewed(members, origin_admin):
     old = _issue(members.b1, origin_admin, issued_on=datetime.date(2020, 1, 5))
-    assert cards.certificate_state(old) == "expired"
+    assert selectors.certificate_state(old) == "expired"
     new = cards.certificate_renew(certificate=old, user=origin_admin)
     old.refresh_from_db()
     assert old.status == ActivityCertificate.Status.RENEWED
     assert new.replaces == old
     assert new.number != old.number and new.code != old.code
-    assert cards.certificate_state(new) == "valid"
-    assert cards.certificates_of_member(members.b1)[0] == new
+    assert selectors.certificate_state(new) == "valid"
+    assert selectors.certificates_of_member(members.b1)[0] == new
 
 
 def test_revoked_certificate_cannot_be_renewed_and_revoke_needs_a_reason(members, origin_admin):
@@ -104,12 +105,12 @@ def test_revoked_certificate_cannot_be_renewed_and_revoke_needs_a_reason(members
 def test_check_tells_the_state_and_masks_the_name(members, origin_admin):
     """The public check shows the state, the issuer and a masked name, never the ID number."""
     certificate = _issue(members.b1, origin_admin)
-    check = cards.certificate_check(code=certificate.code.lower())
+    check = selectors.certificate_check(code=certificate.code.lower())
     assert check.state == "valid"
     assert check.holder == "乙**员"
     assert check.issuer == members.b1.origin.name
     assert not hasattr(check, "id_number")
-    assert cards.certificate_check(code="NOSUCHCODE99").state == "missing"
+    assert selectors.certificate_check(code="NOSUCHCODE99").state == "missing"
 
 
 @pytest.mark.parametrize(
@@ -128,8 +129,8 @@ def test_certificate_card_pdf_is_a_pdf(members, origin_admin):
 
 def test_certificates_managed_by_is_the_origin_side(members, origin_admin, host_admin):
     certificate = _issue(members.b1, origin_admin)
-    assert list(cards.certificates_managed_by(origin_admin)) == [certificate]
-    assert not cards.certificates_managed_by(host_admin).exists()
+    assert list(selectors.certificates_managed_by(origin_admin)) == [certificate]
+    assert not selectors.certificates_managed_by(host_admin).exists()
 
 
 # --- Contact cards ----------------------------------------------------------------------------
@@ -162,10 +163,10 @@ def test_recorded_activity_waits_until_countersigned(members, host_admin):
     card = _card(members.b1)
     activity = _record(card, host_admin)
     assert activity.countersigned_at is None
-    assert cards.contact_card_summary(card).total == 0
-    assert cards.contact_card_summary(card).pending == 1
+    assert selectors.contact_card_summary(card).total == 0
+    assert selectors.contact_card_summary(card).pending == 1
     cards.contact_activity_countersign(activity=activity, user=host_admin)
-    summary = cards.contact_card_summary(card)
+    summary = selectors.contact_card_summary(card)
     assert (summary.total, summary.pending, summary.counts) == (1, 0, {"meetings": 1})
     with pytest.raises(ValidationError):
         cards.contact_activity_countersign(activity=activity, user=host_admin)
@@ -245,7 +246,7 @@ def test_attestation_freezes_the_summary_and_the_card(members, host_admin):
         _record(card, host_admin)
     with pytest.raises(ValidationError):
         cards.contact_card_attest(card=card, user=host_admin)
-    assert cards.contact_activities_attested(member_ids=[members.b1.pk], year=LAST_YEAR) == {
+    assert selectors.contact_activities_attested(member_ids=[members.b1.pk], year=LAST_YEAR) == {
         members.b1.pk: 3
     }
 
@@ -261,12 +262,12 @@ def test_card_scopes(members, tree, host_admin, origin_admin, user_with_role):
     """The host side keeps the card, the origin side reads it, an unrelated admin neither."""
     card = _card(members.b1)
     unrelated = user_with_role(Role.ORG_ADMIN, tree.township_a, "unrelated")
-    assert list(cards.contact_cards_kept_by(host_admin)) == [card]
-    assert not cards.contact_cards_kept_by(origin_admin).exists()
-    assert list(cards.contact_cards_visible_to(origin_admin)) == [card]
-    assert not cards.contact_cards_visible_to(unrelated).exists()
-    assert cards.contact_card_kept(card, host_admin)
-    assert not cards.contact_card_kept(card, origin_admin)
+    assert list(selectors.contact_cards_kept_by(host_admin)) == [card]
+    assert not selectors.contact_cards_kept_by(origin_admin).exists()
+    assert list(selectors.contact_cards_visible_to(origin_admin)) == [card]
+    assert not selectors.contact_cards_visible_to(unrelated).exists()
+    assert selectors.contact_card_kept(card, host_admin)
+    assert not selectors.contact_card_kept(card, origin_admin)
 
 
 # --- Demo data ------------------------------------------------------------------------------
@@ -282,10 +283,10 @@ def test_demo_cards_are_built_once(members, origin_admin, host_admin):
             member=members.b1, origin_username="origin_admin", host_username="host_admin"
         )
     (certificate,) = ActivityCertificate.objects.filter(member=members.b1)
-    assert cards.certificate_state(certificate) == "valid"
+    assert selectors.certificate_state(certificate) == "valid"
     last, this = sorted(members.b1.contact_cards.all(), key=lambda card: card.year)
     assert last.attested_at and last.attestation["total"] == 4
-    summary = cards.contact_card_summary(this)
+    summary = selectors.contact_card_summary(this)
     assert (summary.total, summary.pending) == (4, 1)
 
 

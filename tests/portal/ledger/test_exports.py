@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from portal.ledger.exports import ledger_export_start, ledger_headers, ledger_workbook_write
+from portal.ledger.exports import ledger_headers, ledger_workbook_write
 from portal.ledger.files import sheet_title
+from portal.ledger.services import ledger_export_start
 from portal.models import Job, Role
 from portal.registry.factories import MemberFactory, OrganizationFactory
 from portal.registry.identity import mask_id_number, mask_phone

@@ -15,7 +15,7 @@ from portal.models import ActivationCode
 from portal.registry import services, tasks
 from portal.registry.factories import MemberFactory
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _expired_code(tree) -> None:

@@ -1,0 +1,134 @@
+"""What a member's client is told of a step: the seconds it needs, the facts events are
+judged by, and how far along it is."""
+
+import html
+import math
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404
+from django.utils.html import strip_tags
+
+from portal.models import Member, MicroLecturePage
+
+from ..models import StepProgress, TrackCompletion, TrackStep
+from ..tracks.selectors import step_for_member
+from .coverage import segments_length
+from .events import EventResult
+
+# Reading time for even the shortest material, so that a title alone is not done at a glance.
+MIN_READING_SECONDS = 30
+STEP_FACTS_SECONDS = 60
+
+
+def required_seconds_for(step: TrackStep) -> int:
+    """Seconds needed to complete the step: reading time for a material at
+    LEARNING_READING_CHARS_PER_MINUTE, the video's length for a lecture, 0 otherwise."""
+    if step.kind == TrackStep.Kind.MATERIAL and step.page_id:
+        characters = len(material_text(step.page.specific))
+        seconds = math.ceil(characters * 60 / settings.LEARNING_READING_CHARS_PER_MINUTE)
+        return max(MIN_READING_SECONDS, seconds)
+    if step.kind == TrackStep.Kind.LECTURE:
+        return math.ceil(lecture_duration(step) or 0)
+    return 0
+
+
+def material_text(page) -> str:
+    """The words a member reads on a study material: summary and body, without markup or
+    white space."""
+    parts = [page.summary]
+    for block in page.body:
+        if block.block_type == "paragraph":
+            parts.append(html.unescape(strip_tags(block.value.source)))
+        elif block.block_type == "quote":
+            parts.append(block.value["text"])
+        elif block.block_type == "document":
+            parts.append(block.value["note"])
+    return "".join("".join(parts).split())
+
+
+def lecture_duration(step: TrackStep) -> float | None:
+    """The length of the lecture's video in seconds; None while it is not known."""
+    if not step.page_id:
+        return None
+    rows = MicroLecturePage.objects.filter(pk=step.page_id).values_list("video__duration")
+    row = rows.first()
+    return row[0] if row else None
+
+
+def step_facts(member: Member, step_id: int) -> dict | None:
+    """What judging events needs to know about a step for this member; None if there is
+    no such step. A client reports every 15 s, so the answer is kept for STEP_FACTS_SECONDS:
+    a track unassigned or unpublished takes events that long at most."""
+    key = f"learning:progress-step:{member.pk}:{step_id}"
+    facts = cache.get(key)
+    if facts is not None:
+        return facts or None
+    facts = {}
+    track_id = TrackStep.objects.filter(pk=step_id).values_list("track_id", flat=True).first()
+    if track_id is not None:
+        facts = {"track_id": track_id, "assigned": True, "duration": None}
+        try:
+            step = step_for_member(member=member, track_id=track_id, step_id=step_id)
+        except Http404:
+            step = TrackStep.objects.get(pk=step_id)
+            facts["assigned"] = False
+        facts.update(kind=step.kind, page_id=step.page_id, required=step.required)
+        facts["title"] = step.display_title if facts["assigned"] else step.title
+        if facts["assigned"] and step.kind == TrackStep.Kind.LECTURE:
+            facts["duration"] = lecture_duration(step)
+    cache.set(key, facts, STEP_FACTS_SECONDS)
+    return facts or None
+
+
+# --- What the client is told ----------------------------------------------------------------
+
+
+def progress_coverage(progress: StepProgress, *, duration: float | None = None) -> float:
+    """How far along the step is, 0 to 1: the video's played share (of ``duration``, its
+    exact length, if given), or the reading time done."""
+    if progress.step.kind == TrackStep.Kind.LECTURE:
+        length = duration or progress.required_seconds
+        covered = segments_length(progress.segments or [])
+        return round(min(1.0, covered / length), 3) if length else 0.0
+    if progress.completed_at is not None:
+        return 1.0
+    if not progress.required_seconds:
+        return 0.0
+    return round(min(1.0, progress.seconds_credited / progress.required_seconds), 3)
+
+
+def progress_states(*, member: Member, results: list[EventResult]) -> list[dict]:
+    """The state of each step the results touched, for the client's progress bar."""
+    steps = {r.progress.step_id: r.progress for r in results if r.progress is not None}
+    # A track cannot be complete while one of its required steps is not.
+    track_ids = {p.step.track_id for p in steps.values() if p.completed_at or not p.step.required}
+    done_tracks = set()
+    if track_ids:
+        done_tracks = set(
+            TrackCompletion.objects.filter(member=member, track_id__in=track_ids).values_list(
+                "track_id", flat=True
+            )
+        )
+    return [
+        progress_state(
+            p,
+            track_completed=p.step.track_id in done_tracks,
+            duration=(step_facts(member, p.step_id) or {}).get("duration"),
+        )
+        for p in steps.values()
+    ]
+
+
+def progress_state(
+    progress: StepProgress, *, track_completed: bool, duration: float | None = None
+) -> dict:
+    return {
+        "step": progress.step_id,
+        "seconds_credited": progress.seconds_credited,
+        "required_seconds": progress.required_seconds,
+        "coverage": progress_coverage(progress, duration=duration),
+        "position": progress.position,
+        "completed": progress.completed_at is not None,
+        "track_completed": track_completed,
+    }

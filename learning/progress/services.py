@@ -1,0 +1,311 @@
+"""Progress that cannot be faked: opening a step, the events a member's client reports, the
+red-package step's reading note (读书心得), and completing steps and tracks.
+
+The clock rule that decides what an event earns is in ``learning.progress.events``. Every
+event is stored once under the client's id (``ProgressEvent``): a retry, or the same event
+racing itself from two tabs, comes back as "duplicate" and changes nothing. The step's
+progress row is locked while a batch is applied, so two batches for one step take turns.
+
+Steps and tracks are completed each exactly once per member, whatever arrives twice.
+"""
+
+import datetime
+import json
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.models import Member
+
+from ..credit import services as credit
+from ..models import ProgressEvent, StepProgress, TrackCompletion, TrackPage, TrackStep
+from .events import DUPLICATE, REFUSED, STEP_EVENT_KINDS, EventJudge, EventResult
+from .selectors import required_seconds_for, step_facts
+
+# --- Opening a step -------------------------------------------------------------------------
+
+
+def progress_open(*, member: Member, step: TrackStep, at: datetime.datetime) -> StepProgress:
+    """The member's progress on the step, started at ``at`` the first time they open it."""
+    progress = StepProgress.objects.filter(member=member, step=step).first()
+    if progress is not None:
+        return progress
+    defaults = {"opened_at": at, "required_seconds": required_seconds_for(step)}
+    progress, _created = StepProgress.objects.get_or_create(
+        member=member, step=step, defaults=defaults
+    )
+    return progress
+
+
+# --- Recording events -----------------------------------------------------------------------
+
+
+@dataclass
+class _StepBatch:
+    """The events of one batch for one step, and what the step needs to judge them."""
+
+    step_id: int
+    events: list[tuple[uuid.UUID, dict]]
+    step: TrackStep | None = None
+    refusal: str = ""  # set when every event of the step is refused
+    duration: float | None = None
+
+
+def progress_events_record(
+    *, member: Member, events: list[dict], now: datetime.datetime | None = None
+) -> list[EventResult]:
+    """Apply a batch of progress events from the member's client, in the order sent.
+
+    Each event is ``{"id", "step", "kind", ...}``: a heartbeat has ``seconds`` (visible time
+    since the previous heartbeat), a segments event ``segments`` ([[start, end], ...] actually
+    played), ``position`` and ``rate``; a position event ``position``. Returns one result per
+    event, in the same order.
+    """
+    now = now or timezone.now()
+    results: list[EventResult | None] = [None] * len(events)
+    batches: dict[int, _StepBatch] = {}
+    order: dict[int, list[int]] = {}
+    for index, event in enumerate(events):
+        event_id, step_id, problem = _event_identity(event)
+        if problem:
+            results[index] = EventResult(str(event.get("id", "")), step_id, REFUSED, problem)
+            continue
+        batch = batches.setdefault(step_id, _StepBatch(step_id=step_id, events=[]))
+        batch.events.append((event_id, event))
+        order.setdefault(step_id, []).append(index)
+    _steps_resolve(member, list(batches.values()))
+    for step_id, batch in batches.items():
+        for index, result in zip(order[step_id], _batch_apply(member, batch, now), strict=True):
+            results[index] = result
+    return results
+
+
+def _event_identity(event: dict) -> tuple[uuid.UUID | None, int | None, str]:
+    """The event's id and step, or why it cannot even be stored."""
+    step_id = event.get("step")
+    step_id = step_id if isinstance(step_id, int) and not isinstance(step_id, bool) else None
+    try:
+        event_id = uuid.UUID(str(event.get("id")))
+    except ValueError:
+        return None, step_id, _("Field “id”: a UUID is required.")
+    if step_id is None:
+        return event_id, None, _("Field “step”: a step number is required.")
+    return event_id, step_id, ""
+
+
+def _steps_resolve(member: Member, batches: list[_StepBatch]) -> None:
+    """Find each batch's step among the member's assigned steps, or say why not."""
+    for batch in batches:
+        facts = step_facts(member, batch.step_id)
+        if facts is None:
+            batch.refusal = _("Field “step”: there is no such step.")
+            continue
+        batch.step = TrackStep(
+            pk=batch.step_id,
+            track_id=facts["track_id"],
+            kind=facts["kind"],
+            page_id=facts["page_id"],
+            title=facts["title"],
+            required=facts["required"],
+        )
+        batch.duration = facts["duration"]
+        if not facts["assigned"]:
+            batch.refusal = _("Field “step”: this step is not among your learning tracks.")
+        elif batch.step.kind not in STEP_EVENT_KINDS:
+            batch.refusal = _("Field “step”: this kind of step does not take progress events.")
+        elif batch.step.kind == TrackStep.Kind.LECTURE and not batch.duration:
+            batch.refusal = _("Field “step”: the video of this lecture is not ready.")
+
+
+def _batch_apply(member: Member, batch: _StepBatch, now: datetime.datetime) -> list[EventResult]:
+    if batch.step is None:  # unknown step: nothing to store the events under
+        return [
+            EventResult(str(i), batch.step_id, REFUSED, batch.refusal) for i, _e in batch.events
+        ]
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                return _batch_apply_locked(member, batch, now)
+        except IntegrityError:
+            # The same id arrived for another step at the same moment: judge again, and
+            # it is a duplicate now.
+            continue
+    raise RuntimeError("progress events could not be stored")
+
+
+def _batch_apply_locked(
+    member: Member, batch: _StepBatch, now: datetime.datetime
+) -> list[EventResult]:
+    progress = None
+    if not batch.refusal:
+        progress = progress_locked(member, batch.step, now)
+    ids = [event_id for event_id, _event in batch.events]
+    seen = set(
+        ProgressEvent.objects.filter(member=member, event_id__in=ids).values_list(
+            "event_id", flat=True
+        )
+    )
+    judge = EventJudge(progress, batch.duration, now) if progress else None
+    results, rows = [], []
+    for event_id, event in batch.events:
+        if event_id in seen:
+            results.append(EventResult(str(event_id), batch.step_id, DUPLICATE, progress=progress))
+            continue
+        seen.add(event_id)
+        if judge is None:
+            outcome, detail, seconds = REFUSED, batch.refusal, 0
+        else:
+            outcome, detail, seconds = judge.apply(event)
+        results.append(
+            EventResult(str(event_id), batch.step_id, outcome, detail, seconds, progress)
+        )
+        rows.append(
+            _event_row(member, batch.step_id, event_id, event, outcome, detail, seconds, now)
+        )
+    ProgressEvent.objects.bulk_create(rows)
+    if judge is not None and judge.changed:
+        judge.save()
+        if judge.done:
+            step_complete(progress=judge.progress, at=now)
+    return results
+
+
+def _event_row(member, step_id, event_id, event, outcome, detail, seconds, now) -> ProgressEvent:
+    payload = {k: v for k, v in event.items() if k not in ("id", "step", "kind")}
+    try:
+        json.dumps(payload, allow_nan=False)
+    except (TypeError, ValueError):  # NaN, infinity or objects: keep a readable trace
+        payload = {"unreadable": repr(payload)[:200]}
+    return ProgressEvent(
+        member=member,
+        event_id=event_id,
+        step_id=step_id,
+        kind=str(event.get("kind", ""))[:20],
+        payload=payload,
+        outcome=outcome,
+        detail=str(detail)[:200],
+        seconds_credited=seconds,
+        received_at=now,
+    )
+
+
+def progress_locked(member: Member, step: TrackStep, now: datetime.datetime) -> StepProgress:
+    """The progress row, locked until the transaction ends; opened now if it never was."""
+    locked = StepProgress.objects.select_for_update()
+    progress = locked.filter(member=member, step=step).first()
+    if progress is None:
+        progress_open(member=member, step=step, at=now)
+        progress = locked.get(member=member, step=step)
+    progress.step = step
+    return progress
+
+
+# --- Completing steps and tracks ------------------------------------------------------
+
+
+def step_complete(*, progress: StepProgress, at: datetime.datetime) -> bool:
+    """Mark the step done and credit it, then complete the track if that was the last step.
+
+    The caller holds the progress row (select_for_update) inside a transaction. Returns
+    False if the step was already done.
+
+    Two steps of one track completing at once in two transactions must not each miss the
+    other: the member's row makes them take turns, so the second sees the first's step done.
+    Locks are always taken progress row first, member row second.
+    """
+    if progress.completed_at is not None:
+        return False
+    list(Member.objects.select_for_update().filter(pk=progress.member_id).values_list("pk"))
+    progress.completed_at = at
+    progress.save(update_fields=["completed_at"])
+    step = progress.step
+    credit.step_credit_grant(member_id=progress.member_id, step=step, on=timezone.localdate(at))
+    track_completion_check(member_id=progress.member_id, track_id=step.track_id, at=at)
+    return True
+
+
+def track_is_done(*, member_id: int, track: TrackPage) -> bool:
+    """All required steps done; a track with only elective steps needs one of them."""
+    steps = list(track.steps.values_list("pk", "required"))
+    required = [pk for pk, is_required in steps if is_required]
+    done = set(
+        StepProgress.objects.filter(
+            member_id=member_id, step__track=track, completed_at__isnull=False
+        ).values_list("step_id", flat=True)
+    )
+    if required:
+        return done.issuperset(required)
+    return bool(done)
+
+
+def track_completion_check(
+    *, member_id: int, track_id: int, at: datetime.datetime
+) -> TrackCompletion | None:
+    """Complete the track for the member if every step it needs is done.
+
+    Returns the new completion, or None (not done yet, or completed before). The unique
+    constraint on (member, track) makes a second completion impossible.
+    """
+    track = TrackPage.objects.get(pk=track_id)
+    if not track_is_done(member_id=member_id, track=track):
+        return None
+    completion = TrackCompletion(
+        member_id=member_id,
+        track=track,
+        track_title=track.title,
+        track_kind=track.kind,
+        study_hours=track.study_hours,
+        points=track.points,
+        completed_at=at,
+    )
+    try:
+        with transaction.atomic():
+            completion.save()
+    except IntegrityError:
+        return None
+    credit.track_credit_grant(completion=completion)
+    transaction.on_commit(lambda: _certificate_enqueue(completion.pk))
+    return completion
+
+
+def _certificate_enqueue(completion_id: int) -> None:
+    from ..record.tasks import certificate_issue
+
+    certificate_issue.delay(completion_id)
+
+
+# --- The red-package step's reading note -----------------------------------------------
+
+
+def reading_note_min_chars() -> int:
+    return settings.LEARNING_READING_NOTE_MIN_CHARS
+
+
+def reading_note_submit(*, member: Member, step: TrackStep, note: str) -> StepProgress:
+    """Complete a red-package reading step with the member's reading note (读书心得).
+
+    The step must be one of the member's (``step_for_member``); a note shorter than
+    LEARNING_READING_NOTE_MIN_CHARS characters is refused. A later note replaces the text
+    but credits nothing again.
+    """
+    if step.kind != TrackStep.Kind.READING:
+        raise ValidationError({"note": _("This step is not completed with a reading note.")})
+    note = note.strip()
+    minimum = reading_note_min_chars()
+    if len("".join(note.split())) < minimum:
+        message = _("Write at least %(count)d characters about what you read.")
+        raise ValidationError({"note": message % {"count": minimum}})
+    now = timezone.now()
+    with transaction.atomic():
+        progress = progress_locked(member, step, now)
+        progress.note = note
+        progress.full_clean(exclude=["member", "step"])
+        progress.save(update_fields=["note"])
+        if progress.completed_at is None:
+            step_complete(progress=progress, at=now)
+    return progress

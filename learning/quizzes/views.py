@@ -1,0 +1,96 @@
+"""The member's quiz pages: rules and a start button, the questions as a plain form, and
+the result with feedback. Every page works without JavaScript."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from portal.registry.selectors import member_for_user
+
+from ..models import QuizAttempt, TrackStep
+from ..tracks.selectors import step_for_member
+from .selectors import attempt_questions, quiz_for_step, quiz_state
+from .services import quiz_attempt_start, quiz_attempt_submit
+
+
+def member_or_403(request):
+    member = member_for_user(request.user)
+    if member is None:
+        raise PermissionDenied
+    return member
+
+
+def _quiz_step(request, track_id: int, step_id: int):
+    member = member_or_403(request)
+    step = step_for_member(member=member, track_id=track_id, step_id=step_id)
+    if step.kind != TrackStep.Kind.QUIZ or not step.page_id:
+        raise Http404
+    return member, step, quiz_for_step(step)
+
+
+def _render_attempt(request, step, quiz, attempt, answers=None, errors=None, status=200):
+    questions = attempt_questions(attempt, answers=answers or {})
+    for question in questions:
+        question.errors = (errors or {}).get(question.id, [])
+    context = {"step": step, "quiz": quiz, "attempt": attempt, "questions": questions}
+    context["errors"] = bool(errors)
+    return render(request, "learning/quiz.html", context, status=status)
+
+
+def _submit(request, member, step, quiz):
+    attempt = get_object_or_404(
+        QuizAttempt, pk=request.POST.get("attempt", "0"), member=member, quiz=quiz
+    )
+    answers = {
+        question.id: request.POST.getlist(f"q-{question.id}")
+        for question in attempt_questions(attempt, answers={})
+    }
+    try:
+        attempt = quiz_attempt_submit(attempt=attempt, answers=answers)
+    except ValidationError as exc:
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {}
+        if not errors:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(request.path)
+        return _render_attempt(request, step, quiz, attempt, answers, errors, status=400)
+    return redirect(
+        "learning:quiz_result", track_id=step.track_id, step_id=step.pk, number=attempt.number
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quiz(request, track_id: int, step_id: int):
+    member, step, quiz_page = _quiz_step(request, track_id, step_id)
+    if request.method == "POST" and "attempt" in request.POST:
+        return _submit(request, member, step, quiz_page)
+    if request.method == "POST":
+        try:
+            quiz_attempt_start(member=member, step=step)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect(request.path)
+    state = quiz_state(member=member, quiz=quiz_page)
+    if state.running is not None:
+        return _render_attempt(request, step, quiz_page, state.running)
+    context = {"step": step, "quiz": quiz_page, "state": state}
+    return render(request, "learning/quiz_intro.html", context)
+
+
+@login_required
+def quiz_result(request, track_id: int, step_id: int, number: int):
+    member, step, quiz_page = _quiz_step(request, track_id, step_id)
+    attempt = get_object_or_404(
+        QuizAttempt, member=member, quiz=quiz_page, number=number, submitted_at__isnull=False
+    )
+    context = {
+        "step": step,
+        "quiz": quiz_page,
+        "attempt": attempt,
+        "questions": attempt_questions(attempt),
+        "state": quiz_state(member=member, quiz=quiz_page),
+    }
+    return render(request, "learning/quiz_result.html", context)

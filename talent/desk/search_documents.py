@@ -1,0 +1,203 @@
+"""The "talent" search document: what of a profile in the pool is searchable and filterable.
+
+Registered from TalentConfig.ready(). The key is the profile's primary key; ``load`` yields only
+profiles in the pool, so a member who withdraws consent drops out of the index the next time
+their profile is indexed (talent/signal_handlers.py queues that on commit).
+"""
+
+from collections.abc import Iterator, Sequence
+
+from django.conf import settings
+from django.utils import translation
+
+from search.registry import SearchDocument
+
+INDEX = "talent"
+LOAD_BATCH = 500
+
+TEXT_FIELDS = (
+    "name",
+    "occupation",
+    "employer",
+    "current_city",
+    "skills",
+    "venture",
+    "honours",
+    "trainings",
+    "self_introduction",
+    "industry_label",
+    "hometown",
+)
+FILTER_FIELDS = {
+    "township": "integer",
+    "village": "integer",
+    "birth_date": "date",
+    "education": "integer",
+    "industry": "keyword",
+    "willingness": "keyword",
+    "reserve_cadre_trained": "boolean",
+    "grade": "keyword",
+    "study_hours": "integer",
+    "negative": "boolean",
+}
+FACETS = (
+    "township",
+    "village",
+    "education",
+    "industry",
+    "willingness",
+    "reserve_cadre_trained",
+    "grade",
+)
+
+
+# The profile's columns the document reads, and the member's that stand in for blank ones.
+PROFILE_COLUMNS = (
+    "pk",
+    "name",
+    "birth_date",
+    "occupation",
+    "employer",
+    "current_city",
+    "venture",
+    "honours",
+    "trainings",
+    "self_introduction",
+    "industry",
+    "education",
+    "willingness",
+    "latest_grade",
+    "study_hours_this_year",
+    "reserve_cadre_trained",
+    "on_negative_list",
+    "hometown_township_id",
+    "hometown_village_id",
+    "member_id",
+    "member__name",
+    "member__birth_date",
+)
+
+
+def talent_fields(row: dict, places: "Places", skills: Sequence[str] = ()) -> dict:
+    """The document of one profile, from its ``PROFILE_COLUMNS`` row.
+
+    A member's profile takes the name and (when not typed in) the birth date from the member
+    record; the home township is the profile's, or the village's township when only the
+    village was given."""
+    village = places.organization(row["hometown_village_id"])
+    township = places.organization(row["hometown_township_id"]) or places.township_of(village)
+    birth_date = row["birth_date"] or (row["member__birth_date"] if row["member_id"] else None)
+    industry = row["industry"]
+    fields = {
+        "name": row["member__name"] if row["member_id"] else row["name"],
+        "occupation": row["occupation"],
+        "employer": row["employer"],
+        "current_city": row["current_city"],
+        "skills": list(skills),
+        "venture": row["venture"],
+        "honours": row["honours"],
+        "trainings": row["trainings"],
+        "self_introduction": row["self_introduction"],
+        "industry_label": places.industry_label(industry),
+        "hometown": [org.name for org in (township, village) if org is not None],
+        "township": township.pk if township is not None else None,
+        "village": village.pk if village is not None else None,
+        "birth_date": birth_date.isoformat() if birth_date else None,
+        "education": row["education"],
+        "industry": industry or None,
+        "willingness": row["willingness"] or None,
+        "reserve_cadre_trained": row["reserve_cadre_trained"],
+        "grade": row["latest_grade"] or None,
+        "study_hours": int(row["study_hours_this_year"] * 10),
+        "negative": row["on_negative_list"],
+    }
+    # An absent value is left out, not stored as null: filters and facets then skip it.
+    return {name: value for name, value in fields.items() if value is not None}
+
+
+class Places:
+    """The county's townships, villages and communities, read once for a whole load.
+
+    A county holds a few hundred; reading them once costs less than joining them to every
+    profile row."""
+
+    def __init__(self) -> None:
+        from portal.models import Organization
+        from talent.models import VILLAGE_LEVELS, Industry
+
+        levels = (Organization.Level.TOWNSHIP, *VILLAGE_LEVELS)
+        self._organizations = {
+            org.pk: org
+            for org in Organization.objects.filter(level__in=levels).only(
+                "pk", "name", "path", "depth", "level"
+            )
+        }
+        self._townships = {
+            org.path: org
+            for org in self._organizations.values()
+            if org.level == Organization.Level.TOWNSHIP
+        }
+        self._steplen = Organization.steplen
+        self._industries = {value: str(label) for value, label in Industry.choices}
+
+    def organization(self, pk: int | None):
+        return self._organizations.get(pk) if pk is not None else None
+
+    def township_of(self, village):
+        if village is None:
+            return None
+        for depth in range(village.depth - 1, 0, -1):
+            township = self._townships.get(village.path[: depth * self._steplen])
+            if township is not None:
+                return township
+        return None
+
+    def industry_label(self, industry: str) -> str:
+        return self._industries.get(industry, "") if industry else ""
+
+
+def _skills_of(pks: Sequence[int]) -> dict[int, list[str]]:
+    from talent.models import TalentSkill
+
+    skills: dict[int, list[str]] = {}
+    rows = TalentSkill.objects.filter(content_object_id__in=pks).values_list(
+        "content_object_id", "tag__name"
+    )
+    for pk, name in rows:
+        skills.setdefault(pk, []).append(name)
+    return {pk: sorted(names) for pk, names in skills.items()}
+
+
+def talent_load(keys: Sequence[str] | None) -> Iterator[tuple[str, dict]]:
+    """Every profile in the pool (keys None) or those of ``keys`` still in it, in batches."""
+    from talent.models import TalentProfile
+
+    profiles = TalentProfile.objects.in_pool().order_by("pk").values(*PROFILE_COLUMNS)
+    if keys is not None:
+        profiles = profiles.filter(pk__in=[int(key) for key in keys if str(key).isdigit()])
+    last_pk = 0
+    # Labels are indexed in the site's language, whatever the worker's request was.
+    with translation.override(settings.LANGUAGE_CODE):
+        places = Places()
+        while batch := list(profiles.filter(pk__gt=last_pk)[:LOAD_BATCH]):
+            last_pk = batch[-1]["pk"]
+            skills = _skills_of([row["pk"] for row in batch])
+            for row in batch:
+                yield str(row["pk"]), talent_fields(row, places, skills.get(row["pk"], ()))
+
+
+def talent_count() -> int:
+    from talent.models import TalentProfile
+
+    return TalentProfile.objects.in_pool().count()
+
+
+TALENT_DOCUMENT = SearchDocument(
+    name=INDEX,
+    load=talent_load,
+    text_fields=TEXT_FIELDS,
+    name_fields=("name",),
+    filter_fields=FILTER_FIELDS,
+    facets=FACETS,
+    count=talent_count,
+)

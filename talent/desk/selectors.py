@@ -1,0 +1,174 @@
+"""Reading the talent pool through the "talent" search index: the recruiter's desk and the API.
+
+A search is a ``TalentQuery`` (talent.desk.search_query reads it from GET parameters),
+narrowed to the places the user recruits for (talent.selectors.recruiting_scope, the rule the
+admin's lists follow too) and to the base search's rules (talent.desk.filters), and answered by
+search.selectors.document_search. Facet counts of a facet the user filters on ignore that
+facet's own selection, so choosing one township still shows how many the others hold.
+"""
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from search.selectors import document_search
+from talent.desk.facets import Facet, facets_build, selected_values
+from talent.desk.filters import Nothing, base_filters, merged, query_filters
+from talent.desk.search_documents import FACETS, INDEX
+from talent.desk.search_query import SORT_FIELDS, SORTS, TalentQuery
+from talent.models import BaseSearch, TalentProfile
+from talent.selectors import can_search_talent, profiles_in_scope, recruiting_scope
+
+KEYS_BATCH = 500
+
+
+@dataclass(frozen=True)
+class TalentHit:
+    profile: TalentProfile
+    highlight: str  # safe HTML snippet with <mark>
+
+
+@dataclass(frozen=True)
+class TalentSearchPage:
+    hits: list[TalentHit]
+    total: int
+    facets: list[Facet]
+    page: int
+    page_size: int
+    num_pages: int
+    query: TalentQuery = field(default_factory=TalentQuery)
+
+
+def _scope(user) -> dict[str, list[int]] | None:
+    """The user's recruiting scope as the filter a document passes by its township or its
+    village; None for the whole pool. Anyone who may not search is refused."""
+    if not can_search_talent(user):
+        raise PermissionDenied(_("Only recruiters and county organisation admins search the pool."))
+    places = recruiting_scope(user)
+    return None if places is None else {"township": places, "village": places}
+
+
+def _visible(scope: dict[str, list[int]] | None):
+    """The profiles of a scope, checked again when hits are loaded, so a stale index entry
+    (consent just withdrawn, a profile moved) never shows."""
+    return profiles_in_scope(None if scope is None else scope["township"])
+
+
+def _base(query: TalentQuery) -> BaseSearch | None:
+    if query.base_search is None:
+        return None
+    base = BaseSearch.objects.filter(pk=query.base_search).first()
+    if base is None:
+        raise ValidationError({"base": _("Choose a base search from the list.")})
+    return base
+
+
+def _engine_filters(query: TalentQuery, base: BaseSearch | None, without: str = ""):
+    own = {name: value for name, value in query_filters(query).items() if name != without}
+    return merged(own, base_filters(base)) if base else own
+
+
+@dataclass(frozen=True)
+class _Search:
+    """A query as the engine runs it for one user: their scope and the base search's rules."""
+
+    query: TalentQuery
+    scope: dict[str, list[int]] | None
+    base: BaseSearch | None
+
+    @classmethod
+    def prepare(cls, user, query: TalentQuery) -> "_Search":
+        scope = _scope(user)  # refuses first, whatever else is wrong with the query
+        if query.sort not in SORTS:
+            raise ValidationError({"sort": _("Sort by relevance, age or study hours.")})
+        return cls(query=query, scope=scope, base=_base(query))
+
+    def run(self, *, without: str = "", **options):
+        """The engine's results; raises Nothing when the rules cannot all hold."""
+        return document_search(
+            index=INDEX,
+            text=self.query.text,
+            filters=_engine_filters(self.query, self.base, without),
+            any_of=self.scope,
+            sort=SORT_FIELDS[self.query.sort],
+            **options,
+        )
+
+    def facet_counts(self, found: Mapping[str, dict]) -> dict[str, dict[object, int]]:
+        """Each facet's counts (``found``: as the full query counted them); one the user
+        filters on is counted without that filter, so its other values stay there to add."""
+        counts = dict(found)
+        for name, values in selected_values(self.query).items():
+            if values:
+                try:
+                    counts[name] = self.run(without=name, facets=[name], page_size=1).facets[name]
+                except Nothing:
+                    counts[name] = {}
+        return counts
+
+    def profiles(self, keys: Sequence[int]) -> dict[int, TalentProfile]:
+        profiles = _visible(self.scope).select_related(
+            "member", "hometown_village", "hometown_township"
+        )
+        return {profile.pk: profile for profile in profiles.filter(pk__in=keys)}
+
+
+def talent_search(user, query: TalentQuery) -> TalentSearchPage:
+    """One page of the profiles matching the query that the user may see, with facets.
+
+    Recruiters get the places they recruit for, county org admins the whole pool; anyone else
+    PermissionDenied. A base search that no longer exists, or whose stored filters are not
+    valid, raises ValidationError keyed "base". Without text, "relevance" lists in the
+    index's key order."""
+    search = _Search.prepare(user, query)
+    try:
+        results = search.run(facets=FACETS, page=query.page, page_size=query.page_size)
+    except Nothing:  # the query's own choices contradict the base search
+        return TalentSearchPage(
+            hits=[],
+            total=0,
+            facets=facets_build(search.facet_counts({}), query),
+            page=query.page,
+            page_size=query.page_size,
+            num_pages=1,
+            query=query,
+        )
+    keys = [int(key) for key in results.keys]
+    profiles = search.profiles(keys)
+    hits = [
+        TalentHit(profile=profiles[key], highlight=results.highlights.get(str(key), ""))
+        for key in keys
+        if key in profiles
+    ]
+    return TalentSearchPage(
+        hits=hits,
+        total=results.total,
+        facets=facets_build(search.facet_counts(results.facets), query),
+        page=query.page,
+        page_size=query.page_size,
+        num_pages=max(1, math.ceil(results.total / query.page_size)),
+        query=query,
+    )
+
+
+def talent_search_keys(user, query: TalentQuery, *, limit: int) -> list[int]:
+    """Every matching profile pk the user may see, in result order, up to ``limit`` (exports
+    of a result set; the query's page is ignored)."""
+    search = _Search.prepare(user, query)
+    keys: list[int] = []
+    page = 1
+    while len(keys) < limit:
+        try:
+            results = search.run(page=page, page_size=KEYS_BATCH)
+        except Nothing:
+            return []
+        batch = [int(key) for key in results.keys]
+        visible = set(_visible(search.scope).filter(pk__in=batch).values_list("pk", flat=True))
+        keys.extend(key for key in batch if key in visible)
+        if len(batch) < KEYS_BATCH:
+            break
+        page += 1
+    return keys[:limit]

@@ -1,0 +1,264 @@
+"""The recruiter's desk in the admin: search the pool, read a profile, reveal a contact for a
+stated reason (logged), compare candidates side by side, export a result set.
+
+Only recruiters and county org admins reach it (``talent.selectors.can_search_talent``,
+which talent.desk.viewsets asks before every view); anyone else is refused with
+PermissionDenied, which the admin answers as it does everywhere (back to the dashboard with a
+message; a 403 for a script; the login page for those without the admin). A profile outside
+what the user may see is a 404, as in the pool's own admin. Lists show masked numbers; the
+full phone and ID number appear only on the page a logged reveal answers with, and are never
+written to the log. Who may reveal: ``talent.selectors.can_reveal_contact``.
+"""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseNotAllowed, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from wagtail.log_actions import log
+
+from talent.desk import search_query, selectors
+from talent.desk.compare import (
+    UNKNOWN,
+    compare_keys_parse,
+    compare_profiles,
+    compare_rows,
+    profile_facts,
+)
+from talent.desk.forms import RevealForm
+from talent.desk.search_query import SEARCH_PARAM_LABELS
+from talent.forms import error_lines
+from talent.ledger.services import talent_export_start
+from talent.models import BaseSearch, Education, TalentProfile
+from talent.selectors import can_reveal_contact, profiles_visible_to
+from talent.shortlists.selectors import (
+    recruiting_departments,
+    shortlists_for_desk,
+    shortlists_visible_to,
+)
+
+REVEAL_ACTION = "talent.reveal_contact"
+
+# The search's GET parameters and the desk's own fields, named in Chinese when a value is wrong.
+PARAM_LABELS = {
+    **SEARCH_PARAM_LABELS,
+    "page": gettext_lazy("page number"),
+    "profile": gettext_lazy("candidates"),
+    "reason": gettext_lazy("reason"),
+}
+# Facet name -> the GET parameter it toggles; single-valued ones replace, others add.
+FACET_PARAMS = {
+    "township": "township",
+    "village": "village",
+    "education": "education",
+    "industry": "industry",
+    "willingness": "willingness",
+    "reserve_cadre_trained": "trained",
+    "grade": "grade",
+}
+SINGLE_VALUED = {"education", "trained"}
+SORTS = (
+    ("relevance", gettext_lazy("Relevance")),
+    ("age", gettext_lazy("Youngest first")),
+    ("-age", gettext_lazy("Oldest first")),
+    ("-study_hours", gettext_lazy("Most study hours")),
+    ("study_hours", gettext_lazy("Fewest study hours")),
+)
+
+
+def errors_named(exc: ValidationError) -> list[str]:
+    """Each message prefixed with the Chinese name of the parameter it is about."""
+    return error_lines(exc, PARAM_LABELS)
+
+
+def _toggle_url(params: QueryDict, name: str, value: str, selected: bool) -> str:
+    query = params.copy()
+    query.pop("page", None)
+    if name in SINGLE_VALUED:
+        query.pop(name, None)
+        if not selected:
+            query[name] = value
+    else:
+        values = [item for item in query.getlist(name) if item != value]
+        if not selected:
+            values.append(value)
+        query.setlist(name, values)
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+def _param_value(value) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
+
+
+def _facets_for_display(params: QueryDict, facets) -> list[dict]:
+    shown = []
+    for facet in facets:
+        name = FACET_PARAMS.get(facet.name, facet.name)
+        values = []
+        for item in facet.values:
+            value = _param_value(item.value)
+            # "Education at least" is a minimum, not a choice: the chosen level is the one
+            # in the parameter.
+            selected = params.get(name) == value if name in SINGLE_VALUED else item.selected
+            url = _toggle_url(params, name, value, selected)
+            values.append(
+                {"label": item.label, "count": item.count, "selected": selected, "url": url}
+            )
+        shown.append({"name": facet.name, "label": facet.label, "values": values})
+    return shown
+
+
+def _page_url(params: QueryDict, number: int) -> str:
+    query = params.copy()
+    query["page"] = str(number)
+    return f"?{query.urlencode()}"
+
+
+def _hidden_params(params: QueryDict, skip: set[str]) -> list[tuple[str, str]]:
+    return [(name, value) for name, value in params.lists() for value in value if name not in skip]
+
+
+def _search_context(params: QueryDict) -> dict:
+    return {
+        "params": params,
+        "base_searches": BaseSearch.objects.all(),
+        "educations": Education.choices,
+        "sorts": SORTS,
+        "errors": [],
+        "result": None,
+        "export_max": settings.TALENT_EXPORT_MAX_ROWS,
+        "export_params": _hidden_params(params, {"page"}),
+        # The plain form resubmits the facet choices it does not show itself.
+        "kept_params": _hidden_params(
+            params,
+            {"q", "age_min", "age_max", "education", "trained", "base", "sort", "page"},
+        ),
+    }
+
+
+def desk_search(request):
+    params = request.GET
+    context = _search_context(params)
+    try:
+        query = search_query.talent_query_from_params(params)
+        result = selectors.talent_search(request.user, query)
+    except ValidationError as exc:
+        context["errors"] = errors_named(exc)
+        return render(request, "talent/desk/search.html", context, status=400)
+    context["result"] = result
+    context["facets"] = _facets_for_display(params, result.facets)
+    # Recruiters put ticked rows on one of their department's shortlists (or a new one).
+    context["may_shortlist"] = recruiting_departments(request.user).exists()
+    context["shortlists"] = shortlists_for_desk(request.user)
+    context["here"] = request.get_full_path()
+    if result.page > 1:
+        context["previous_url"] = _page_url(params, result.page - 1)
+    if result.page < result.num_pages:
+        context["next_url"] = _page_url(params, result.page + 1)
+    return render(request, "talent/desk/search.html", context)
+
+
+def _visible_profile(request, pk) -> TalentProfile:
+    return get_object_or_404(
+        profiles_visible_to(request.user).select_related("hometown_township"), pk=pk
+    )
+
+
+@never_cache
+def desk_profile(request, pk):
+    profile = _visible_profile(request, pk)
+    context = {
+        "profile": profile,
+        "facts": profile_facts(profile),
+        "form": RevealForm(),
+        "may_reveal": can_reveal_contact(request.user, profile),
+        "revealed": None,
+    }
+    return render(request, "talent/desk/profile.html", context)
+
+
+@never_cache
+def desk_reveal(request, pk):
+    """POST a reason: the response (and only it) shows the full numbers; the log says who,
+    when and why, never the numbers themselves."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    profile = _visible_profile(request, pk)
+    if not can_reveal_contact(request.user, profile):
+        raise PermissionDenied
+    form = RevealForm(request.POST)
+    context = {
+        "profile": profile,
+        "facts": profile_facts(profile),
+        "form": form,
+        "may_reveal": True,
+        "revealed": None,
+    }
+    if not form.is_valid():
+        return render(request, "talent/desk/profile.html", context, status=400)
+    log(
+        instance=profile,
+        action=REVEAL_ACTION,
+        user=request.user,
+        data={"reason": form.cleaned_data["reason"]},
+    )
+    member = profile.member
+    context["revealed"] = {
+        "phone": (member.phone if member else profile.phone) or str(UNKNOWN),
+        "id_number": (member.id_number if member else profile.id_number) or str(UNKNOWN),
+    }
+    context["form"] = RevealForm()
+    return render(request, "talent/desk/profile.html", context)
+
+
+def desk_compare(request):
+    """GET or POST ``profile`` (repeated): the desk's results post their ticked rows, a
+    shortlist's page links with them."""
+    context = {"errors": [], "profiles": [], "rows": []}
+    data = request.POST if request.method == "POST" else request.GET
+    try:
+        keys = compare_keys_parse(data.getlist("profile"))
+        profiles = compare_profiles(request.user, keys)
+    except ValidationError as exc:
+        context["errors"] = errors_named(exc)
+        return render(request, "talent/desk/compare.html", context, status=400)
+    context["profiles"] = profiles
+    context["rows"] = compare_rows(profiles)
+    return render(request, "talent/desk/compare.html", context)
+
+
+def desk_export(request):
+    """POST the search's parameters: a background job writes every hit (up to the cap)."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    params = request.POST.copy()
+    params.pop("csrfmiddlewaretoken", None)
+    try:
+        query = search_query.talent_query_from_params(params)
+        job = talent_export_start(user=request.user, query=query)
+    except ValidationError as exc:
+        context = {**_search_context(params), "errors": errors_named(exc)}
+        return render(request, "talent/desk/search.html", context, status=400)
+    back = reverse("talent_desk:index")
+    return redirect(f"{reverse('portal_jobs:detail', args=[job.pk])}?back={back}")
+
+
+def desk_shortlist_export(request, pk):
+    """POST: a background job writes the shortlist's people the user may see."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    shortlist = get_object_or_404(shortlists_visible_to(request.user), pk=pk)
+    job = talent_export_start(user=request.user, shortlist=shortlist)
+    back = reverse("talent_shortlists:detail", args=[shortlist.pk])
+    return redirect(f"{reverse('portal_jobs:detail', args=[job.pk])}?back={back}")
+
+
+def register_log_actions(actions) -> None:
+    actions.register_action(
+        REVEAL_ACTION, gettext_lazy("Reveal contact"), gettext_lazy("Contact details revealed")
+    )

@@ -1,0 +1,159 @@
+import datetime
+import uuid
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from learning.models import ProgressEvent, StepProgress
+from learning.progress.services import progress_open
+from portal.registry.factories import UserFactory
+
+from ..helpers import learning_setup, steps_by_kind
+
+URL = "/api/v1/learning/progress"
+
+
+@pytest.fixture
+def steps(tree):
+    return steps_by_kind(learning_setup(tree.township_a).track)
+
+
+def logged_in(member, client=None) -> Client:
+    """A client logged in as the member, who gets an account if they have none."""
+    if member.user_id is None:
+        member.user = UserFactory()
+        member.save()
+    client = client or Client()
+    client.force_login(member.user)
+    return client
+
+
+@pytest.fixture
+def member_client(members):
+    return logged_in(members.a1)
+
+
+def opened_a_minute_ago(member, step):
+    minute_ago = timezone.now() - datetime.timedelta(seconds=60)
+    return progress_open(member=member, step=step, at=minute_ago)
+
+
+def segments_event(step, *segments, **fields) -> dict:
+    fields.setdefault("position", segments[-1][1])
+    return {
+        "id": str(uuid.uuid4()),
+        "step": step.pk,
+        "kind": "segments",
+        "segments": [list(s) for s in segments],
+        **fields,
+    }
+
+
+def post(client, events, **extra):
+    return client.post(URL, {"events": events}, content_type="application/json", **extra)
+
+
+def test_a_batch_gets_a_result_per_event_and_the_state_of_each_step(steps, members, member_client):
+    opened_a_minute_ago(members.a1, steps.lecture)
+    played = segments_event(steps.lecture, (0, 20))
+    events = [played, played, {**segments_event(steps.lecture, (20, 30)), "rate": -1}]
+    response = post(member_client, events)
+    assert response.status_code == 200
+    body = response.json()
+    assert [r["outcome"] for r in body["results"]] == ["accepted", "duplicate", "refused"]
+    assert body["results"][0]["id"] == played["id"]
+    assert "rate" in body["results"][2]["detail"]
+    [state] = body["steps"]
+    assert state == {
+        "step": steps.lecture.pk,
+        "seconds_credited": 20,
+        "required_seconds": 120,
+        "coverage": round(20 / 120, 3),
+        "position": 20.0,
+        "completed": False,
+        "track_completed": False,
+    }
+
+
+def test_sending_the_same_batch_again_changes_nothing(steps, members, member_client):
+    opened_a_minute_ago(members.a1, steps.material)
+    beat = {"id": str(uuid.uuid4()), "step": steps.material.pk, "kind": "heartbeat", "seconds": 15}
+    post(member_client, [beat])
+    again = post(member_client, [beat]).json()
+    assert again["results"][0]["outcome"] == "duplicate"
+    assert again["steps"][0]["seconds_credited"] == 15
+    assert ProgressEvent.objects.count() == 1
+
+
+def test_anonymous_visitors_and_users_without_a_member_record_get_403(steps, members):
+    event = segments_event(steps.lecture, (0, 10))
+    assert post(Client(), [event]).status_code == 403
+    staff = Client()
+    staff.force_login(UserFactory())
+    assert post(staff, [event]).status_code == 403
+    assert not ProgressEvent.objects.exists()
+
+
+def test_the_csrf_token_is_required(steps, members):
+    """A session alone is not enough: a page on another site could post with it."""
+    client = logged_in(members.a1, Client(enforce_csrf_checks=True))
+    event = segments_event(steps.lecture, (0, 10))
+    assert post(client, [event]).status_code == 403
+    token = "k" * 32  # what the page's cookie holds; the header must repeat it
+    client.cookies["csrftoken"] = token
+    assert post(client, [event], HTTP_X_CSRFTOKEN=token).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("events", "path"),
+    [
+        ([{"step": 1, "kind": "heartbeat", "seconds": 1}], ("events", "0", "id")),
+        ([{"id": "x", "step": 1, "kind": "heartbeat"}], ("events", "0", "id")),
+        ([{"id": str(uuid.uuid4()), "step": 1, "kind": "skip"}], ("events", "0", "kind")),
+        ([{"id": str(uuid.uuid4()), "kind": "heartbeat"}], ("events", "0", "step")),
+        (
+            [{"id": str(uuid.uuid4()), "step": 1, "kind": "segments", "segments": [["a", 1]]}],
+            ("events", "0", "segments"),
+        ),
+        ([], ("events",)),
+    ],
+)
+def test_malformed_batches_are_refused_naming_the_field(member_client, events, path):
+    response = post(member_client, events)
+    assert response.status_code == 400
+    errors = response.json()
+    for key in path:  # the failing event by its index, then the field
+        errors = errors[key]
+    assert errors
+    assert not ProgressEvent.objects.exists()
+
+
+def test_more_than_100_events_are_refused(steps, member_client):
+    events = [segments_event(steps.lecture, (0, 1)) for _ in range(101)]
+    response = post(member_client, events)
+    assert response.status_code == 400 and "events" in response.json()
+
+
+def test_the_schema_documents_the_endpoint(client):
+    schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
+    operation = schema["paths"]["/api/v1/learning/progress"]["post"]
+    request_ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert request_ref.endswith("/ProgressBatch")
+    assert "StepState" in schema["components"]["schemas"]
+    event = schema["components"]["schemas"]["Event"]
+    assert {"id", "step", "kind"} <= set(event["required"])
+
+
+def test_events_for_a_track_of_another_organisation_are_refused(steps, members):
+    """Township B's member is not assigned the track: refused, nothing opened."""
+    body = post(logged_in(members.b1), [segments_event(steps.lecture, (0, 10))]).json()
+    assert body["results"][0]["outcome"] == "refused"
+    assert body["steps"] == []
+    assert not StepProgress.objects.exists()
+
+
+def test_the_schema_describes_only_our_own_api(client):
+    schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
+    assert schema["paths"]
+    assert all(path.startswith("/api/v1/") for path in schema["paths"])

@@ -1,0 +1,95 @@
+"""Pace on the yearly study hours: who is behind, and the weekly reminder they get once."""
+
+import datetime
+from decimal import Decimal
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from learning.credit.services import credit_grant
+from learning.models import CreditEntry
+from learning.pace.selectors import members_behind_pace, pace_target
+from learning.pace.services import pace_reminders_send
+from portal.models import Notification
+from portal.registry import services
+from portal.registry.factories import MemberFactory
+
+JULY_1 = datetime.date(2026, 7, 1)
+
+
+def _hours(member, hours: str, on: datetime.date = JULY_1, key: str = "track:1") -> None:
+    credit_grant(
+        member_id=member.pk,
+        source=CreditEntry.Source.TRACK,
+        source_key=key,
+        occurred_on=on,
+        hours=Decimal(hours),
+    )
+
+
+def test_the_pace_is_the_yearly_hours_times_the_share_of_the_year_gone(settings):
+    settings.LEARNING_YEARLY_HOURS = 32
+    assert pace_target(datetime.date(2026, 12, 31)) == Decimal("32.0")
+    assert pace_target(JULY_1) == Decimal("16.0")  # day 182 of 365
+    assert pace_target(datetime.date(2026, 1, 1)) == Decimal("0.1")
+
+
+def test_members_behind_pace_in_the_subtree_only(tree, members):
+    _hours(members.a1, "20.0")
+    _hours(members.a2, "15.5")
+    behind = members_behind_pace(organizations=[tree.township_a], today=JULY_1)
+    assert [(m.pk, m.hours) for m in behind] == [(members.a2.pk, Decimal("15.5"))]
+    everyone = members_behind_pace(organizations=[tree.county], today=JULY_1)
+    assert [m.pk for m in everyone] == [members.b1.pk, members.a2.pk]
+
+
+def test_only_this_years_hours_until_today_count_and_reversals_subtract(tree, members):
+    _hours(members.a1, "30.0", on=datetime.date(2025, 12, 31), key="track:old")
+    _hours(members.a2, "30.0", on=JULY_1 + datetime.timedelta(days=1), key="track:later")
+    _hours(members.b1, "20.0", key="track:1")
+    _hours(members.b1, "-10.0", key="reversal:1")
+    behind = members_behind_pace(organizations=[tree.county], today=JULY_1)
+    assert {m.pk: m.hours for m in behind} == {
+        members.a1.pk: Decimal("0"),
+        members.a2.pk: Decimal("0"),
+        members.b1.pk: Decimal("10.0"),
+    }
+
+
+def test_a_host_branch_keeps_the_members_it_hosts(tree, members):
+    behind = members_behind_pace(organizations=[tree.host_branch], today=JULY_1)
+    assert [m.pk for m in behind] == [members.b1.pk]
+
+
+def _with_login(member):
+    services.member_account_issue(member=member, issued_by=None)
+    member.refresh_from_db()
+    return member
+
+
+def test_each_member_behind_pace_with_a_login_is_reminded_once_a_week(tree, members):
+    a1, a2 = _with_login(members.a1), _with_login(members.a2)
+    _hours(a1, "20.0")
+    assert pace_reminders_send(today=JULY_1) == 1
+    reminder = Notification.objects.get()
+    assert reminder.recipient == a2.user
+    assert reminder.kind == Notification.Kind.REMINDER
+    assert reminder.url == "/learning/record/"
+    assert reminder.source_key == "pace:2026-W27"
+    assert pace_reminders_send(today=JULY_1 + datetime.timedelta(days=2)) == 0
+    assert pace_reminders_send(today=JULY_1 + datetime.timedelta(days=7)) == 1
+    assert Notification.objects.filter(recipient=a1.user).count() == 0
+
+
+def test_the_reminders_cost_the_same_queries_for_more_members(tree, members):
+    """Batched: no query per member."""
+    for member in (members.a1, members.a2, members.b1):
+        _with_login(member)
+    with CaptureQueriesContext(connection) as few:
+        pace_reminders_send(today=JULY_1)
+    for index in range(30):
+        _with_login(MemberFactory(name=f"党员{index}", origin=tree.village_a1))
+    with CaptureQueriesContext(connection) as many:
+        pace_reminders_send(today=JULY_1 + datetime.timedelta(days=7))
+    assert Notification.objects.count() == 3 + 3 + 30
+    assert len(many) == len(few)
