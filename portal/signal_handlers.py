@@ -3,7 +3,8 @@ from django.db.models.signals import post_migrate
 
 def after_migrate(sender, **kwargs) -> None:
     """Keep what every database needs: role groups with their permissions, and the home page."""
-    from portal.registry.services import role_groups_sync, site_home_ensure
+    from portal.content.services import site_home_ensure
+    from portal.registry.services import role_groups_sync
 
     role_groups_sync()
     site_home_ensure()
@@ -64,6 +65,27 @@ def _register_site_cache() -> None:
     post_delete.connect(site_cache_invalidate, sender=Site, dispatch_uid="portal_site_deleted")
 
 
+def organization_section_ensure(sender, *, organization, **kwargs) -> None:
+    from portal.content.services import section_create
+
+    section_create(organization=organization)
+
+
+def section_groups_follow_roles(sender, *, user, **kwargs) -> None:
+    from portal.content.services import section_groups_sync_for
+
+    section_groups_sync_for(user=user)
+
+
+def _register_registry_to_content() -> None:
+    from portal.signals import organization_publishes, roles_changed
+
+    organization_publishes.connect(
+        organization_section_ensure, dispatch_uid="portal_organization_section"
+    )
+    roles_changed.connect(section_groups_follow_roles, dispatch_uid="portal_section_groups")
+
+
 def register() -> None:
     from django.apps import apps
 
@@ -71,5 +93,6 @@ def register() -> None:
     # (permissions are created in post_migrate too, by handlers connected after this one).
     last_app = [config for config in apps.get_app_configs() if config.models_module][-1]
     post_migrate.connect(after_migrate, sender=last_app, dispatch_uid="portal_after_migrate")
+    _register_registry_to_content()
     _register_content_rules()
     _register_site_cache()

@@ -157,6 +157,27 @@ def test_no_import_cycles_inside_an_app(app):
     assert _cycles(inside) == []
 
 
+def _wing(module: str) -> str | None:
+    """The portal wing a module belongs to; None for the composition root."""
+    parts = module.split(".")
+    if parts[0] != "portal" or module in PORTAL_COMPOSITION_ROOT or len(parts) < 2:
+        return None
+    return None if parts[1] in PORTAL_ROOT_PACKAGES else parts[1]
+
+
+def test_portal_wings_depend_on_each_other_in_one_direction():
+    """registry at the bottom; a wing may use the wings below it, never one that uses it."""
+    wings: dict[str, set[str]] = {}
+    for module, targets in GRAPH.items():
+        if (wing := _wing(module)) is None:
+            continue
+        wings.setdefault(wing, set()).update(
+            other for target in targets if (other := _wing(target)) not in (None, wing)
+        )
+    assert _cycles(wings) == []
+    assert wings["registry"] == set()
+
+
 def test_the_cycle_finder_finds_a_cycle():
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert _cycles(graph) == [["a", "b", "c"]]

@@ -1,20 +1,14 @@
-"""Demo CMS content: study materials, notices, a red-package catalog and a collection, written
-for the invented county so the site has something to read on a phone.
+"""Demo CMS content: study materials, notices and a collection, written for the invented
+county so the site has something to read on a phone (the micro-lecture is video's demo, the
+red-package catalog parcels').
 
-The texts are short summaries written for the demo, not official documents. The
-micro-lecture's video is a clip encoded for the demo (portal/demo_video.py) and processed
-like any upload.
+The texts are short summaries written for the demo, not official documents.
 """
 
 import datetime
-import io
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.files.images import ImageFile
 from django.utils import timezone
-from PIL import Image as PILImage
-from PIL import ImageDraw
-from wagtail.images.models import Image
 from wagtail.models import Page
 
 from portal.content.models import (
@@ -24,13 +18,6 @@ from portal.content.models import (
     NoticePage,
     SectionPage,
     StudyMaterialPage,
-)
-from portal.parcels.models import (
-    RedPackageBook,
-    RedPackageCatalogPage,
-    RedPackagePage,
-    RedPackageStock,
-    isbn_normalize,
 )
 from portal.registry.models import Organization
 
@@ -160,23 +147,7 @@ MATERIALS_TOWNSHIP = [
 MONTHLY_SLUG = "benyue-xuexi"
 
 
-def _isbn13(group_publisher_title: str) -> str:
-    """978-… with its check digit computed, hyphenated as printed on a book."""
-    first12 = "978" + isbn_normalize(group_publisher_title)
-    total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(first12))
-    return f"978-{group_publisher_title}-{(10 - total % 10) % 10}"
-
-
-# Synthetic ISBNs: 人民出版社's real prefix (7-01) with invented title numbers, so they pass
-# validation but name no real edition.
-BOOKS = [
-    ("党的二十大报告", "人民出版社", _isbn13("7-01-025101")),
-    ("中国共产党章程", "人民出版社", _isbn13("7-01-025102")),
-    ("习近平新时代中国特色社会主义思想专题摘编", "人民出版社", _isbn13("7-01-025103")),
-]
-
-
-def _publish(parent: Page, page: Page, *, tags=()) -> Page:
+def demo_page_publish(parent: Page, page: Page, *, tags=()) -> Page:
     """Publish as a reviewer would; study pages follow their "open to the public" box."""
     parent.add_child(instance=page)
     if tags:
@@ -189,11 +160,11 @@ def _materials(section: SectionPage, materials: list[dict]) -> None:
     for data in materials:
         fields = {k: v for k, v in data.items() if k not in ("tags", "public")}
         page = StudyMaterialPage(**fields, open_to_public=data["public"])
-        _publish(section, page, tags=data["tags"])
+        demo_page_publish(section, page, tags=data["tags"])
 
 
 def _notices(section: SectionPage, today: datetime.date) -> None:
-    _publish(
+    demo_page_publish(
         section,
         NoticePage(
             title="关于做好流动党员去向信息月度更新的提示",
@@ -204,7 +175,7 @@ def _notices(section: SectionPage, today: datetime.date) -> None:
             expires_on=today + datetime.timedelta(days=25),
         ),
     )
-    _publish(
+    demo_page_publish(
         section,
         NoticePage(
             title="关于春节返乡流动党员集中学习的通知",
@@ -214,40 +185,6 @@ def _notices(section: SectionPage, today: datetime.date) -> None:
             expires_on=today - datetime.timedelta(days=40),
         ),
     )
-
-
-def _cover() -> Image:
-    """A plain red cover with a gold band, drawn here so the demo needs no image files."""
-    picture = PILImage.new("RGB", (480, 640), (168, 22, 27))
-    ImageDraw.Draw(picture).rectangle((0, 420, 480, 470), fill=(230, 180, 60))
-    buffer = io.BytesIO()
-    picture.save(buffer, "JPEG", quality=85)
-    file = ImageFile(buffer, name="red-package.jpg")
-    return Image.objects.create(title="红色包裹封面", file=file)
-
-
-def _catalog(section: SectionPage) -> None:
-    catalog = _publish(
-        section,
-        RedPackageCatalogPage(
-            title="红色包裹",
-            slug="hongse-baoguo",
-            intro="县委组织部为在外流动党员免费寄送学习书籍，送学上门。",
-        ),
-    )
-    package = RedPackagePage(
-        title="二十大学习红色包裹",
-        slug="ershida-hongse-baoguo",
-        summary="党的二十大报告、党章和专题摘编各一本，寄到流入地。",
-        cover=_cover(),
-        eligibility=RedPackagePage.Eligibility.FLOATING,
-    )
-    package.books = [
-        RedPackageBook(title=title, publisher=publisher, isbn=isbn)
-        for title, publisher, isbn in BOOKS
-    ]
-    _publish(catalog, package)
-    RedPackageStock.objects.get_or_create(package=package, defaults={"available": 200})
 
 
 def _monthly_collection(today: datetime.date) -> None:
@@ -263,37 +200,7 @@ def _monthly_collection(today: datetime.date) -> None:
     )
     models = ContentType.objects.get_for_models(StudyMaterialPage, MicroLecturePage)
     collection.page_types = list(models.values())
-    _publish(home, collection)
-
-
-def _micro_lecture(section: SectionPage) -> None:
-    from django.core.files.base import ContentFile
-
-    from portal.video import processing as video_processing
-    from portal.video import services as video_services
-    from portal.video.demo import demo_clip
-
-    video = video_services.video_create(
-        title="去向报告三步走",
-        file=ContentFile(demo_clip(), name="demo.mp4"),
-        organization=section.organization,
-        uploaded_by=None,
-    )
-    # Processed here, not queued: the page may only point at a ready video.
-    video = video_processing.video_process(video_id=video.pk)
-    lecture = MicroLecturePage(
-        title="三分钟学会按月报告去向",
-        slug="anyue-baogao-quxiang",
-        summary="用手机完成每月去向报告的三个步骤。",
-        video=video,
-        speaker="王红梅",
-        speaker_title="县委组织部组织科",
-        transcript="同志们好。每月五日前，打开归雁，在“我的”里更新工作单位、居住地址和联系电话。"
-        "信息有变化的，及时告诉所在支部。",
-        study_hours="0.5",
-        open_to_public=True,
-    )
-    _publish(section, lecture, tags=["组织生活"])
+    demo_page_publish(home, collection)
 
 
 def demo_content_build(*, county: Organization, township_code: str) -> None:
@@ -302,8 +209,6 @@ def demo_content_build(*, county: Organization, township_code: str) -> None:
     county_section = SectionPage.objects.get(organization=county)
     township_section = SectionPage.objects.get(organization__code=township_code)
     _materials(county_section, MATERIALS_COUNTY)
-    _micro_lecture(county_section)
     _materials(township_section, MATERIALS_TOWNSHIP)
     _notices(county_section, today)
-    _catalog(county_section)
     _monthly_collection(today)

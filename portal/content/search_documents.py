@@ -22,8 +22,13 @@ from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 from wagtail.rich_text import get_text_for_indexing
 
-from portal.content.models import MicroLecturePage, NoticePage, SectionPage, StudyMaterialPage
-from portal.parcels.models import RedPackagePage
+from portal.content.models import (
+    MicroLecturePage,
+    NoticePage,
+    RedPackagePage,
+    SectionPage,
+    StudyMaterialPage,
+)
 from search.models import IndexTask
 from search.queue import index_enqueue
 from search.registry import SearchDocument, register

@@ -23,11 +23,12 @@ from portal.content.models import (
     MicroLecturePage,
     MicroLectureTag,
     NoticePage,
+    RedPackageCatalogPage,
+    RedPackagePage,
     SectionPage,
     StudyMaterialPage,
     StudyMaterialTag,
 )
-from portal.parcels.models import RedPackageCatalogPage, RedPackagePage
 
 LATEST_LIMIT = 5
 SECTION_LIST_LIMIT = 20

@@ -8,19 +8,23 @@ each section's approval task. It holds none on the home page, so nobody but a su
 pages beside the sections (a section made by hand would have no groups and no workflow).
 """
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail import hooks
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import (
     Collection,
     GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
+    Locale,
     Page,
     PageViewRestriction,
+    Site,
     Workflow,
     WorkflowPage,
     WorkflowTask,
@@ -220,3 +224,44 @@ def pages_publish_scheduled() -> None:
     Wagtail's own command does the work; Celery beat runs it every minute instead of cron.
     """
     call_command("publish_scheduled", verbosity=0)
+
+
+# The home page's first words, until an editor changes them (content, so not translated).
+# --- The site: its home page -------------------------------------------------------------
+
+HOME_TITLE = "归雁 · 流动党员之家"
+
+
+HOME_INTRO = (
+    "<p>离乡不离党，流动不流失。在这里学习微党课、领取红色包裹、记录学时积分，"
+    "与家乡党组织保持联系。</p>"
+)
+
+
+def site_home_ensure() -> HomePage:
+    """Make sure the page tree has its root, the home page, and a default site serving it.
+
+    Runs after every migrate (and after a test flush): on a new database it replaces
+    Wagtail's placeholder welcome page; where a home page exists it changes nothing.
+    """
+    home = HomePage.objects.first()
+    if home is None:
+        language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        locale, _created = Locale.objects.get_or_create(language_code=language)
+        root = Page.get_first_root_node() or Page.add_root(
+            instance=Page(title="Root", slug="root", locale=locale)
+        )
+        for placeholder in root.get_children().filter(content_type__app_label="wagtailcore"):
+            placeholder.delete()
+        home = root.add_child(
+            instance=HomePage(title=HOME_TITLE, slug="home", intro=HOME_INTRO, locale=locale)
+        )
+    if Collection.get_first_root_node() is None:
+        # Wagtail makes the root collection in a data migration, which a test flush undoes.
+        Collection.add_root(name="Root")
+    if not Site.objects.filter(is_default_site=True, root_page=home).exists():
+        Site.objects.update_or_create(
+            is_default_site=True,
+            defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": "归雁"},
+        )
+    return home

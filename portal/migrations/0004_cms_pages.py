@@ -4,7 +4,7 @@ import django.db.models.deletion
 import django.utils.timezone
 import modelcluster.contrib.taggit
 import modelcluster.fields
-import portal.parcels.models
+import portal.content.models.catalog
 import wagtail.fields
 from django.conf import settings
 from django.db import migrations, models
@@ -140,7 +140,7 @@ class Migration(migrations.Migration):
                 ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
                 ('title', models.CharField(max_length=200, verbose_name='book title')),
                 ('publisher', models.CharField(max_length=100, verbose_name='publisher')),
-                ('isbn', models.CharField(max_length=17, validators=[portal.parcels.models.validate_isbn], verbose_name='ISBN')),
+                ('isbn', models.CharField(max_length=17, validators=[portal.content.models.catalog.validate_isbn], verbose_name='ISBN')),
                 ('package', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='books', to='portal.redpackagepage')),
             ],
             options={

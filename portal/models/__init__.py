@@ -6,20 +6,16 @@ from portal.content.models import (
     MicroLecturePage,
     MicroLectureTag,
     NoticePage,
+    RedPackageBook,
+    RedPackageCatalogPage,
+    RedPackagePage,
     SectionPage,
     StudyMaterialPage,
     StudyMaterialTag,
 )
 from portal.inbox.models import Notification
 from portal.ledger.models import Job
-from portal.parcels.models import (
-    RedPackageBook,
-    RedPackageCatalogPage,
-    RedPackagePage,
-    RedPackageRequest,
-    RedPackageStock,
-    StockMovement,
-)
+from portal.parcels.models import RedPackageRequest, RedPackageStock, StockMovement
 from portal.registry.models import (
     ActivationCode,
     Member,

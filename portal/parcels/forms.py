@@ -4,9 +4,9 @@ from django import forms
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy
 
+from portal.content.models import RedPackagePage
 from portal.parcels import selectors as parcel_selectors
 from portal.parcels import services as parcels
-from portal.parcels.models import RedPackagePage
 from portal.registry.models import Member, Organization
 from portal.registry.selectors import members_visible_to, organizations_managed_by
 

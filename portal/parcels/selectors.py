@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from portal.content.models import SectionPage
-from portal.parcels.models import RedPackagePage, RedPackageRequest
+from portal.content.models import RedPackagePage, SectionPage
+from portal.parcels.models import RedPackageRequest
 from portal.registry.models import Member, Organization, Role
 from portal.registry.selectors import (
     members_visible_to,

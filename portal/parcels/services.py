@@ -22,7 +22,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.parcels.models import RedPackagePage, RedPackageRequest, RedPackageStock, StockMovement
+from portal.content.models import RedPackagePage
+from portal.parcels.models import RedPackageRequest, RedPackageStock, StockMovement
 from portal.parcels.selectors import (
     package_open_request,
     package_refusal,

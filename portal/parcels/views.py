@@ -16,11 +16,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.content.models import RedPackageCatalogPage, RedPackagePage
 from portal.content.page_views import page_view
 from portal.content.selectors import pages_visible_to, red_packages_in
 from portal.parcels import selectors as parcel_selectors
 from portal.parcels import services as parcels
-from portal.parcels.models import RedPackageCatalogPage, RedPackagePage, RedPackageRequest
+from portal.parcels.models import RedPackageRequest
 from portal.registry.forms import validation_errors_add
 from portal.registry.selectors import member_for_user
 

@@ -20,6 +20,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton, ListingButton
 
+from portal.content.models import RedPackagePage
 from portal.parcels import selectors as parcel_selectors
 from portal.parcels import services as parcels
 from portal.parcels.forms import (
@@ -29,7 +30,7 @@ from portal.parcels.forms import (
     DispatchForm,
     form_page_render,
 )
-from portal.parcels.models import RedPackagePage, RedPackageRequest
+from portal.parcels.models import RedPackageRequest
 from portal.parcels.permissions import keeps_members, permission_require
 from portal.parcels.stock_viewsets import StockMovementViewSet, StockViewSet
 from portal.registry.forms import validation_errors_add

@@ -10,18 +10,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from portal import signals
-from portal.cards import demo as demo_cards
-from portal.care import demo as demo_care
-from portal.content import demo as demo_content
-from portal.parcels import demo as demo_parcels
 from portal.registry import services
 from portal.registry.identity import id_number_check_char
 from portal.registry.models import Member, Organization, Role
-from portal.whereabouts import demo as demo_whereabouts
 
 COUNTY_CODE = "QX"
 COUNTY_NAME = "青溪县"
@@ -98,24 +91,12 @@ class DemoBuilder:
     def exists() -> bool:
         return Organization.objects.filter(code=COUNTY_CODE).exists()
 
-    @transaction.atomic
-    def build(self) -> None:
+    def build(self) -> tuple[Organization, Member]:
+        """The registry's part of the demo: the tree, the members and a login per role.
+        Returns the county and the demo member, whom the other wings' demos build on."""
         county = self._build_tree()
         self._build_members()
-        member = self._build_logins(county)
-        demo_content.demo_content_build(county=county, township_code="T01")
-        # Activity certificate and contact cards of the demo member.
-        demo_cards.demo_cards_build(
-            member=member, origin_username="secretary", host_username="host_secretary"
-        )
-        demo_whereabouts.demo_whereabouts_build(member=member)
-        # 1+N: a liaison and their members, talks, a care case and a transfer to accept.
-        demo_care.demo_care_build(
-            member=member, secretary_username="secretary", password=DEMO_PASSWORD
-        )
-        # Red packages: the demo member's, received, and a few for the secretary to send.
-        demo_parcels.demo_parcels_build(member=member, secretary_username="secretary")
-        signals.demo_built.send(sender=type(self), county=county, member=member)
+        return county, self._build_logins(county)
 
     # --- organisations ---------------------------------------------------------------
 
@@ -307,13 +288,14 @@ class DemoBuilder:
         return user
 
 
-def demo_logins() -> list[DemoLogin]:
-    """The demo's logins, one per role, with the organisation each one's role covers."""
+def demo_logins(*, more: list[tuple[str, str, str]] = ()) -> list[DemoLogin]:
+    """The demo's logins, one per role, with the organisation each one's role covers;
+    ``more`` adds the logins other wings' demos make, as (username, role, code)."""
     grants = [
         ("admin", "superuser", COUNTY_CODE),
         *DEMO_GRANTS,
         (DEMO_MEMBER_PHONE, Role.MEMBER, DEMO_MEMBER_BRANCH),
-        (demo_care.LIAISON_USERNAME, "liaison", DEMO_MEMBER_BRANCH),
+        *more,
     ]
     codes = {code for _username, _role, code in grants}
     names = dict(Organization.objects.filter(code__in=codes).values_list("code", "name"))

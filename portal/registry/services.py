@@ -14,11 +14,8 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail import hooks
-from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Collection, Locale, Page, Site
 
-from portal.content.models import HomePage
-from portal.content.services import section_create, section_groups_sync_for
+from portal import signals
 from portal.registry.identity import phone_normalize
 from portal.registry.models import (
     ActivationCode,
@@ -64,12 +61,6 @@ ROLE_PERMISSIONS = {
 # Unambiguous characters only: the code is read off a screen and typed on a phone.
 ACTIVATION_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 ACTIVATION_LENGTH = 8
-# The home page's first words, until an editor changes them (content, so not translated).
-HOME_TITLE = "归雁 · 流动党员之家"
-HOME_INTRO = (
-    "<p>离乡不离党，流动不流失。在这里学习微党课、领取红色包裹、记录学时积分，"
-    "与家乡党组织保持联系。</p>"
-)
 
 
 # --- Organisations --------------------------------------------------------------------
@@ -86,7 +77,8 @@ def organization_create(
     contact_name: str = "",
     publishes: bool = False,
 ) -> Organization:
-    """Add an organisation to the tree; a publishing one also gets its section of the site."""
+    """Add an organisation to the tree; a publishing one also gets its section of the site
+    (content answers ``organization_publishes``)."""
     organization = Organization(
         name=name,
         code=code,
@@ -103,7 +95,7 @@ def organization_create(
     else:
         organization = parent.add_child(instance=organization)
     if publishes:
-        section_create(organization=organization)
+        signals.organization_publishes.send(sender=Organization, organization=organization)
     return organization
 
 
@@ -119,7 +111,7 @@ def organization_update(*, organization: Organization, data: dict) -> Organizati
     organization.full_clean(exclude=["path", "depth", "numchild"])
     organization.save()
     if organization.publishes:
-        section_create(organization=organization)
+        signals.organization_publishes.send(sender=Organization, organization=organization)
     return organization
 
 
@@ -227,38 +219,6 @@ def activation_codes_purge() -> int:
     return deleted
 
 
-# --- Site -----------------------------------------------------------------------------
-
-
-def site_home_ensure() -> HomePage:
-    """Make sure the page tree has its root, the home page, and a default site serving it.
-
-    Runs after every migrate (and after a test flush): on a new database it replaces
-    Wagtail's placeholder welcome page; where a home page exists it changes nothing.
-    """
-    home = HomePage.objects.first()
-    if home is None:
-        language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
-        locale, _created = Locale.objects.get_or_create(language_code=language)
-        root = Page.get_first_root_node() or Page.add_root(
-            instance=Page(title="Root", slug="root", locale=locale)
-        )
-        for placeholder in root.get_children().filter(content_type__app_label="wagtailcore"):
-            placeholder.delete()
-        home = root.add_child(
-            instance=HomePage(title=HOME_TITLE, slug="home", intro=HOME_INTRO, locale=locale)
-        )
-    if Collection.get_first_root_node() is None:
-        # Wagtail makes the root collection in a data migration, which a test flush undoes.
-        Collection.add_root(name="Root")
-    if not Site.objects.filter(is_default_site=True, root_page=home).exists():
-        Site.objects.update_or_create(
-            is_default_site=True,
-            defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": "归雁"},
-        )
-    return home
-
-
 # --- Roles ----------------------------------------------------------------------------
 
 
@@ -299,7 +259,7 @@ def role_grant(*, user, role: str, organization: Organization) -> RoleAssignment
         user=user, role=role, organization=organization
     )
     user.groups.add(role_group(role))
-    section_groups_sync_for(user=user)
+    signals.roles_changed.send(sender=RoleAssignment, user=user)
     return assignment
 
 
@@ -308,4 +268,4 @@ def role_revoke(*, user, role: str, organization: Organization) -> None:
     RoleAssignment.objects.filter(user=user, role=role, organization=organization).delete()
     if not RoleAssignment.objects.filter(user=user, role=role).exists():
         user.groups.remove(role_group(role))
-    section_groups_sync_for(user=user)
+    signals.roles_changed.send(sender=RoleAssignment, user=user)

@@ -1,5 +1,6 @@
-"""A short clip made for the demo's micro-lecture: real H.264 and AAC in MP4, encoded by the
-FFmpeg that PyAV bundles, so the demo's player, seeking and poster work as with an upload."""
+"""The demo's micro-lecture, with a short clip made for it: real H.264 and AAC in MP4, encoded
+by the FFmpeg that PyAV bundles, so the demo's player, seeking and poster work as with an
+upload."""
 
 import array
 import math
@@ -7,7 +8,14 @@ import tempfile
 from pathlib import Path
 
 import av
+from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw
+
+from portal.content.demo import demo_page_publish
+from portal.content.models import MicroLecturePage, SectionPage
+from portal.registry.models import Organization
+from portal.video import processing as video_processing
+from portal.video import services as video_services
 
 SIZE = (640, 360)
 RATE = 25
@@ -55,3 +63,29 @@ def _tone(output, stream, seconds: int) -> None:
         pts += size
     for packet in stream.encode():
         output.mux(packet)
+
+
+def demo_lecture_build(*, county: Organization) -> None:
+    """A public micro-lecture in the county's section, its clip processed like an upload."""
+    section = SectionPage.objects.get(organization=county)
+    video = video_services.video_create(
+        title="去向报告三步走",
+        file=ContentFile(demo_clip(), name="demo.mp4"),
+        organization=section.organization,
+        uploaded_by=None,
+    )
+    # Processed here, not queued: the page may only point at a ready video.
+    video = video_processing.video_process(video_id=video.pk)
+    lecture = MicroLecturePage(
+        title="三分钟学会按月报告去向",
+        slug="anyue-baogao-quxiang",
+        summary="用手机完成每月去向报告的三个步骤。",
+        video=video,
+        speaker="王红梅",
+        speaker_title="县委组织部组织科",
+        transcript="同志们好。每月五日前，打开归雁，在“我的”里更新工作单位、居住地址和联系电话。"
+        "信息有变化的，及时告诉所在支部。",
+        study_hours="0.5",
+        open_to_public=True,
+    )
+    demo_page_publish(section, lecture, tags=["组织生活"])

@@ -40,7 +40,7 @@ TIMEOUT_MS = 10_000
 def home_page(transactional_db):
     """The live home page. A transactional test's flush re-runs post_migrate, which puts the
     page tree, the home page and the default site back
-    (portal.registry.services.site_home_ensure)."""
+    (portal.content.services.site_home_ensure)."""
     from portal.models import HomePage
 
     return HomePage.objects.live().get()

@@ -1,3 +1,8 @@
+from .catalog import (
+    RedPackageBook,
+    RedPackageCatalogPage,
+    RedPackagePage,
+)
 from .collections import LISTABLE_MODELS, CollectionPage
 from .pages import (
     HomePage,
@@ -16,6 +21,9 @@ __all__ = [
     "MicroLecturePage",
     "MicroLectureTag",
     "NoticePage",
+    "RedPackageBook",
+    "RedPackageCatalogPage",
+    "RedPackagePage",
     "SectionPage",
     "StudyMaterialPage",
     "StudyMaterialTag",

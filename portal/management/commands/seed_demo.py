@@ -1,7 +1,33 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from portal.registry.demo import DEMO_PASSWORD, DemoBuilder, demo_logins
+from portal import signals
+from portal.cards.demo import demo_cards_build
+from portal.care.demo import LIAISON_USERNAME, demo_care_build
+from portal.content.demo import demo_content_build
+from portal.parcels.demo import demo_catalog_build, demo_parcels_build
+from portal.registry.demo import DEMO_MEMBER_BRANCH, DEMO_PASSWORD, DemoBuilder, demo_logins
+from portal.video.demo import demo_lecture_build
+from portal.whereabouts.demo import demo_whereabouts_build
+
+
+@transaction.atomic
+def demo_build(*, members: int, seed: int) -> None:
+    """The whole demo in one transaction, wing by wing in the order they build on each other;
+    the apps above portal add theirs when ``demo_built`` is sent."""
+    county, member = DemoBuilder(members=members, seed=seed).build()
+    demo_content_build(county=county, township_code="T01")
+    demo_lecture_build(county=county)
+    demo_catalog_build(county=county)
+    # Activity certificate and contact cards of the demo member.
+    demo_cards_build(member=member, origin_username="secretary", host_username="host_secretary")
+    demo_whereabouts_build(member=member)
+    # 1+N: a liaison and their members, talks, a care case and a transfer to accept.
+    demo_care_build(member=member, secretary_username="secretary", password=DEMO_PASSWORD)
+    # Red packages: the demo member's, received, and a few for the secretary to send.
+    demo_parcels_build(member=member, secretary_username="secretary")
+    signals.demo_built.send(sender=DemoBuilder, county=county, member=member)
 
 
 class Command(BaseCommand):
@@ -17,10 +43,10 @@ class Command(BaseCommand):
         if DemoBuilder.exists():
             self.stdout.write(_("The demo data is already loaded; nothing was changed."))
         else:
-            DemoBuilder(members=members, seed=seed).build()
+            demo_build(members=members, seed=seed)
             self.stdout.write(_("Demo data loaded: %(count)d members.") % {"count": members + 1})
         self.stdout.write(
             _("Demo logins (the password for all: %(password)s):") % {"password": DEMO_PASSWORD}
         )
-        for login in demo_logins():
+        for login in demo_logins(more=[(LIAISON_USERNAME, "liaison", DEMO_MEMBER_BRANCH)]):
             self.stdout.write(f"  {login.role_label}\t{login.username}\t{login.scope}")

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from taggit.models import Tag
 from wagtail.models import PageViewRestriction
 
-from portal.content.demo import BOOKS
+from portal.content.models.catalog import validate_isbn
 from portal.content.selectors import collection_pages, notices_in_effect
 from portal.models import (
     CollectionPage,
@@ -19,7 +19,7 @@ from portal.models import (
     SectionPage,
     StudyMaterialPage,
 )
-from portal.parcels.models import validate_isbn
+from portal.parcels.demo import BOOKS
 from portal.registry.demo import DEMO_MEMBER_PHONE
 
 pytestmark = pytest.mark.usefixtures("media_in_tmp")

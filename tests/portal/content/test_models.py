@@ -9,6 +9,7 @@ from django.utils import timezone
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
+from portal.content.models.catalog import validate_isbn
 from portal.content.selectors import latest_study_content
 from portal.models import (
     CollectionPage,
@@ -23,7 +24,6 @@ from portal.models import (
     SectionPage,
     StudyMaterialPage,
 )
-from portal.parcels.models import validate_isbn
 
 from .helpers import (
     material,

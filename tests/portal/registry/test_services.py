@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 from django.utils import timezone
 
+from portal.content import services as content_services
 from portal.models import ActivationCode, Role, RoleAssignment
 from portal.registry import services
 from portal.registry.factories import MemberFactory, UserFactory
@@ -117,7 +118,7 @@ def test_site_home_is_made_once_and_served_by_the_default_site(db):
 
     Page.objects.filter(depth__gt=1).delete()
     Site.objects.all().delete()
-    home = services.site_home_ensure()
-    assert services.site_home_ensure() == home
+    home = content_services.site_home_ensure()
+    assert content_services.site_home_ensure() == home
     assert HomePage.objects.count() == 1
     assert Site.objects.get(is_default_site=True).root_page_id == home.pk
