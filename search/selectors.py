@@ -2,6 +2,7 @@
 
 import functools
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .engines.base import PAGE_SIZE, SearchRequest
@@ -10,6 +11,17 @@ from .synonyms import tokens_for_query
 
 if TYPE_CHECKING:
     from .engines.base import SearchEngine, SearchResults
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    """One value of a facet as a page shows it: what to send back, what to read, how many
+    results hold it, and whether the reader has it ticked."""
+
+    value: object
+    label: str
+    count: int
+    selected: bool
 
 
 def engine_status() -> dict:

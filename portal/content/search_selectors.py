@@ -19,18 +19,10 @@ from wagtail.models import Page, PageViewRestriction
 from portal.content.models import SectionPage
 from portal.content.search_documents import INDEX, PAGE_TYPES, Audience
 from portal.content.selectors import pages_visible_to
-from search.selectors import document_search
+from search.selectors import FacetValue, document_search
 
 PAGE_SIZE = 10
 FACETS = ("type", "section")
-
-
-@dataclass(frozen=True)
-class FacetValue:
-    value: object
-    label: str
-    count: int
-    selected: bool
 
 
 @dataclass(frozen=True)

@@ -8,17 +8,10 @@ from django.utils.translation import gettext as _
 
 from learning.models.periods import Grade
 from portal.models import Organization
+from search.selectors import FacetValue
 from talent.desk.search_documents import FACETS
 from talent.desk.search_query import TalentQuery
 from talent.models import GRADE_ORDER, Education, Industry, TalentProfile, Willingness
-
-
-@dataclass(frozen=True)
-class FacetValue:
-    value: object
-    label: str
-    count: int
-    selected: bool
 
 
 @dataclass(frozen=True)
