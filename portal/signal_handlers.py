@@ -2,12 +2,14 @@ from django.db.models.signals import post_migrate
 
 
 def after_migrate(sender, **kwargs) -> None:
-    """Keep what every database needs: role groups with their permissions, and the home page."""
-    from portal.content.services import site_home_ensure
+    """Keep what every database needs: role groups with their permissions, the home page, and
+    the sections' documents behind the login."""
+    from portal.content.services import section_collections_restrict, site_home_ensure
     from portal.registry.services import role_groups_sync
 
     role_groups_sync()
     site_home_ensure()
+    section_collections_restrict()
 
 
 def page_published_privacy(sender, instance, **kwargs) -> None:

@@ -6,6 +6,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from portal.registry.views import AdminLogoutView
+
 WINGS_WITH_PAGES = (
     "registry",
     "inbox",
@@ -18,6 +20,8 @@ WINGS_WITH_PAGES = (
 )
 
 urlpatterns = [
+    # Before Wagtail's own: only a POST logs an admin out (portal.registry.views).
+    path("admin/logout/", AdminLogoutView.as_view(), name="wagtailadmin_logout"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     *(path("", include(f"portal.{wing}.urls")) for wing in WINGS_WITH_PAGES),

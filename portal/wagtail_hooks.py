@@ -3,7 +3,9 @@ from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
 from portal.content.services import page_privacy_default
+from portal.registry.models import Role
 from portal.registry.organization_viewsets import RegistryViewSetGroup
+from portal.registry.services import LOG_ROLE_GRANT, LOG_ROLE_REVOKE
 from portal.video.viewsets import VideoChooserViewSet, VideoViewSet
 
 
@@ -35,6 +37,30 @@ def register_log_actions(actions):
 
         def format_message(self, log_entry):
             return _("Issued a one-time activation code")
+
+    @actions.register_action(LOG_ROLE_GRANT)
+    class RoleGranted(LogFormatter):
+        label = _("Grant a role")
+
+        def format_message(self, log_entry):
+            return _("Granted %(role)s on %(organization)s to %(user)s") % _role_facts(log_entry)
+
+    @actions.register_action(LOG_ROLE_REVOKE)
+    class RoleRevoked(LogFormatter):
+        label = _("Revoke a role")
+
+        def format_message(self, log_entry):
+            return _("Revoked %(role)s on %(organization)s from %(user)s") % _role_facts(log_entry)
+
+
+def _role_facts(log_entry) -> dict:
+    data = log_entry.data
+    role = data.get("role", "")
+    return {
+        "role": Role(role).label if role in Role.values else role,
+        "organization": data.get("organization", ""),
+        "user": data.get("user", ""),
+    }
 
 
 # --- Whereabouts: reports to verify, entries on a member's behalf, lost contact (失联) -----

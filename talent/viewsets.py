@@ -15,7 +15,6 @@ import functools
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +28,7 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from portal.registry.selectors import manages_a_county
-from portal.registry.viewsets import ScopedQuerysetMixin
+from portal.registry.viewsets import ScopedQuerysetMixin, ScopedViewSetMixin
 from talent import views
 from talent.ledger.views import talent_import_view
 from talent.models import BaseSearch, CommitteeRole, TalentProfile
@@ -140,11 +139,6 @@ class ProfileScopeMixin(ScopedQuerysetMixin):
     def scoped_queryset(self):
         return profiles_administered_by(self.request.user)
 
-    def get_object(self, *args):  # the inspect view looks in the model's manager
-        if isinstance(self, generic.InspectView):
-            return get_object_or_404(self.scoped_queryset(), pk=self.pk)
-        return super().get_object(*args)
-
 
 def _scoped(view: type) -> type:
     return type(view.__name__, (ProfileScopeMixin, view), {})
@@ -220,7 +214,8 @@ class ProfileInspectView(ProfileScopeMixin, generic.InspectView):
         return context
 
 
-class TalentProfileViewSet(ModelViewSet):
+class TalentProfileViewSet(ScopedViewSetMixin, ModelViewSet):
+    scope = ProfileScopeMixin
     model = TalentProfile
     icon = "user"
     menu_label = _("Talent profiles")

@@ -1,9 +1,10 @@
 """The talent pool in the Wagtail admin."""
 
+from django.urls import path
 from wagtail import hooks
 
 from talent import views
-from talent.desk import views as desk_views
+from talent.desk import reports
 from talent.desk.viewsets import TalentDeskViewSet
 from talent.saved_searches.viewsets import SavedSearchViewSet
 from talent.shortlists.viewsets import ShortlistViewSet
@@ -32,7 +33,26 @@ def register_talent_desk():
 
 @hooks.register("register_log_actions")
 def register_talent_desk_log_actions(actions):
-    desk_views.register_log_actions(actions)
+    reports.register_log_actions(actions)
+
+
+# --- The contact reveals report: county org admins see all, a recruiter their own --------
+@hooks.register("register_admin_urls")
+def register_contact_reveals_report():
+    view = reports.ContactRevealsView
+    return [
+        path("reports/contact-reveals/", view.as_view(), name="talent_contact_reveals"),
+        path(
+            "reports/contact-reveals/results/",
+            view.as_view(results_only=True),
+            name="talent_contact_reveals_results",
+        ),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_contact_reveals_menu_item():
+    return reports.contact_reveals_menu_item()
 
 
 # --- The county org admin's steps on a profile: consent and the negative list ------------

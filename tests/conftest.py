@@ -62,7 +62,7 @@ def tree(db):
 def user_with_role(db):
     def make(role: str, organization, username: str | None = None):
         user = UserFactory(**({"username": username} if username else {}))
-        services.role_grant(user=user, role=role, organization=organization)
+        services.role_grant(user=user, role=role, organization=organization, actor=None)
         return user
 
     return make

@@ -27,7 +27,7 @@ from portal.models import Organization
 from portal.registry.forms import validation_errors_add
 from portal.registry.permissions import OrgAdminPolicy
 from portal.registry.selectors import members_visible_to, organizations_managed_by
-from portal.registry.viewsets import ScopedQuerysetMixin
+from portal.registry.viewsets import ScopedQuerysetMixin, ScopedViewSetMixin
 
 from ..models import (
     AnnualAssessment,
@@ -58,16 +58,8 @@ for _model, _actions in (
     register_permission_policy(_model, OrgAdminPolicy(_model, _actions))
 
 
-class ScopedObjectsMixin(ScopedQuerysetMixin):
-    """Lists, object views, history and usage all read through ``scoped_queryset``."""
-
-    def get_base_object_queryset(self):
-        return self.scoped_queryset()
-
-    def get_object(self, *args):  # the inspect view looks in the model's manager
-        if isinstance(self, generic.InspectView):
-            return get_object_or_404(self.scoped_queryset(), pk=self.pk)
-        return super().get_object(*args)
+# Lists, object views, history and usage all read through ``scoped_queryset``.
+ScopedObjectsMixin = ScopedQuerysetMixin
 
 
 def scoped(scope: type, view: type) -> type:
@@ -75,19 +67,11 @@ def scoped(scope: type, view: type) -> type:
     return type(view.__name__, (scope, view), {})
 
 
-class ScopedViewSet(ModelViewSet):
+class ScopedViewSet(ScopedViewSetMixin, ModelViewSet):
     """A viewset in the learning menu whose history and usage views keep to ``scope``."""
 
     scope = ScopedObjectsMixin
     add_to_admin_menu = True
-
-    @property
-    def history_view_class(self):
-        return scoped(self.scope, generic.HistoryView)
-
-    @property
-    def usage_view_class(self):
-        return scoped(self.scope, generic.UsageView)
 
 
 # --- Rules of an organisation: points, deductions, assessment policy --------------------

@@ -43,23 +43,35 @@ def members_in(organizations) -> QuerySet[Member]:
     return Member.objects.filter(query) if query else Member.objects.none()
 
 
-def members_with_hours(*, organizations, today: datetime.date) -> QuerySet[Member]:
-    """Members of the subtrees, each annotated with ``hours`` credited this year until today."""
+def members_with_hours(
+    *, organizations, today: datetime.date, members: QuerySet[Member] | None = None
+) -> QuerySet[Member]:
+    """Members of the subtrees, each annotated with ``hours`` credited this year until today.
+
+    ``members`` narrows them to those a user keeps (``members_visible_to``): a host branch
+    sees only the members its paired townships have living there."""
     this_year = Q(
         credit_entries__occurred_on__gte=datetime.date(today.year, 1, 1),
         credit_entries__occurred_on__lte=today,
     )
     zero = Value(Decimal("0"), output_field=DecimalField(max_digits=6, decimal_places=1))
-    return members_in(organizations).annotate(
-        hours=Coalesce(Sum("credit_entries__hours", filter=this_year), zero)
-    )
+    scope = members_in(organizations)
+    if members is not None:
+        scope = scope.filter(pk__in=members.values("pk"))
+    return scope.annotate(hours=Coalesce(Sum("credit_entries__hours", filter=this_year), zero))
 
 
-def members_behind_pace(*, organizations, today: datetime.date | None = None) -> QuerySet[Member]:
-    """Members of the subtrees whose hours this year fall short of the pace, fewest first."""
+def members_behind_pace(
+    *,
+    organizations,
+    today: datetime.date | None = None,
+    members: QuerySet[Member] | None = None,
+) -> QuerySet[Member]:
+    """Members of the subtrees (of ``members``, if given) whose hours this year fall short of
+    the pace, fewest first."""
     today = today or timezone.localdate()
     return (
-        members_with_hours(organizations=organizations, today=today)
+        members_with_hours(organizations=organizations, today=today, members=members)
         .filter(hours__lt=pace_target(today))
         .order_by("hours", "origin__path", "name", "pk")
     )
@@ -86,7 +98,10 @@ def _counts(members: QuerySet[Member], field: str, month_start: datetime.datetim
 
 
 def participation_by_branch(
-    *, organizations, today: datetime.date | None = None
+    *,
+    organizations,
+    today: datetime.date | None = None,
+    members: QuerySet[Member] | None = None,
 ) -> list[BranchParticipation]:
     """Per branch, the members and those who completed any step this month.
 
@@ -98,7 +113,10 @@ def participation_by_branch(
     origin_inside = Q()
     for organization in organizations:
         origin_inside |= Q(origin__path__startswith=organization.path)
-    members = members_in(organizations)
+    scope = members_in(organizations)
+    if members is not None:
+        scope = scope.filter(pk__in=members.values("pk"))
+    members = scope
     if not origin_inside:
         return []
     by_origin = _counts(members.filter(origin_inside), "origin_id", month_start)

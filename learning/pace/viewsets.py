@@ -1,5 +1,6 @@
 """The branch dashboard (secretary): members behind pace, participation by branch, charts and
-an export, all for the subtrees the org admin keeps."""
+an export, all for the members the org admin keeps (``members_visible_to``: on the host side,
+those of the paired townships living there)."""
 
 import datetime
 import io
@@ -17,6 +18,8 @@ from openpyxl import Workbook
 
 from portal.models import Organization, Role
 from portal.registry.identity import mask_phone
+from portal.registry.selectors import members_visible_to
+from portal.registry.spreadsheets import cell_safe
 
 from ..attendance.viewsets import OrgAdminViewSet
 from . import selectors
@@ -58,9 +61,9 @@ def _bars(rows: list[tuple[str, float, str]]) -> list[dict]:
     ]
 
 
-def _hour_distribution(roots, today: datetime.date) -> list[tuple[str, float, str]]:
+def _hour_distribution(roots, kept, today: datetime.date) -> list[tuple[str, float, str]]:
     """How many members have how many hours this year, one grouped query."""
-    members = selectors.members_with_hours(organizations=roots, today=today)
+    members = selectors.members_with_hours(organizations=roots, today=today, members=kept)
     whens = [When(hours__lte=upper, then=Value(label)) for upper, label in HOUR_BUCKETS]
     yearly = settings.LEARNING_YEARLY_HOURS
     bucket = Case(*whens, default=Value(f"≥{yearly:g}"), output_field=CharField())
@@ -72,11 +75,12 @@ def _hour_distribution(roots, today: datetime.date) -> list[tuple[str, float, st
 
 def dashboard(request):
     roots = _require_org_admin(request)
+    kept = members_visible_to(request.user)
     today = timezone.localdate()
-    behind = selectors.members_behind_pace(organizations=roots, today=today).select_related(
-        "origin", "host"
-    )
-    branches = selectors.participation_by_branch(organizations=roots, today=today)
+    behind = selectors.members_behind_pace(
+        organizations=roots, today=today, members=kept
+    ).select_related("origin", "host")
+    branches = selectors.participation_by_branch(organizations=roots, today=today, members=kept)
     participation = _bars(
         [(row.organization.name, row.share, f"{row.active}/{row.members}") for row in branches]
     )
@@ -90,30 +94,21 @@ def dashboard(request):
         "branches": branches,
         "participation_bars": participation,
         "participation_height": 24 * len(participation),
-        "hour_bars": _bars(_hour_distribution(roots, today)),
+        "hour_bars": _bars(_hour_distribution(roots, kept, today)),
         "hour_height": 24 * (len(HOUR_BUCKETS) + 1),
         "list_limit": LIST_LIMIT,
     }
     return render(request, "learning/admin/dashboard_index.html", context)
 
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell_safe(value):
-    """Text a spreadsheet would run as a formula is written as plain text."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 def dashboard_export(request):
     """Members behind pace as an .xlsx sheet: masked phone, no ID number."""
     roots = _require_org_admin(request)
     today = timezone.localdate()
-    behind = selectors.members_behind_pace(organizations=roots, today=today).values_list(
-        "name", "origin__name", "host__name", "phone", "hours"
-    )
+    kept = members_visible_to(request.user)
+    behind = selectors.members_behind_pace(
+        organizations=roots, today=today, members=kept
+    ).values_list("name", "origin__name", "host__name", "phone", "hours")
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Behind pace"))
     sheet.append(

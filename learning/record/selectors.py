@@ -20,6 +20,7 @@ from portal.models import Member
 
 from ..models import Certificate, CreditEntry, TrackCompletion, TrackPage
 from ..tracks.selectors import tracks_for_member
+from .services import CODE_ALPHABET, CODE_LENGTH
 
 
 @dataclass
@@ -110,6 +111,12 @@ def member_record(*, member: Member, today: datetime.date | None = None) -> Reco
 def certificate_code_clean(code: str) -> str:
     """A typed code as stored: capitals, without spaces or dashes."""
     return "".join(code.split()).replace("-", "").upper()
+
+
+def certificate_code_plausible(code: str) -> bool:
+    """Has a cleaned code the shape of a certificate code? Anything else (an ID number typed
+    by mistake) is never put into a URL, where access logs would keep it."""
+    return len(code) == CODE_LENGTH and set(code) <= set(CODE_ALPHABET)
 
 
 def certificate_verify_url(certificate: Certificate) -> str:

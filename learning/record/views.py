@@ -11,7 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from ..models import Certificate
 from ..quizzes.views import member_or_403
 from .pdf import certificate_pdf
-from .selectors import certificate_code_clean, certificate_verify, member_record
+from .selectors import (
+    certificate_code_clean,
+    certificate_code_plausible,
+    certificate_verify,
+    member_record,
+)
 
 # The SVG's drawing units (it scales to the phone's width): the baseline at 100, the
 # tallest bar 88 high, leaving room above it for its label.
@@ -62,10 +67,14 @@ def certificate_download(request, code: str):
 
 
 def verify_form(request):
-    """Type a code (GET, so the result has an address to share)."""
+    """Type a code (GET, so the result has an address to share). What is not shaped like a
+    code is answered here, not redirected into a path of its own."""
     code = certificate_code_clean(request.GET.get("code", ""))
-    if code:
+    if certificate_code_plausible(code):
         return redirect("learning:verify", code=code)
+    if code:
+        result = certificate_verify(code="")
+        return render(request, "learning/certificate_verify.html", {"result": result}, status=404)
     return render(request, "learning/certificate_verify.html", {"result": None})
 
 

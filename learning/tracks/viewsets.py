@@ -19,7 +19,7 @@ from wagtail.log_actions import log
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from portal.registry.viewsets import ScopedQuerysetMixin
+from portal.registry.viewsets import ScopedQuerysetMixin, ScopedViewSetMixin
 
 from ..models import TrackAssignment, TrackPage
 from . import selectors, services
@@ -106,7 +106,8 @@ class AssignmentDeleteView(ScopedAssignmentQuerysetMixin, generic.DeleteView):
     pass
 
 
-class AssignmentViewSet(ModelViewSet):
+class AssignmentViewSet(ScopedViewSetMixin, ModelViewSet):
+    scope = ScopedAssignmentQuerysetMixin
     model = TrackAssignment
     icon = "list-ul"
     menu_label = _("Assignments")

@@ -9,11 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.registry.models import Member, Organization
 
+VERIFICATION_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+VERIFICATION_LENGTH = 12
+
 
 def verification_code_new() -> str:
     """Twelve unambiguous characters for the QR code and for typing in by hand."""
-    alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-    return "".join(secrets.choice(alphabet) for _ in range(12))
+    return "".join(secrets.choice(VERIFICATION_ALPHABET) for _ in range(VERIFICATION_LENGTH))
 
 
 class ActivityCertificate(models.Model):

@@ -15,10 +15,16 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.cards.models import ActivityCertificate, ContactActivity, ContactCard
+from portal.cards.models import (
+    VERIFICATION_ALPHABET,
+    VERIFICATION_LENGTH,
+    ActivityCertificate,
+    ContactActivity,
+    ContactCard,
+)
 from portal.registry.identity import mask_name
 from portal.registry.models import Member
-from portal.registry.selectors import organizations_managed_by
+from portal.registry.selectors import members_visible_to, organizations_managed_by
 
 Status = ActivityCertificate.Status
 Kind = ContactActivity.Kind
@@ -59,6 +65,12 @@ def certificates_of_member(member: Member) -> list[ActivityCertificate]:
 def certificate_code_clean(code: str) -> str:
     """A typed code as stored: capitals, without spaces or dashes."""
     return "".join((code or "").split()).replace("-", "").upper()
+
+
+def certificate_code_plausible(code: str) -> bool:
+    """Has a cleaned code the shape of a verification code? Anything else (an ID number
+    typed by mistake) is never put into a URL, where access logs would keep it."""
+    return len(code) == VERIFICATION_LENGTH and set(code) <= set(VERIFICATION_ALPHABET)
 
 
 def certificate_verify_url(certificate: ActivityCertificate) -> str:
@@ -125,10 +137,13 @@ def contact_card_kept(card: ContactCard, user) -> bool:
 
 
 def members_hosted_by(user) -> QuerySet[Member]:
-    """Members whose host organisation the user keeps: those who may get a card from them."""
-    return Member.objects.filter(
-        host__in=organizations_managed_by(user).host_side()
-    ).select_related("origin", "host")
+    """Members hosted in the user's host-side organisations whom the user keeps under dual
+    management (``members_visible_to``: those of paired townships): who may get a card."""
+    return (
+        members_visible_to(user)
+        .filter(host__in=organizations_managed_by(user).host_side())
+        .select_related("origin", "host")
+    )
 
 
 def contact_cards_of_member(member: Member) -> QuerySet[ContactCard]:

@@ -48,10 +48,14 @@ def _member_or_403(request):
 
 
 def verify_activity_form(request):
-    """Type a code (GET, so the result has an address to share)."""
+    """Type a code (GET, so the result has an address to share). What is not shaped like a
+    code is answered here, not redirected into a path of its own."""
     code = card_selectors.certificate_code_clean(request.GET.get("code", ""))
-    if code:
+    if card_selectors.certificate_code_plausible(code):
         return redirect("verify_activity", code=code)
+    if code:
+        result = card_selectors.CertificateCheck(code="", state="missing")
+        return render(request, "portal/cards/verify.html", {"result": result}, status=404)
     return render(request, "portal/cards/verify.html", {"result": None})
 
 

@@ -28,7 +28,7 @@ from portal.care.viewsets import (
 )
 from portal.registry.forms import validation_errors_add
 from portal.registry.selectors import members_visible_to
-from portal.registry.viewsets import ScopedQuerysetMixin, ServiceFormMixin
+from portal.registry.viewsets import ScopedQuerysetMixin, ScopedViewSetMixin, ServiceFormMixin
 
 # --- The care ledger ------------------------------------------------------------------------
 
@@ -149,7 +149,8 @@ def case_hardship(case: CareCase) -> str:
     return case.get_hardship_display()
 
 
-class CareCaseViewSet(ModelViewSet):
+class CareCaseViewSet(ScopedViewSetMixin, ModelViewSet):
+    scope = ScopedCareCaseMixin
     model = CareCase
     icon = "heart"
     menu_label = _("Care ledger")
@@ -158,7 +159,6 @@ class CareCaseViewSet(ModelViewSet):
     add_view_class = CareCaseCreateView
     inspect_view_class = CareCaseInspectView
     inspect_view_enabled = True
-    copy_view_enabled = False
     filterset_class = CareCaseFilterSet
     search_fields = ["member__name", "description"]
     search_backend_name = None

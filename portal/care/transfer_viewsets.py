@@ -29,7 +29,7 @@ from portal.care.viewsets import (
     org_admin_require,
 )
 from portal.registry.models import Organization
-from portal.registry.viewsets import ScopedQuerysetMixin, ServiceFormMixin
+from portal.registry.viewsets import ScopedQuerysetMixin, ScopedViewSetMixin, ServiceFormMixin
 
 State = Transfer.State
 # Each action: the state it leads to, its label, and the service that takes it.
@@ -131,7 +131,8 @@ def transfer_state(transfer: Transfer) -> str:
     return transfer.get_state_display()
 
 
-class TransferViewSet(ModelViewSet):
+class TransferViewSet(ScopedViewSetMixin, ModelViewSet):
+    scope = ScopedTransferMixin
     model = Transfer
     icon = "resubmit"
     menu_label = _("Membership transfers")
@@ -140,7 +141,6 @@ class TransferViewSet(ModelViewSet):
     add_view_class = TransferCreateView
     inspect_view_class = TransferInspectView
     inspect_view_enabled = True
-    copy_view_enabled = False
     search_fields = ["member__name", "reason"]
     search_backend_name = None
     list_filter = ["state"]

@@ -38,7 +38,7 @@ from portal.registry.identity import mask_phone
 from portal.registry.models import Member
 from portal.registry.permissions import OrgAdminPolicy, is_org_admin
 from portal.registry.selectors import members_visible_to, organizations_managed_by
-from portal.registry.viewsets import ScopedQuerysetMixin, ServiceFormMixin
+from portal.registry.viewsets import ScopedQuerysetMixin, ScopedViewSetMixin, ServiceFormMixin
 
 User = get_user_model()
 DUE_PER_PAGE = 50
@@ -218,7 +218,8 @@ class CurrentFilterSet(WagtailFilterSet):
         fields = []
 
 
-class LiaisonViewSet(ModelViewSet):
+class LiaisonViewSet(ScopedViewSetMixin, ModelViewSet):
+    scope = ScopedLiaisonMixin
     model = Liaison
     icon = "link"
     menu_label = _("Liaisons (1+N)")
@@ -226,7 +227,6 @@ class LiaisonViewSet(ModelViewSet):
     form_class = LiaisonForm
     index_view_class = LiaisonIndexView
     add_view_class = LiaisonCreateView
-    copy_view_enabled = False
     search_fields = ["member__name", "liaison__username", "liaison__first_name"]
     search_backend_name = None
     filterset_class = CurrentFilterSet
@@ -312,7 +312,8 @@ def talk_way(talk: Talk) -> str:
     return talk.get_way_display()
 
 
-class TalkViewSet(ModelViewSet):
+class TalkViewSet(ScopedViewSetMixin, ModelViewSet):
+    scope = ScopedTalkMixin
     model = Talk
     icon = "comment"
     menu_label = _("Talks")
@@ -322,7 +323,6 @@ class TalkViewSet(ModelViewSet):
     add_view_class = TalkCreateView
     inspect_view_class = TalkInspectView
     inspect_view_enabled = True
-    copy_view_enabled = False
     search_fields = ["member__name", "summary"]
     search_backend_name = None
     list_filter = ["way"]

@@ -61,6 +61,13 @@ def pages_visible_to(pages: QuerySet, user) -> QuerySet:
     return pages.exclude(_at_or_under(hiding, "page__path"))
 
 
+def page_serves_to(request, page: Page) -> bool:
+    """Whether Wagtail would serve the page to this request: every restriction on it or an
+    ancestor accepts the request (a login, the user's groups, a password already given in
+    this session). For one page's files; lists use ``pages_visible_to``."""
+    return all(restriction.accept_request(request) for restriction in page.get_view_restrictions())
+
+
 def latest_study_content(user, *, limit: int = LATEST_LIMIT) -> dict:
     """The newest live study materials and micro-lectures the user may see: a query each."""
     materials = StudyMaterialPage.objects.live().order_by(*NEWEST_FIRST)

@@ -18,6 +18,7 @@ from wagtail import hooks
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import (
     Collection,
+    CollectionViewRestriction,
     GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
@@ -30,7 +31,13 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from portal.content.models import HomePage, MicroLecturePage, SectionPage, StudyMaterialPage
+from portal.content.models import (
+    HomePage,
+    MicroLecturePage,
+    SectionApprovalTask,
+    SectionPage,
+    StudyMaterialPage,
+)
 from portal.registry.models import Organization, Role, RoleAssignment
 
 EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page"]
@@ -91,7 +98,34 @@ def _section_collection(organization: Organization, groups: list[Group]) -> Coll
             GroupCollectionPermission.objects.get_or_create(
                 group=group, collection=collection, permission=_permission(dotted)
             )
+    section_collection_restrict(collection=collection)
     return collection
+
+
+def section_collection_restrict(*, collection: Collection) -> None:
+    """Put a section's documents behind the login, as its study content is by default.
+
+    Wagtail's document view (``WAGTAILDOCS_SERVE_METHOD = "serve_view"``) applies collection
+    privacy; a stronger restriction set in the admin (groups, password) is left as it is, and
+    a section that publishes documents for everyone can lift it there (Collections → Privacy).
+    """
+    if not collection.get_view_restrictions().exists():
+        CollectionViewRestriction.objects.create(
+            collection=collection, restriction_type=CollectionViewRestriction.LOGIN
+        )
+
+
+def section_collections_restrict() -> None:
+    """Give the sections made before collection privacy their restriction (after migrate)."""
+    root = Collection.get_first_root_node()
+    if root is None:
+        return
+    names = {
+        _label(section.organization)
+        for section in SectionPage.objects.select_related("organization")
+    }
+    for collection in root.get_children().filter(name__in=names):
+        section_collection_restrict(collection=collection)
 
 
 def _county_reviewers(organization: Organization) -> Group | None:
@@ -104,7 +138,7 @@ def _section_workflow(
 ) -> Workflow:
     name = _("Review in %(section)s") % {"section": _label(organization)}
     workflow, _created = Workflow.objects.get_or_create(name=name)
-    task, _created = GroupApprovalTask.objects.get_or_create(name=name)
+    task, _created = SectionApprovalTask.objects.get_or_create(name=name)
     task.groups.add(*reviewer_groups)
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     WorkflowPage.objects.update_or_create(page=section, defaults={"workflow": workflow})

@@ -20,10 +20,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from portal.ledger import jobs
-from portal.ledger.files import LEDGER_FIELDS, cell_safe, sheet_title
+from portal.ledger.files import LEDGER_FIELDS, sheet_title
 from portal.ledger.models import Job
 from portal.registry.identity import mask_id_number, mask_phone
 from portal.registry.models import Member, Organization
+from portal.registry.spreadsheets import cell_safe
 
 VILLAGE_LEVELS = (Organization.Level.VILLAGE, Organization.Level.COMMUNITY)
 EXPORT_LEVELS = {

@@ -13,13 +13,19 @@ import datetime
 import io
 import json
 import re
+import zipfile
 from collections.abc import Iterator
 from pathlib import PurePath
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 
 from portal.registry.models import Member
 
@@ -44,10 +50,14 @@ REQUIRED_FIELDS = ("name", "id_number", "phone", "joined_party_on", "origin")
 # The title rows an organisation puts above the header (台账名称, 填报单位 …).
 HEADER_SEARCH_ROWS = 10
 SNIFF_BYTES = 64 * 1024
+# Columns read from a worksheet: a ledger has about fifteen; a cell declared at column XFD
+# must not turn every empty row into 16,384 values.
+MAX_COLUMNS = 100
+ROW_COUNT_CHUNK = 1024 * 1024
+DIMENSION_TAG = f"{{{SHEET_MAIN_NS}}}dimension"
+SHEET_DATA_TAG = f"{{{SHEET_MAIN_NS}}}sheetData"
 EXTENSIONS = (".xlsx", ".csv", ".json")
 
-# Spreadsheet programs run a cell that starts with one of these as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 SHEET_TITLE_MAX = 31
 SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
@@ -92,9 +102,9 @@ def ledger_rows(file: IO[bytes], *, name: str, max_rows: int) -> Iterator[tuple[
     """
     suffix = PurePath(name).suffix.lower()
     if suffix == ".xlsx":
-        rows = xlsx_rows(file)
+        rows = xlsx_rows(file, max_rows=max_rows)
     elif suffix == ".csv":
-        rows = csv_rows(file)
+        rows = csv_rows(file, max_rows=max_rows)
     elif suffix == ".json":
         rows = _json_rows(file)
     else:
@@ -105,6 +115,8 @@ def ledger_rows(file: IO[bytes], *, name: str, max_rows: int) -> Iterator[tuple[
 def _records(rows, *, max_rows: int, csv_hint: bool) -> Iterator[tuple[int, dict]]:
     lookup, columns, count = header_lookup(), {}, 0
     for number, values in rows:
+        if not values:  # an empty row costs nothing more (thousands of them are a cheap file)
+            continue
         if isinstance(values, dict):  # JSON: the keys are the header
             values = {lookup.get(header_key(key)): value for key, value in values.items()}
             record = {field: value for field, value in values.items() if field}
@@ -121,10 +133,7 @@ def _records(rows, *, max_rows: int, csv_hint: bool) -> Iterator[tuple[int, dict
             continue
         count += 1
         if count > max_rows:
-            raise LedgerFileError(
-                _("The file has more than %(max)s rows; split it into smaller files.")
-                % {"max": max_rows}
-            )
+            raise LedgerFileError(too_many_rows_message(max_rows))
         yield number, record
     if not columns and count == 0:
         raise LedgerFileError(_no_header_message(csv_hint))
@@ -146,16 +155,110 @@ def _require_columns(present: set[str]) -> None:
         )
 
 
-def xlsx_rows(file: IO[bytes]) -> Iterator[tuple[int, tuple]]:
+def too_many_rows_message(max_rows: int) -> str:
+    return _("The file has more than %(max)s rows; split it into smaller files.") % {
+        "max": max_rows
+    }
+
+
+def damaged_xlsx_message() -> str:
+    return _("The file is not a readable .xlsx workbook (an old .xls must be saved as .xlsx).")
+
+
+def row_cap(max_rows: int) -> int:
+    """The last row number read, empty rows included: the data rows plus title rows."""
+    return max_rows + HEADER_SEARCH_ROWS
+
+
+def xlsx_check(file: IO[bytes], *, max_rows: int) -> None:
+    """Refuse a workbook before parsing a row of it: not a zip, unpacking to more than
+    LEDGER_IMPORT_MAX_UNPACKED_BYTES (the zip's directory says so; Python's zipfile holds
+    each part to its declared size), or a first sheet declaring or holding more rows than
+    ``max_rows`` allows (its ``<row`` tags counted in the raw bytes, so a file without a
+    declared size or a false one costs a pass of decompression, not of parsing)."""
+    try:
+        reader = ExcelReader(file, read_only=True)
+        try:
+            _unpacked_size_check(reader.archive)
+            reader.read_manifest()
+            reader.read_workbook()
+            sheet = next(
+                rel.target
+                for _sheet, rel in reader.parser.find_sheets()
+                if rel.Type.endswith("/worksheet")
+            )
+            with reader.archive.open(sheet) as source:
+                declared = _declared_rows(source)
+            cap = row_cap(max_rows)
+            if (declared or 0) > cap or _row_tags_over(reader.archive, sheet, cap):
+                raise LedgerFileError(too_many_rows_message(max_rows))
+        finally:
+            reader.archive.close()
+    except LedgerFileError:
+        raise
+    except Exception as exc:  # noqa: BLE001 — zipfile and openpyxl raise many kinds
+        raise LedgerFileError(damaged_xlsx_message()) from exc
+    finally:
+        file.seek(0)
+
+
+def _unpacked_size_check(archive: zipfile.ZipFile) -> None:
+    limit = settings.LEDGER_IMPORT_MAX_UNPACKED_BYTES
+    if sum(info.file_size for info in archive.infolist()) > limit:
+        raise LedgerFileError(too_big_message(limit))
+
+
+def _declared_rows(source: IO[bytes]) -> int | None:
+    """The last row the sheet's <dimension> declares; None without one (it comes before the
+    sheet's data, so parsing stops there)."""
+    for _event, element in iterparse(source, events=("start",)):
+        if element.tag == DIMENSION_TAG:
+            return range_boundaries(element.get("ref", ""))[3]
+        if element.tag == SHEET_DATA_TAG:
+            return None
+    return None
+
+
+def _row_tags_over(archive: zipfile.ZipFile, sheet: str, cap: int) -> bool:
+    """Whether the sheet's XML holds more than ``cap`` row elements, counted as bytes."""
+    count, tail = 0, b""
+    with archive.open(sheet) as source:
+        while chunk := source.read(ROW_COUNT_CHUNK):
+            data = tail + chunk
+            count += data.count(b"<row ") + data.count(b"<row>")
+            if count > cap:
+                return True
+            tail = data[-4:]  # shorter than a tag: a tag across chunks is counted once
+    return False
+
+
+def xlsx_rows(file: IO[bytes], *, max_rows: int) -> Iterator[tuple[int, tuple]]:
+    """The first sheet's rows, numbered as the user sees them, at most MAX_COLUMNS wide.
+
+    A damaged sheet (a cell reference like ``r="A"``, a truncated zip) raises
+    LedgerFileError at the row where it breaks; so does a row past ``row_cap(max_rows)``,
+    empty or not, so a file of a million empty rows stops early."""
+    xlsx_check(file, max_rows=max_rows)
     try:
         workbook = load_workbook(file, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 — openpyxl raises many kinds for a bad zip
-        raise LedgerFileError(
-            _("The file is not a readable .xlsx workbook (an old .xls must be saved as .xlsx).")
-        ) from exc
+        raise LedgerFileError(damaged_xlsx_message()) from exc
     try:
         sheet = workbook.worksheets[0]
-        yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+        # The declared size was checked; past it, rows are read as they come, not cut off.
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+        for number in range(1, row_cap(max_rows) + 2):
+            try:
+                values = next(rows)
+            except StopIteration:
+                return
+            except Exception as exc:  # noqa: BLE001 — a damaged sheet fails in many ways
+                message = _("Row %(row)s of the workbook cannot be read: the file is damaged.")
+                raise LedgerFileError(message % {"row": number}) from exc
+            if number > row_cap(max_rows):
+                raise LedgerFileError(too_many_rows_message(max_rows))
+            yield number, () if values.count(None) == len(values) else values
     finally:
         workbook.close()
 
@@ -177,12 +280,14 @@ def csv_encoding(head: bytes) -> str:
     raise LedgerFileError(_("The CSV is neither UTF-8 nor GBK: save it as CSV UTF-8 or GBK."))
 
 
-def csv_rows(file: IO[bytes]) -> Iterator[tuple[int, list]]:
+def csv_rows(file: IO[bytes], *, max_rows: int) -> Iterator[tuple[int, list]]:
     encoding = csv_encoding(file.read(SNIFF_BYTES))
     file.seek(0)
     lines = _decoded_lines(file, encoding)
     try:
         for number, values in enumerate(csv.reader(lines), start=1):
+            if number > row_cap(max_rows):
+                raise LedgerFileError(too_many_rows_message(max_rows))
             yield number, [value.strip() for value in values]
     except csv.Error as exc:
         raise LedgerFileError(_("The file is not valid CSV.")) from exc
@@ -208,7 +313,7 @@ def json_objects(file: IO[bytes], *, key: str, shape_message: str) -> list[dict]
     LedgerFileError (``shape_message`` says what the file should hold)."""
     try:
         data = json.load(io.TextIOWrapper(file, encoding="utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # too deep: RecursionError
         raise LedgerFileError(_("The file is not valid JSON in UTF-8.")) from exc
     if isinstance(data, dict):
         data = data.get(key)
@@ -249,22 +354,22 @@ def too_big_message(max_bytes: int) -> str:
     }
 
 
-def upload_check(upload, *, max_bytes: int) -> None:
-    """Refuse an upload larger than ``max_bytes`` or not a ledger file (errors keyed "file")."""
+def upload_check(upload, *, max_bytes: int, max_rows: int) -> None:
+    """Refuse an upload larger than ``max_bytes``, not a ledger file, or a workbook that
+    ``xlsx_check`` refuses (errors keyed "file"); in milliseconds, before any job starts."""
     if upload.size > max_bytes:
         raise ValidationError({"file": too_big_message(max_bytes)})
-    if PurePath(upload.name).suffix.lower() not in EXTENSIONS:
+    suffix = PurePath(upload.name).suffix.lower()
+    if suffix not in EXTENSIONS:
         raise ValidationError({"file": _("Upload the ledger as an .xlsx, .csv or .json file.")})
+    if suffix == ".xlsx":
+        try:
+            xlsx_check(upload, max_rows=max_rows)
+        except LedgerFileError as exc:
+            raise ValidationError({"file": exc.message}) from exc
 
 
 # --- Writing ---------------------------------------------------------------------------
-
-
-def cell_safe(value):
-    """Text a spreadsheet would run as a formula is written as plain text (quote-prefixed)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def sheet_title(name: str, taken: set[str]) -> str:

@@ -72,9 +72,12 @@ class ImportReport:
             self.errors.append(ledger_error(row, field_name, message))
 
 
-def ledger_error(row: int | None, field_name: str, message: str) -> dict:
-    """One error as stored on a job: {"row", "field", "label", "message", "text"}."""
-    label = str(Member._meta.get_field(field_name).verbose_name) if field_name else ""
+def ledger_error(row: int | None, field_name: str, message: str, *, label=None) -> dict:
+    """One error as stored on a job: {"row", "field", "label", "message", "text"}; an error
+    of the whole file (``row`` None) is its message alone. ``label`` names the field (the
+    member's field's name when not given)."""
+    if label is None:
+        label = str(Member._meta.get_field(field_name).verbose_name) if field_name else ""
     if row and label:
         text = _("Row %(row)s, %(field)s: %(message)s")
     elif row:
@@ -162,8 +165,9 @@ class RowValidator:
         member = existing.get(values.get("id_number", ""))
         before = _snapshot(member) if member else None
         if member is not None and member.origin_id not in self.kept_ids:
+            # Says no more than that the row cannot be taken: not where the person is kept.
             errors["id_number"] = _(
-                "This ID number is registered by an organisation you do not keep."
+                "This person cannot be imported here: ask the county organisation department."
             )
             member = None
         member = member or Member()

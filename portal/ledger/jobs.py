@@ -5,12 +5,14 @@ delivery does nothing), reports through a ``JobProgress``, and ends with ``job_f
 ``job_fail``. The progress page polls ``job_status``. Nothing here knows what a job does.
 """
 
+import datetime
 import secrets
 import time
 from collections.abc import Callable, Iterable
 from pathlib import PurePath
 from typing import Protocol
 
+from django.conf import settings
 from django.core.files import File
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -85,6 +87,35 @@ def job_give_up(*, job_id) -> None:
         job_fail(job=job, errors=[{"message": _("The job stopped on an unexpected error.")}])
 
 
+def job_time_out(*, job_id) -> None:
+    """The job ran past LEDGER_JOB_TIMEOUT_SECONDS: show it failed, saying so."""
+    job = Job.objects.filter(pk=job_id).exclude(status__in=FINISHED).first()
+    if job is not None:
+        job_fail(job=job, errors=[{"message": timed_out_message()}], summary=job.summary)
+
+
+def timed_out_message() -> str:
+    minutes = max(1, settings.LEDGER_JOB_TIMEOUT_SECONDS // 60)
+    return _("The job did not finish within %(minutes)s minutes and was stopped.") % {
+        "minutes": minutes
+    }
+
+
+def jobs_stale_fail(*, now: datetime.datetime | None = None) -> int:
+    """Fail every job still running (or waiting) past LEDGER_JOB_TIMEOUT_SECONDS: its worker
+    died, or its task was lost. Returns how many; a second run finds none of them again."""
+    now = now or timezone.now()
+    limit = now - datetime.timedelta(seconds=settings.LEDGER_JOB_TIMEOUT_SECONDS)
+    stale = Job.objects.filter(status=Job.Status.RUNNING, started_at__lt=limit) | (
+        Job.objects.filter(status=Job.Status.PENDING, created_at__lt=limit)
+    )
+    count = 0
+    for job_id in stale.values_list("pk", flat=True):
+        job_time_out(job_id=job_id)
+        count += 1
+    return count
+
+
 def _source_discard(job: Job) -> None:
     """An uploaded ledger is personal data: once read, it is not kept."""
     if job.source:
@@ -144,25 +175,24 @@ class JobProgress:
 def import_summary(report, labels: tuple) -> dict:
     """A job's summary of an import: the counts, and the lines its page shows.
 
-    ``labels`` name the new, updated and unchanged rows (members, talent's profiles)."""
+    ``labels`` name the new, updated and unchanged rows (members, talent's profiles). A
+    rejected import wrote nothing: its page shows the rows read and the errors, never how
+    many people it "added" beside "nothing was written"."""
     new, updated, unchanged = labels
+    written = (report.new, report.updated, report.unchanged) if report.ok else (0, 0, 0)
+    pairs = [(_("Rows read"), report.rows)]
+    if report.ok:
+        pairs += [(new, written[0]), (updated, written[1]), (unchanged, written[2])]
+    pairs.append((_("Errors"), report.error_count))
     return {
         "counts": {
             "rows": report.rows,
-            "new": report.new,
-            "updated": report.updated,
-            "unchanged": report.unchanged,
+            "new": written[0],
+            "updated": written[1],
+            "unchanged": written[2],
             "errors": report.error_count,
         },
-        "lines": summary_lines(
-            [
-                (_("Rows read"), report.rows),
-                (new, report.new),
-                (updated, report.updated),
-                (unchanged, report.unchanged),
-                (_("Errors"), report.error_count),
-            ]
-        ),
+        "lines": summary_lines(pairs),
     }
 
 

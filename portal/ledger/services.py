@@ -14,9 +14,12 @@ from portal.registry.models import Organization
 from portal.registry.selectors import organizations_managed_by
 
 
-def upload_job_create(*, kind: str, user, upload, max_bytes: int, organization=None) -> Job:
-    """The job of an uploaded ledger file, once its size and type pass (apps reuse it)."""
-    upload_check(upload, max_bytes=max_bytes)
+def upload_job_create(
+    *, kind: str, user, upload, max_bytes: int, max_rows: int, organization=None
+) -> Job:
+    """The job of an uploaded ledger file, once its size, type and a workbook's declared
+    size pass (apps reuse it)."""
+    upload_check(upload, max_bytes=max_bytes, max_rows=max_rows)
     return jobs.job_create(
         kind=kind,
         created_by=user,
@@ -35,6 +38,7 @@ def member_import_start(*, user, upload) -> Job:
         user=user,
         upload=upload,
         max_bytes=settings.LEDGER_IMPORT_MAX_BYTES,
+        max_rows=settings.LEDGER_IMPORT_MAX_ROWS,
     )
     tasks.member_import_run.delay_on_commit(str(job.pk))
     return job

@@ -17,7 +17,7 @@ from portal.parcels.forms import StockMovementForm, form_page_render
 from portal.parcels.models import RedPackageStock, StockMovement
 from portal.parcels.permissions import keeps_stock, permission_require
 from portal.registry.forms import validation_errors_add
-from portal.registry.viewsets import ScopedQuerysetMixin
+from portal.registry.viewsets import ScopedQuerysetMixin, ScopedViewSetMixin
 
 
 class ScopedStockMixin(ScopedQuerysetMixin):
@@ -32,7 +32,8 @@ class StockIndexView(ScopedStockMixin, generic.IndexView):
         return [ListingButton(_("Restock or correct"), url=url, icon_name="plus", priority=30)]
 
 
-class StockViewSet(ModelViewSet):
+class StockViewSet(ScopedViewSetMixin, ModelViewSet):
+    scope = ScopedStockMixin
     model = RedPackageStock
     icon = "folder-inverse"
     menu_label = gettext_lazy("Stock")
@@ -81,7 +82,8 @@ class MovementIndexView(ScopedMovementMixin, generic.IndexView):
     add_item_label = gettext_lazy("Restock or correct")
 
 
-class StockMovementViewSet(ModelViewSet):
+class StockMovementViewSet(ScopedViewSetMixin, ModelViewSet):
+    scope = ScopedMovementMixin
     model = StockMovement
     icon = "history"
     menu_label = gettext_lazy("Stock movements")

@@ -37,7 +37,7 @@ from portal.registry.forms import validation_errors_add
 from portal.registry.identity import mask_phone
 from portal.registry.models import Member, Organization
 from portal.registry.selectors import members_visible_to, organizations_managed_by
-from portal.registry.viewsets import ScopedQuerysetMixin
+from portal.registry.viewsets import ScopedQuerysetMixin, ScopedViewSetMixin
 
 User = get_user_model()
 ASSIGN_LIST_LIMIT = 500
@@ -202,7 +202,8 @@ def request_assign(request):
     return form_page_render(request, "assign.html", context)
 
 
-class RequestViewSet(ModelViewSet):
+class RequestViewSet(ScopedViewSetMixin, ModelViewSet):
+    scope = ScopedRequestMixin
     model = RedPackageRequest
     icon = "mail"
     menu_label = gettext_lazy("Requests")

@@ -260,7 +260,7 @@ class DemoBuilder:
         for username, role, code in DEMO_GRANTS:
             user = self._user(username)
             organization = Organization.objects.get(code=code)
-            services.role_grant(user=user, role=role, organization=organization)
+            services.role_grant(user=user, role=role, organization=organization, actor=None)
         village = Organization.objects.get(code=DEMO_MEMBER_BRANCH)
         host = Organization.objects.get(code="H01-B01")
         member = services.member_create(
@@ -277,7 +277,7 @@ class DemoBuilder:
         )
         member.user = self._user(DEMO_MEMBER_PHONE)
         member.save(update_fields=["user"])
-        services.role_grant(user=member.user, role=Role.MEMBER, organization=village)
+        services.role_grant(user=member.user, role=Role.MEMBER, organization=village, actor=None)
         return member
 
     @staticmethod

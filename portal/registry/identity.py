@@ -99,6 +99,13 @@ def mask_phone(value: str) -> str:
     return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}"
 
 
+def mask_login(username: str) -> str:
+    """A login as others may see it: a member's login is their phone number, masked."""
+    if PHONE_PATTERN.match(username or ""):
+        return mask_phone(username)
+    return username
+
+
 def mask_name(name: str) -> str:
     """Keep the surname and, for three characters or more, the last character: 龙*华, 王*."""
     name = (name or "").strip()

@@ -3,8 +3,9 @@ group (the member ledger is in ``viewsets``). Every view is scoped to the organi
 keeps."""
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column, TitleColumn
@@ -13,9 +14,20 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.log_actions import log
 
 from portal.registry import services
+from portal.registry.identity import mask_login
 from portal.registry.models import Organization, Pairing, RoleAssignment
-from portal.registry.selectors import organizations_managed_by
-from portal.registry.viewsets import FormClassViewSet, MemberViewSet, ScopedQuerysetMixin
+from portal.registry.selectors import (
+    manages_a_county,
+    organizations_managed_by,
+    users_choosable_by,
+)
+from portal.registry.viewsets import (
+    FormClassViewSet,
+    MemberViewSet,
+    ScopedQuerysetMixin,
+    ScopedViewSetMixin,
+    ServiceFormMixin,
+)
 
 # --- Organisations --------------------------------------------------------------------
 
@@ -75,7 +87,8 @@ class OrganizationEditView(ScopedOrganizationQuerysetMixin, generic.EditView):
         return organization
 
 
-class OrganizationViewSet(FormClassViewSet):
+class OrganizationViewSet(ScopedViewSetMixin, FormClassViewSet):
+    scope = ScopedOrganizationQuerysetMixin
     model = Organization
     icon = "group"
     menu_label = _("Organisations")
@@ -136,7 +149,8 @@ class PairingDeleteView(ScopedPairingQuerysetMixin, generic.DeleteView):
     pass
 
 
-class PairingViewSet(FormClassViewSet):
+class PairingViewSet(ScopedViewSetMixin, FormClassViewSet):
+    scope = ScopedPairingQuerysetMixin
     model = Pairing
     icon = "link"
     menu_label = _("Pairings")
@@ -156,16 +170,36 @@ class PairingViewSet(FormClassViewSet):
 # --- Role assignments -----------------------------------------------------------------
 
 
+def user_label(user) -> str:
+    """A login as others may see it: a member's phone number masked."""
+    login = mask_login(user.get_username())
+    return f"{user.first_name} ({login})" if user.first_name else login
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return user_label(obj)
+
+
 class RoleAssignmentForm(WagtailAdminModelForm):
-    """Share an organisation subtree with a user in a role (Plone's sharing tab)."""
+    """Share an organisation subtree with a user in a role (Plone's sharing tab). The user is
+    chosen among the people the admin keeps; the services decide who may grant what."""
 
     class Meta:
         model = RoleAssignment
         fields = ["user", "role", "organization"]
+        field_classes = {"user": UserChoiceField}
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)
+        self.fields["user"].queryset = users_choosable_by(for_user).order_by("username")
         self.fields["organization"].queryset = organizations_managed_by(for_user)
+        if not manages_a_county(for_user):  # offer only what the services would accept
+            self.fields["role"].choices = [
+                choice
+                for choice in self.fields["role"].choices
+                if choice[0] not in services.COUNTY_GRANTED_ROLES
+            ]
 
 
 class ScopedRoleAssignmentQuerysetMixin(ScopedQuerysetMixin):
@@ -180,37 +214,43 @@ class RoleAssignmentIndexView(ScopedRoleAssignmentQuerysetMixin, generic.IndexVi
     pass
 
 
-class RoleAssignmentCreateView(generic.CreateView):
+class RoleAssignmentCreateView(ServiceFormMixin, generic.CreateView):
     def save_instance(self):
-        assignment = services.role_grant(**self.form.cleaned_data)
-        log(instance=assignment, action="wagtail.create", user=self.request.user)
-        return assignment
+        return services.role_grant(**self.form.cleaned_data, actor=self.request.user)
 
 
-class RoleAssignmentEditView(ScopedRoleAssignmentQuerysetMixin, generic.EditView):
+class RoleAssignmentEditView(ServiceFormMixin, ScopedRoleAssignmentQuerysetMixin, generic.EditView):
     def save_instance(self):
         before = RoleAssignment.objects.select_related("user", "organization").get(
             pk=self.object.pk
         )
-        with transaction.atomic():
-            services.role_revoke(
-                user=before.user, role=before.role, organization=before.organization
-            )
-            assignment = services.role_grant(**self.form.cleaned_data)
-        log(instance=assignment, action="wagtail.edit", user=self.request.user)
-        return assignment
+        actor = self.request.user
+        services.role_revoke(
+            user=before.user, role=before.role, organization=before.organization, actor=actor
+        )
+        return services.role_grant(**self.form.cleaned_data, actor=actor)
 
 
 class RoleAssignmentDeleteView(ScopedRoleAssignmentQuerysetMixin, generic.DeleteView):
     def delete_action(self):
         assignment = self.object
-        log(instance=assignment, action="wagtail.delete", user=self.request.user)
         services.role_revoke(
-            user=assignment.user, role=assignment.role, organization=assignment.organization
+            user=assignment.user,
+            role=assignment.role,
+            organization=assignment.organization,
+            actor=self.request.user,
         )
 
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as exc:
+            messages.error(self.request, " ".join(exc.messages))
+            return redirect(self.index_url_name)
 
-class RoleAssignmentViewSet(FormClassViewSet):
+
+class RoleAssignmentViewSet(ScopedViewSetMixin, FormClassViewSet):
+    scope = ScopedRoleAssignmentQuerysetMixin
     model = RoleAssignment
     icon = "key"
     menu_label = _("Roles")
@@ -224,7 +264,12 @@ class RoleAssignmentViewSet(FormClassViewSet):
     search_backend_name = None
     list_filter = ["role"]
     list_display = [
-        TitleColumn("user", label=_("user"), url_name="portal_role:edit"),
+        TitleColumn(
+            "user",
+            label=_("user"),
+            accessor=lambda assignment: user_label(assignment.user),
+            url_name="portal_role:edit",
+        ),
         Column("get_role_display", label=_("role")),
         Column("organization", label=_("organisation")),
     ]

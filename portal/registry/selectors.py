@@ -1,5 +1,6 @@
 """Everything that reads the registry for a view: always scoped to who is asking."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from portal.registry.models import Member, Organization, Pairing, Role, RoleAssignment
@@ -81,6 +82,19 @@ def members_kept_at_origin(user) -> QuerySet[Member]:
         if not root.is_host:
             query |= Q(origin__path__startswith=root.path)
     return Member.objects.filter(query)
+
+
+def users_choosable_by(user) -> QuerySet:
+    """Whom an org admin may pick for a role: the logins of the members they keep, and the
+    users already holding a role within their subtrees. A superuser picks among everyone."""
+    users = get_user_model().objects.all()
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return users
+    kept = members_visible_to(user).filter(user__isnull=False).values("user_id")
+    holding = RoleAssignment.objects.filter(organization__in=organizations_managed_by(user)).values(
+        "user_id"
+    )
+    return users.filter(Q(pk__in=kept) | Q(pk__in=holding))
 
 
 def user_roles(user) -> list[RoleAssignment]:

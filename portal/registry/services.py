@@ -14,9 +14,10 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail import hooks
+from wagtail.log_actions import log
 
 from portal import signals
-from portal.registry.identity import phone_normalize
+from portal.registry.identity import mask_login, phone_normalize
 from portal.registry.models import (
     ActivationCode,
     Member,
@@ -25,6 +26,7 @@ from portal.registry.models import (
     Role,
     RoleAssignment,
 )
+from portal.registry.selectors import manages_a_county, organizations_managed_by
 
 User = get_user_model()
 
@@ -169,7 +171,7 @@ def member_account_issue(*, member: Member, issued_by) -> str:
         user.save()
         member.user = user
         member.save(update_fields=["user"])
-    role_grant(user=user, role=Role.MEMBER, organization=member.origin)
+    role_grant(user=user, role=Role.MEMBER, organization=member.origin, actor=issued_by)
     ActivationCode.objects.filter(user=user).usable().update(expires_at=timezone.now())
     code = "".join(secrets.choice(ACTIVATION_ALPHABET) for _ in range(ACTIVATION_LENGTH))
     ActivationCode.objects.create(
@@ -182,15 +184,16 @@ def member_account_issue(*, member: Member, issued_by) -> str:
 
 
 def member_activate(*, phone: str, code: str, password: str):
-    """Set a member's first password with the code their org admin handed out."""
+    """Set a member's first password with the code their org admin handed out.
+
+    A wrong code is counted on the code (for the record) but never wears it out: anyone may
+    type a member's phone, so wearing out would let a stranger lock the member out. The
+    activation page holds back a client that guesses (``portal.registry.throttles``)."""
     phone = phone_normalize(phone)
     code = code.strip().upper()
     error = ValidationError({"code": _("The activation code is wrong or has expired.")})
     activation = (
-        ActivationCode.objects.usable()
-        .filter(user__username=phone, failed_attempts__lt=ActivationCode.MAX_FAILED_ATTEMPTS)
-        .select_related("user")
-        .first()
+        ActivationCode.objects.usable().filter(user__username=phone).select_related("user").first()
     )
     if activation is None:
         raise error
@@ -253,19 +256,77 @@ def role_groups_sync() -> None:
         role_group(role).permissions.set(permissions)
 
 
+# Roles that open members' contact details (recruiter) or publishing (editor, reviewer):
+# only the county's org admins or a superuser hand them out.
+COUNTY_GRANTED_ROLES = frozenset({Role.RECRUITER, Role.EDITOR, Role.REVIEWER})
+LOG_ROLE_GRANT = "portal.role_grant"
+LOG_ROLE_REVOKE = "portal.role_revoke"
+
+
+def role_change_check(*, actor, user, role: str, organization: Organization) -> None:
+    """Refuse a grant or revocation the acting user may not make (``actor`` None: the system,
+    as in the demo and the tests' fixtures).
+
+    Nobody changes their own roles; an org admin changes roles only on organisations in their
+    subtrees; recruiter, editor and reviewer need a county's org admin or a superuser.
+    """
+    if actor is None:
+        return
+    if actor.pk == user.pk:
+        raise ValidationError({"user": _("You cannot grant or revoke your own roles.")})
+    if not organizations_managed_by(actor).filter(pk=organization.pk).exists():
+        raise ValidationError(
+            {"organization": _("You may only change roles within the organisations you manage.")}
+        )
+    if role in COUNTY_GRANTED_ROLES and not manages_a_county(actor):
+        raise ValidationError(
+            {
+                "role": _(
+                    "Only a county's organisation administrator or a superuser may grant "
+                    "or revoke this role."
+                )
+            }
+        )
+
+
+def _role_log(assignment: RoleAssignment, action: str, actor) -> None:
+    """Who changed which role on which organisation for whom, with the login masked."""
+    user = mask_login(assignment.user.get_username())
+    log(
+        instance=assignment,
+        action=action,
+        user=actor,
+        title=str(assignment),
+        data={
+            "user": user,
+            "role": assignment.role,
+            "organization": assignment.organization.name,
+            "organization_id": assignment.organization_id,
+        },
+    )
+
+
 @transaction.atomic
-def role_grant(*, user, role: str, organization: Organization) -> RoleAssignment:
-    assignment, _created = RoleAssignment.objects.get_or_create(
+def role_grant(*, user, role: str, organization: Organization, actor) -> RoleAssignment:
+    """Give ``user`` the role over ``organization``'s subtree, on ``actor``'s authority."""
+    role_change_check(actor=actor, user=user, role=role, organization=organization)
+    assignment, created = RoleAssignment.objects.get_or_create(
         user=user, role=role, organization=organization
     )
     user.groups.add(role_group(role))
+    if created:
+        _role_log(assignment, LOG_ROLE_GRANT, actor)
     signals.roles_changed.send(sender=RoleAssignment, user=user)
     return assignment
 
 
 @transaction.atomic
-def role_revoke(*, user, role: str, organization: Organization) -> None:
-    RoleAssignment.objects.filter(user=user, role=role, organization=organization).delete()
+def role_revoke(*, user, role: str, organization: Organization, actor) -> None:
+    role_change_check(actor=actor, user=user, role=role, organization=organization)
+    assignments = RoleAssignment.objects.filter(user=user, role=role, organization=organization)
+    for assignment in assignments.select_related("user", "organization"):
+        _role_log(assignment, LOG_ROLE_REVOKE, actor)
+    assignments.delete()
     if not RoleAssignment.objects.filter(user=user, role=role).exists():
         user.groups.remove(role_group(role))
     signals.roles_changed.send(sender=RoleAssignment, user=user)

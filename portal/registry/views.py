@@ -7,10 +7,17 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from wagtail.admin.views.account import LogoutView as WagtailLogoutView
 
 from portal.celery import app as celery_app
 from portal.registry.forms import ActivationForm, SiteLoginForm
 from portal.registry.services import member_activate
+from portal.registry.throttles import (
+    activation_failure_record,
+    activation_held_back,
+    client_address,
+    throttle_minutes,
+)
 from search.selectors import engine_status
 
 
@@ -28,12 +35,26 @@ class SiteLoginView(LoginView):
 
 
 class SiteLogoutView(LogoutView):
-    pass
+    """Only a POST logs out (Django's LogoutView answers anything else 405, untouched)."""
+
+
+class AdminLogoutView(WagtailLogoutView):
+    """Wagtail's logout, but only for a POST: Wagtail deletes the session cookie and queues
+    its message whatever the method, so a cross-site image (a GET) would log an admin out."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method != "POST":  # OPTIONS too would pass through Wagtail's deletion
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
 
 
 def activate(request):
     form = ActivationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        address, phone = client_address(request), form.cleaned_data["phone"]
+        if activation_held_back(address=address, phone=phone):
+            context = {"minutes": throttle_minutes()}
+            return render(request, "portal/activation_held_back.html", context, status=429)
         try:
             user = member_activate(
                 phone=form.cleaned_data["phone"],
@@ -41,6 +62,8 @@ def activate(request):
                 password=form.cleaned_data["password"],
             )
         except ValidationError as exc:
+            if "code" in exc.message_dict:
+                activation_failure_record(address=address, phone=phone)
             for field, messages in exc.message_dict.items():
                 for message in messages:
                     form.add_error(field if field in form.fields else None, message)

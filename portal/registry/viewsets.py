@@ -12,7 +12,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
-from wagtail.admin.views.generic.base import BaseListingView
+from wagtail.admin.views.generic.base import BaseListingView, BaseObjectMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import log
@@ -25,6 +25,7 @@ from portal.registry.selectors import (
     members_visible_to,
     organizations_managed_by,
 )
+from portal.registry.spreadsheets import cell_safe
 
 
 class ServiceFormMixin:
@@ -45,12 +46,49 @@ class ScopedQuerysetMixin:
     (an object outside is a 404). Subclasses define ``scoped_queryset``."""
 
     def get_base_queryset(self):  # listings: Wagtail adds search, filters and ordering
+        if isinstance(self, BaseObjectMixin):  # an object's history or uses list Wagtail's rows
+            return super().get_base_queryset()
         return self.scoped_queryset()
 
     def get_queryset(self):  # object views: the object is looked up in the scope
         if isinstance(self, BaseListingView):
             return super().get_queryset()
         return self.scoped_queryset()
+
+    def get_base_object_queryset(self):  # the object of a history, usage or inspect view
+        return self.scoped_queryset()
+
+    def get_object(self, *args):  # the inspect view looks in the model's manager
+        if isinstance(self, generic.InspectView):
+            return get_object_or_404(self.scoped_queryset(), pk=self.pk)
+        return super().get_object(*args)
+
+
+class ScopedViewSetMixin:
+    """A model viewset whose object's history and uses are read through ``scope`` (the
+    ``ScopedQuerysetMixin`` subclass its other views use), so they are a 404 outside it as
+    edit and inspect are. No copy view: a copy's form would show the original's fields, ID
+    and phone numbers included, and nothing in these ledgers is made by copying."""
+
+    scope: type[ScopedQuerysetMixin]
+    copy_view_enabled = False
+
+    @property
+    def history_view_class(self):
+        return type("ScopedHistoryView", (self.scope, generic.HistoryView), {})
+
+    @property
+    def usage_view_class(self):
+        return type("ScopedUsageView", (self.scope, generic.UsageView), {})
+
+
+class FormulaSafeExportMixin:
+    """For an index view with Wagtail's CSV and XLSX export: every cell goes through
+    ``cell_safe``, as the project's own exports do (Wagtail writes ``=HYPERLINK(…)`` or
+    ``@SUM(…)`` in a name as it is, and a spreadsheet program would run it)."""
+
+    def preprocess_field_value(self, field, value, export_format):
+        return cell_safe(super().preprocess_field_value(field, value, export_format))
 
 
 class FormClassViewSet(ModelViewSet):
@@ -134,7 +172,7 @@ class OriginMemberQuerysetMixin(ScopedQuerysetMixin):
         return members_kept_at_origin(self.request.user).select_related("origin", "host", "user")
 
 
-class MemberIndexView(ScopedMemberQuerysetMixin, generic.IndexView):
+class MemberIndexView(FormulaSafeExportMixin, ScopedMemberQuerysetMixin, generic.IndexView):
     def get_base_queryset(self):
         kept = members_kept_at_origin(self.request.user).filter(pk=OuterRef("pk"))
         return super().get_base_queryset().annotate(kept_at_origin=Exists(kept))
@@ -206,7 +244,8 @@ def member_activation(request, pk):
     return render(request, "portal/admin/member_activation.html", context)
 
 
-class MemberViewSet(FormClassViewSet):
+class MemberViewSet(ScopedViewSetMixin, FormClassViewSet):
+    scope = ScopedMemberQuerysetMixin
     model = Member
     icon = "user"
     menu_label = _("Member ledger")

@@ -141,6 +141,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "learning.pace.tasks.pace_reminders_send",
         "schedule": crontab(day_of_week="1", hour="9", minute="0"),
     },
+    # Jobs whose worker died (or whose task was lost) are failed once past their time limit.
+    "ledger-stale-jobs-fail": {
+        "task": "portal.ledger.tasks.jobs_stale_fail",
+        "schedule": timedelta(minutes=5),
+        "options": {"expires": 290},
+    },
     # Ledger: flag members out of contact (失联), daily; a second run flags nobody twice.
     "ledger-lost-contacts-flag": {
         "task": "portal.whereabouts.tasks.lost_contacts_flag",
@@ -239,6 +245,12 @@ AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 
 ACTIVATION_CODE_TTL = timedelta(days=env.int("ACTIVATION_CODE_TTL_DAYS", default=7))
+# Wrong activation codes never wear a member's code out (a stranger could lock them out);
+# a client is held back instead: so many wrong codes per address, and per address and phone,
+# within the window answer 429 (portal.registry.throttles).
+ACTIVATION_FAILURES_PER_ADDRESS = env.int("ACTIVATION_FAILURES_PER_ADDRESS", default=30)
+ACTIVATION_FAILURES_PER_PHONE = env.int("ACTIVATION_FAILURES_PER_PHONE", default=5)
+ACTIVATION_THROTTLE_WINDOW = timedelta(minutes=env.int("ACTIVATION_THROTTLE_MINUTES", default=60))
 
 # --- Language and time ----------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -264,6 +276,11 @@ STORAGES = {
         )
     },
 }
+# Uploads are read only through portal.video.serving (videos and poster frames as their pages'
+# privacy allows) and Wagtail's document view (collection privacy). Behind nginx, set this to
+# the path of an `internal` location aliasing MEDIA_ROOT: Django checks the reader and answers
+# with X-Accel-Redirect, nginx sends the bytes (docs/deployment.md). Empty: Django sends them.
+MEDIA_ACCEL_REDIRECT_PREFIX = env.str("MEDIA_ACCEL_REDIRECT_PREFIX", default="")
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Largest video an editor or a member may upload (MP4, WebM or MOV), in megabytes; the
 # reverse proxy's own request-size limit must allow at least this much.
@@ -273,6 +290,10 @@ VIDEO_MAX_UPLOAD_MB = env.int("VIDEO_MAX_UPLOAD_MB", default=500)
 WAGTAIL_SITE_NAME = "归雁"
 WAGTAILADMIN_BASE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
+# Documents only through Wagtail's view, which applies collection privacy (a section's
+# documents are for members); the bytes go out as portal.video.sendfile decides.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+SENDFILE_BACKEND = "portal.video.sendfile"
 WAGTAIL_I18N_ENABLED = False
 # Moving a page or changing its slug leaves a redirect from the old URL (Wagtail's default).
 WAGTAILREDIRECTS_AUTO_CREATE = True
@@ -301,6 +322,14 @@ LEDGER_CERTIFICATE_YEARS = env.int("LEDGER_CERTIFICATE_YEARS", default=2)
 # A file with more rows, or more bytes, is refused as a whole: split it.
 LEDGER_IMPORT_MAX_ROWS = env.int("LEDGER_IMPORT_MAX_ROWS", default=100_000)
 LEDGER_IMPORT_MAX_BYTES = env.int("LEDGER_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
+# An .xlsx is a zip: one whose parts unpack to more than this is refused before reading
+# (the member and the talent ledger alike).
+LEDGER_IMPORT_MAX_UNPACKED_BYTES = env.int(
+    "LEDGER_IMPORT_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024
+)
+# A background job (import, export) running longer is stopped and marked failed: Celery's
+# time limits on the task, and a periodic sweep for jobs whose worker died.
+LEDGER_JOB_TIMEOUT_SECONDS = env.int("LEDGER_JOB_TIMEOUT_SECONDS", default=60 * 60)
 
 # --- Talent pool: the recruiter's desk -------------------------------------------------
 # An export of a search's results stops at this many rows (the file says so).
@@ -312,12 +341,19 @@ TALENT_IMPORT_MAX_ROWS = env.int("TALENT_IMPORT_MAX_ROWS", default=20_000)
 TALENT_IMPORT_MAX_BYTES = env.int("TALENT_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 
 # --- API ------------------------------------------------------------------------------
+# A request body nested deeper than this is refused with a 400 (events are three deep).
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=20)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "portal.api_parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
 }

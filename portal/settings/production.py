@@ -20,3 +20,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 # /healthz is probed over plain HTTP from inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# A Content-Security-Policy on every response: the site's pages allow no inline script,
+# Wagtail's admin (under this prefix) still needs it (portal.registry.csp).
+CSP_ADMIN_PATH_PREFIX = "/admin/"
+MIDDLEWARE = [*MIDDLEWARE, "portal.registry.csp.ContentSecurityPolicyMiddleware"]  # noqa: F405
+# Gravatar is unreachable from the mainland and outside the policy: Wagtail's own avatars.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None

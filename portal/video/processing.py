@@ -3,6 +3,7 @@ failed, and send the member drafts that hold it on to moderation."""
 
 import io
 import logging
+import uuid
 
 from django.conf import settings
 from django.core.files.images import ImageFile
@@ -112,7 +113,9 @@ def _organization_collection(organization: Organization) -> Collection:
 def _poster_image(video: Video, jpeg: bytes):
     image = get_image_model()(
         title=video.title,
-        file=ImageFile(io.BytesIO(jpeg), name=f"video-{video.pk}-poster.jpg"),
+        # A random name: neither the original nor its renditions can be guessed from the
+        # video's number (they are served only as the video's readers allow, in any case).
+        file=ImageFile(io.BytesIO(jpeg), name=f"{uuid.uuid4().hex}.jpg"),
         collection=_organization_collection(video.organization),
         uploaded_by_user=video.uploaded_by,
     )

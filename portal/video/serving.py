@@ -12,12 +12,20 @@ WhiteNoise serves only files present when it starts. See docs/adr/0005-media-ran
 - A malformed ``Range``, or an ``If-Range`` that no longer matches: the whole file with 200.
 - ``ETag`` and ``Last-Modified`` are sent; conditional requests get 304 or 412 from Django's
   own ``get_conditional_response``.
+
+Private media: before any byte is sent, ``selectors.media_file_readable`` decides whether the
+reader may have the file (a video as its pages' privacy allows, a poster frame as its video,
+documents and job files never here); a refusal is a 404, so a URL tells nobody what exists.
+With ``MEDIA_ACCEL_REDIRECT_PREFIX`` set (production behind nginx), the checked answer carries
+``X-Accel-Redirect`` and no body, and the proxy sends the bytes, ranges and all, from an
+``internal`` location (docs/deployment.md).
 """
 
 import mimetypes
 import os
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
@@ -26,6 +34,8 @@ from django.utils._os import safe_join
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_http_date_safe
 
+from portal.video.selectors import CHECKED_FOLDERS, media_file_readable
+
 # The types phones care about, whatever the system's mime.types says.
 CONTENT_TYPES = {
     ".mp4": "video/mp4",
@@ -33,9 +43,6 @@ CONTENT_TYPES = {
     ".mov": "video/quicktime",
     ".webm": "video/webm",
 }
-# Imported ledgers and exported workbooks: personal data, downloaded only through the job's
-# own view by the user who started it (portal/job_views.py).
-PRIVATE_FOLDERS = ("jobs",)
 RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 BLOCK_SIZE = 64 * 1024
 
@@ -63,9 +70,9 @@ class RangeFile:
         self._file.close()
 
 
-def _media_file(path: str) -> Path:
-    """The file under MEDIA_ROOT that ``path`` names; 404 for anything else, and for the
-    private folders, whose files only their own views hand out."""
+def _media_file(request, path: str) -> tuple[Path, str]:
+    """The file under MEDIA_ROOT that ``path`` names and its name there, if this reader may
+    have it; 404 for anything else."""
     root = Path(settings.MEDIA_ROOT).resolve()
     try:
         full = Path(safe_join(str(root), path)).resolve()
@@ -73,9 +80,22 @@ def _media_file(path: str) -> Path:
         raise Http404 from exc
     if not full.is_relative_to(root) or not full.is_file():
         raise Http404
-    if any(full.is_relative_to(root / folder) for folder in PRIVATE_FOLDERS):
+    name = full.relative_to(root).as_posix()
+    if not media_file_readable(request, name):
         raise Http404
-    return full
+    return full, name
+
+
+def accel_redirect(path: Path, content_type: str) -> HttpResponse | None:
+    """The proxy's answer for a checked file (``MEDIA_ACCEL_REDIRECT_PREFIX`` set), else None:
+    headers only; nginx serves the bytes, with ranges, from its ``internal`` location."""
+    prefix = settings.MEDIA_ACCEL_REDIRECT_PREFIX
+    if not prefix:
+        return None
+    name = path.resolve().relative_to(Path(settings.MEDIA_ROOT).resolve()).as_posix()
+    response = HttpResponse(content_type=content_type)
+    response["X-Accel-Redirect"] = f"{prefix.rstrip('/')}/{quote(name)}"
+    return response
 
 
 def _content_type(path: Path) -> str:
@@ -123,7 +143,15 @@ def _if_range_matches(request, etag: str, mtime: int) -> bool:
 def serve(request, path: str):
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
-    full = _media_file(path)
+    full, name = _media_file(request, path)
+    response = accel_redirect(full, _content_type(full)) or _range_response(request, full)
+    if name.split("/", 1)[0] in CHECKED_FOLDERS:
+        # Read as the reader's rights allow: no shared cache may keep it for others.
+        response["Cache-Control"] = "private"
+    return response
+
+
+def _range_response(request, full: Path):
     stat = full.stat()
     etag, mtime = _etag(stat), int(stat.st_mtime)
     response = get_conditional_response(request, etag=etag, last_modified=mtime)

@@ -13,7 +13,7 @@ from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
 
-from portal.registry.viewsets import ScopedQuerysetMixin
+from portal.registry.viewsets import ScopedQuerysetMixin, ScopedViewSetMixin
 from portal.video import services as video_services
 from portal.video.forms import VideoEditForm, VideoUploadForm
 from portal.video.models import Video
@@ -78,7 +78,8 @@ class VideoDeleteView(ScopedVideoQuerysetMixin, generic.DeleteView):
     pass
 
 
-class VideoViewSet(ModelViewSet):
+class VideoViewSet(ScopedViewSetMixin, ModelViewSet):
+    scope = ScopedVideoQuerysetMixin
     model = Video
     icon = "media"
     menu_label = _("Videos")

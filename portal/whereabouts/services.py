@@ -72,8 +72,9 @@ def _report_check(report: WhereaboutsReport) -> None:
         raise ValidationError(
             {"host": _("The host organisation must be a host-side organisation.")}
         )
-    if _phone_taken(phone=report.phone, member=report.member):
-        raise _phone_taken_error()
+    # No check of the phone against other members here: the member (or a secretary filing
+    # for them) would learn whose number is registered. Verification, which writes the
+    # ledger's unique phone, refuses a clash.
 
 
 def whereabouts_report_submit(

@@ -28,7 +28,7 @@ from wagtail.permissions import register_permission_policy
 from portal.registry.forms import validation_errors_add
 from portal.registry.models import Organization, Role
 from portal.registry.selectors import members_visible_to, organizations_managed_by
-from portal.registry.viewsets import ScopedQuerysetMixin
+from portal.registry.viewsets import ScopedQuerysetMixin, ScopedViewSetMixin
 from portal.whereabouts import services as whereabouts
 from portal.whereabouts.forms import MonthField, WhereaboutsOnBehalfForm
 from portal.whereabouts.models import LostContact, WhereaboutsReport
@@ -97,11 +97,6 @@ class ScopedMixin(ScopedQuerysetMixin):
     def scoped_queryset(self):
         return type(self).scope(self.request.user)
 
-    def get_object(self, *args):
-        if isinstance(self, generic.InspectView):
-            return get_object_or_404(self.scoped_queryset(), pk=self.pk)
-        return super().get_object(*args)
-
 
 # --- Reports: verify, send back, enter on a member's behalf -----------------------------
 
@@ -135,8 +130,11 @@ class ReportFilterSet(DefaultedFilterSet):
         fields = ["status"]
 
 
-class ReportIndexView(ScopedMixin, generic.IndexView):
-    scope = whereabouts_reports_for_verifier
+class ReportScope(ScopedMixin):
+    scope = staticmethod(whereabouts_reports_for_verifier)
+
+
+class ReportIndexView(ReportScope, generic.IndexView):
     add_item_label = _("Enter a report for a member")
 
     def get_list_more_buttons(self, instance):
@@ -213,17 +211,14 @@ def report_return(request, pk: int):
     return TemplateResponse(request, FORM_TEMPLATE, context)
 
 
-class WhereaboutsReportViewSet(ModelViewSet):
+class WhereaboutsReportViewSet(ScopedViewSetMixin, ModelViewSet):
+    scope = ReportScope
     model = WhereaboutsReport
     icon = "site"
     menu_label = _("Whereabouts reports")
     url_prefix = "ledger/whereabouts"
     index_view_class = ReportIndexView
-    inspect_view_class = type(
-        "ReportInspectView",
-        (ScopedMixin, generic.InspectView),
-        {"scope": staticmethod(whereabouts_reports_for_verifier)},
-    )
+    inspect_view_class = type("ReportInspectView", (ReportScope, generic.InspectView), {})
     inspect_view_enabled = True
     filterset_class = ReportFilterSet
     search_fields = ["member__name", "city", "employer", "address"]
@@ -287,9 +282,11 @@ class LostContactFilterSet(DefaultedFilterSet):
         fields = []
 
 
-class LostContactIndexView(ScopedMixin, generic.IndexView):
-    scope = lost_contacts_for
+class LostContactScope(ScopedMixin):
+    scope = staticmethod(lost_contacts_for)
 
+
+class LostContactIndexView(LostContactScope, generic.IndexView):
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
         if instance.cleared_on is None:
@@ -324,7 +321,8 @@ def lost_contact_clear(request, pk: int):
     return TemplateResponse(request, FORM_TEMPLATE, context)
 
 
-class LostContactViewSet(ModelViewSet):
+class LostContactViewSet(ScopedViewSetMixin, ModelViewSet):
+    scope = LostContactScope
     model = LostContact
     icon = "warning"
     menu_label = _("Lost contact")

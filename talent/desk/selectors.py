@@ -11,18 +11,27 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import CharField, QuerySet
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
+from wagtail.models import ModelLogEntry
 
+from portal.models import Organization
+from portal.registry.selectors import manages_a_county
 from search.selectors import document_search
 from talent.desk.facets import Facet, facets_build, selected_values
 from talent.desk.filters import Nothing, base_filters, merged, query_filters
 from talent.desk.search_documents import FACETS, INDEX
 from talent.desk.search_query import SORT_FIELDS, SORTS, TalentQuery
 from talent.models import BaseSearch, TalentProfile
-from talent.selectors import can_search_talent, profiles_in_scope, recruiting_scope
+from talent.selectors import can_search_talent, is_recruiter, profiles_in_scope, recruiting_scope
 
 KEYS_BATCH = 500
+# The log entry's action for a contact reveal (the reason in its data, never the numbers).
+REVEAL_ACTION = "talent.reveal_contact"
 
 
 @dataclass(frozen=True)
@@ -172,3 +181,42 @@ def talent_search_keys(user, query: TalentQuery, *, limit: int) -> list[int]:
             break
         page += 1
     return keys[:limit]
+
+
+# --- Contact reveals: who may read the log of them ------------------------------------
+
+
+def can_see_contact_reveals(user) -> bool:
+    """County org admins (and superusers) read every reveal; recruiters their own."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return manages_a_county(user) or is_recruiter(user)
+
+
+def contact_reveals_visible_to(user) -> QuerySet[ModelLogEntry]:
+    """The log entries of contact reveals the user may read, newest first."""
+    reveals = ModelLogEntry.objects.filter(
+        action=REVEAL_ACTION, content_type=ContentType.objects.get_for_model(TalentProfile)
+    ).select_related("user")
+    if not can_see_contact_reveals(user):
+        return reveals.none()
+    if not manages_a_county(user):
+        reveals = reveals.filter(user=user)
+    return reveals.order_by("-timestamp", "-pk")
+
+
+def contact_reveals_of_township(
+    reveals: QuerySet[ModelLogEntry], township: Organization
+) -> QuerySet[ModelLogEntry]:
+    """The reveals of people whose home township is ``township``."""
+    profile_keys = (
+        TalentProfile.objects.filter(hometown_township=township)
+        .annotate(key=Cast("pk", CharField()))
+        .values("key")
+    )
+    return reveals.filter(object_id__in=profile_keys)
+
+
+def contact_revealers(reveals: QuerySet[ModelLogEntry]):
+    """The users who made any of ``reveals``, for the report's filter."""
+    return get_user_model().objects.filter(pk__in=reveals.values("user_id")).order_by("username")

@@ -29,6 +29,7 @@ from talent.desk.compare import (
 )
 from talent.desk.forms import RevealForm
 from talent.desk.search_query import SEARCH_PARAM_LABELS
+from talent.desk.selectors import REVEAL_ACTION
 from talent.forms import error_lines
 from talent.ledger.services import talent_export_start
 from talent.models import BaseSearch, Education, TalentProfile
@@ -38,8 +39,6 @@ from talent.shortlists.selectors import (
     shortlists_for_desk,
     shortlists_visible_to,
 )
-
-REVEAL_ACTION = "talent.reveal_contact"
 
 # The search's GET parameters and the desk's own fields, named in Chinese when a value is wrong.
 PARAM_LABELS = {
@@ -256,9 +255,3 @@ def desk_shortlist_export(request, pk):
     job = talent_export_start(user=request.user, shortlist=shortlist)
     back = reverse("talent_shortlists:detail", args=[shortlist.pk])
     return redirect(f"{reverse('portal_jobs:detail', args=[job.pk])}?back={back}")
-
-
-def register_log_actions(actions) -> None:
-    actions.register_action(
-        REVEAL_ACTION, gettext_lazy("Reveal contact"), gettext_lazy("Contact details revealed")
-    )

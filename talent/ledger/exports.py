@@ -20,8 +20,8 @@ from openpyxl import Workbook
 
 from portal.ledger import jobs
 from portal.ledger.exports import workbook_job_finish
-from portal.ledger.files import cell_safe
 from portal.models import Job
+from portal.registry.spreadsheets import cell_safe
 from talent.desk.compare import fact_labels, profile_fact_values
 from talent.desk.search_query import talent_query_from_params
 from talent.desk.selectors import talent_search_keys

@@ -9,6 +9,7 @@ Talent ledgers are a county's few thousand people, so rows are held in memory.
 
 import re
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import PurePath
 from typing import IO
 
@@ -25,9 +26,10 @@ from portal.ledger.files import (
     header_key,
     json_objects,
     too_big_message,
+    too_many_rows_message,
     xlsx_rows,
 )
-from portal.ledger.imports import MAX_REPORTED_ERRORS, ImportReport
+from portal.ledger.imports import MAX_REPORTED_ERRORS, ImportReport, ledger_error
 from portal.ledger.jobs import NoProgress, Progress
 from portal.models import Member, Organization
 from portal.registry.identity import phone_normalize
@@ -116,17 +118,7 @@ class TalentImportReport(ImportReport):
         self.error_count += 1
         if len(self.errors) >= MAX_REPORTED_ERRORS:
             return
-        label = _field_label(field_name)
-        text = _("Row %(row)s, %(field)s: %(message)s") if label else _("Row %(row)s: %(message)s")
-        self.errors.append(
-            {
-                "row": row,
-                "field": field_name,
-                "label": label,
-                "message": message,
-                "text": text % {"row": row, "field": label, "message": message},
-            }
-        )
+        self.errors.append(ledger_error(row, field_name, message, label=_field_label(field_name)))
 
 
 def _field_label(name: str) -> str:
@@ -174,13 +166,20 @@ def talent_import(
 def talent_rows(file: IO[bytes], *, name: str) -> Iterator[tuple[int, dict]]:
     """(row number as the user sees it, {field: raw value}) for every non-empty row."""
     suffix = PurePath(name).suffix.lower()
-    readers = {".xlsx": xlsx_rows, ".csv": csv_rows, ".json": _json_rows}
+    max_rows = settings.TALENT_IMPORT_MAX_ROWS
+    readers = {
+        ".xlsx": partial(xlsx_rows, max_rows=max_rows),
+        ".csv": partial(csv_rows, max_rows=max_rows),
+        ".json": _json_rows,
+    }
     if suffix not in readers:
         raise LedgerFileError(_("Upload the ledger as an .xlsx, .csv or .json file."))
     lookup = {header_key(h): f for f, aliases in TALENT_COLUMNS.items() for h in (*aliases, f)}
     columns: dict[int, str] = {}
-    max_rows = settings.TALENT_IMPORT_MAX_ROWS
+    count = 0
     for number, values in readers[suffix](file):
+        if not values:  # an empty row: nothing to look at
+            continue
         if isinstance(values, dict):
             record = {
                 lookup[header_key(k)]: v for k, v in values.items() if header_key(k) in lookup
@@ -191,12 +190,10 @@ def talent_rows(file: IO[bytes], *, name: str) -> Iterator[tuple[int, dict]]:
         else:
             record = {field: values[i] for i, field in columns.items() if i < len(values)}
         if any(value not in (None, "") for value in record.values()):
+            count += 1
+            if count > max_rows:
+                raise LedgerFileError(too_many_rows_message(max_rows))
             yield number, record
-            if number > max_rows:
-                raise LedgerFileError(
-                    _("The file has more than %(max)s rows; split it into smaller files.")
-                    % {"max": max_rows}
-                )
 
 
 def _header(values, lookup: dict, number: int) -> dict[int, str]:

@@ -27,6 +27,7 @@ def talent_import_start(*, user, upload) -> Job:
         user=user,
         upload=upload,
         max_bytes=settings.TALENT_IMPORT_MAX_BYTES,
+        max_rows=settings.TALENT_IMPORT_MAX_ROWS,
         organization=county,
     )
     tasks.talent_import_run.delay_on_commit(str(job.pk))

@@ -29,7 +29,7 @@ def ledger(home_page, tree):
         name="龙小燕", phone=PHONE_NUMBER, origin=tree.village_a1, user=user, host_city="深圳"
     )
     secretary = UserFactory(username="secretary_a", password=PASSWORD)
-    role_grant(user=secretary, role=Role.ORG_ADMIN, organization=tree.township_a)
+    role_grant(user=secretary, role=Role.ORG_ADMIN, organization=tree.township_a, actor=None)
     return package, member
 
 

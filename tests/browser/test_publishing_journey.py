@@ -42,7 +42,7 @@ def newsroom(home_page, settings, tmp_path):
     people = {}
     for username, role in (("editor_a", Role.EDITOR), ("reviewer_a", Role.REVIEWER)):
         people[username] = UserFactory(username=username)
-        services.role_grant(user=people[username], role=role, organization=township)
+        services.role_grant(user=people[username], role=role, organization=township, actor=None)
     member_user = UserFactory(username="13900000001")
     MemberFactory(name="龙建华", phone="13900000001", origin=village, user=member_user)
     video = video_services.video_upload(

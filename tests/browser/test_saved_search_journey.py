@@ -30,7 +30,7 @@ def reindex() -> None:
 @pytest.fixture
 def recruiter(home_page, tree):
     user = UserFactory(username="recruiter_s", password=PASSWORD)
-    role_grant(user=user, role=Role.RECRUITER, organization=tree.township_a)
+    role_grant(user=user, role=Role.RECRUITER, organization=tree.township_a, actor=None)
     profile_create(
         name="李养殖", phone=PHONE, hometown_village=tree.village_a1, occupation="养殖户"
     )

@@ -29,7 +29,7 @@ def county_admin(home_page, tree, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     MemberFactory(name="李秀英", id_number=MEMBER_ID, origin=tree.village_b1)
     admin = UserFactory(username="county_admin", password=PASSWORD)
-    role_grant(user=admin, role=Role.ORG_ADMIN, organization=tree.county)
+    role_grant(user=admin, role=Role.ORG_ADMIN, organization=tree.county, actor=None)
     return admin
 
 

@@ -29,7 +29,7 @@ def pool(home_page, tree, settings, tmp_path):
     """Four breeders: two match every filter; one lacks the schooling, one lives elsewhere."""
     settings.MEDIA_ROOT = tmp_path / "media"
     recruiter = UserFactory(username="recruiter_c", password=PASSWORD)
-    role_grant(user=recruiter, role=Role.RECRUITER, organization=tree.county)
+    role_grant(user=recruiter, role=Role.RECRUITER, organization=tree.county, actor=None)
     breeder = profile_create(
         name="张养成",
         phone=PHONE,

@@ -13,6 +13,7 @@ from .pages import (
     StudyMaterialPage,
     StudyMaterialTag,
 )
+from .workflows import SectionApprovalTask
 
 __all__ = [
     "LISTABLE_MODELS",
@@ -24,6 +25,7 @@ __all__ = [
     "RedPackageBook",
     "RedPackageCatalogPage",
     "RedPackagePage",
+    "SectionApprovalTask",
     "SectionPage",
     "StudyMaterialPage",
     "StudyMaterialTag",

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.registry.identity import mask_login
 from portal.registry.models.organizations import Organization
 
 
@@ -52,7 +53,9 @@ class RoleAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.get_role_display()} · {self.organization}"
+        # Shown in messages, confirmations and the admin's log: a member's login is masked.
+        login = mask_login(self.user.get_username())
+        return f"{login} · {self.get_role_display()} · {self.organization}"
 
 
 class ActivationCodeQuerySet(models.QuerySet):
@@ -60,11 +63,9 @@ class ActivationCodeQuerySet(models.QuerySet):
         return self.filter(used_at__isnull=True, expires_at__gt=timezone.now())
 
     def spent(self) -> "ActivationCodeQuerySet":
-        """Codes that can never be used again: used, expired or worn out by wrong guesses."""
+        """Codes that can never be used again: used or expired (wrong guesses wear none out)."""
         return self.filter(
-            models.Q(used_at__isnull=False)
-            | models.Q(expires_at__lte=timezone.now())
-            | models.Q(failed_attempts__gte=ActivationCode.MAX_FAILED_ATTEMPTS)
+            models.Q(used_at__isnull=False) | models.Q(expires_at__lte=timezone.now())
         )
 
 
@@ -73,8 +74,6 @@ class ActivationCode(models.Model):
 
     Only a hash is stored: the code is shown once, to the admin who made it.
     """
-
-    MAX_FAILED_ATTEMPTS = 5
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,6 +1,7 @@
 """The branch dashboard: org admins only, their subtree only, participation by branch, inline
 charts, and an export with masked phones and no formulas."""
 
+import datetime
 import io
 from decimal import Decimal
 
@@ -16,7 +17,9 @@ from learning.models import CreditEntry, StepProgress
 from learning.pace.selectors import participation_by_branch
 from learning.pace.viewsets import cell_safe
 from portal.models import Role
+from portal.registry import services
 from portal.registry.factories import MemberFactory
+from portal.registry.selectors import members_visible_to
 
 from ..helpers import learning_setup
 
@@ -122,3 +125,32 @@ def test_cells_that_would_run_as_formulas_become_text():
         "党员",
         3,
     ]
+
+
+def test_a_host_secretary_sees_only_members_of_paired_townships(
+    client, tree, members, user_with_role
+):
+    """The same scope as the ledger (members_visible_to): 乙乡 is paired with the host branch,
+    甲镇 is not, though both have members living there."""
+    services.pairing_create(
+        origin=tree.township_b, host=tree.host_branch, signed_on=datetime.date(2025, 1, 1)
+    )
+    unpaired = MemberFactory(
+        name="甲一在深党员", origin=tree.village_a1, host=tree.host_branch, host_city="深圳"
+    )
+    secretary = user_with_role(Role.ORG_ADMIN, tree.host_branch, "host_secretary")
+    visible = set(members_visible_to(secretary).values_list("pk", flat=True))
+    assert visible == {members.b1.pk}
+    client.force_login(secretary)
+
+    response = client.get(reverse(INDEX))
+    assert {m.pk for m in response.context["behind"]} == visible
+    assert response.context["behind_count"] == len(visible)
+    assert sum(row.members for row in response.context["branches"]) == len(visible)
+    html = response.content.decode()
+    assert unpaired.name not in html and unpaired.masked_phone not in html
+
+    sheet = load_workbook(io.BytesIO(client.get(reverse(EXPORT)).content)).active
+    rows = list(sheet.iter_rows(values_only=True))[1:]
+    assert len(rows) == len(visible)
+    assert [row[0] for row in rows] == [members.b1.name]

@@ -127,3 +127,12 @@ def test_the_form_takes_a_typed_code_in_any_case_with_spaces(client, completed):
     assert response.redirect_chain[-1][0] == reverse("learning:verify", kwargs={"code": code})
     assert 'data-status="valid"' in response.content.decode()
     assert client.get(reverse("learning:verify_form")).status_code == 200
+
+
+def test_an_id_number_typed_as_a_code_is_not_put_into_a_url(client, db):
+    """An ID number typed into the check is answered "missing" on the form's own page: no
+    redirect carries the number into a path (and the access log)."""
+    response = client.get(reverse("learning:verify_form"), {"code": "11010519491231002X"})
+    assert response.status_code == 404
+    assert 'data-status="missing"' in response.content.decode()
+    assert "11010519491231002X" not in response.content.decode()

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from portal.cards import services as cards
 from portal.models import ContactActivity
+from portal.registry.factories import MemberFactory
 from tests.portal.cards.helpers import login_as, refused
 
 LAST_YEAR = timezone.localdate().year - 1
@@ -132,3 +133,22 @@ def test_host_admin_opens_a_card_only_for_members_they_host(client, people, memb
     )
     assert "member" in response.context["form"].errors
     assert not members.b1.contact_cards.filter(year=year - 2).exists()
+
+
+def test_the_open_card_form_offers_only_members_of_paired_townships(client, tree, people):
+    """One rule with the ledger (members_visible_to): 甲镇 is not paired with the host branch,
+    so its member living there is neither offered nor accepted."""
+    unpaired = MemberFactory(
+        name="甲一在深党员", origin=tree.village_a1, host=tree.host_branch, host_city="深圳"
+    )
+    client.force_login(people["host"])
+    response = client.get(reverse("portal_contact_card:add"))
+    offered = set(response.context["form"].fields["member"].queryset)
+    assert people["member"].member in offered and unpaired not in offered
+    assert unpaired.name not in response.content.decode()
+    year = timezone.localdate().year
+    response = client.post(
+        reverse("portal_contact_card:add"), {"member": unpaired.pk, "year": year}
+    )
+    assert "member" in response.context["form"].errors
+    assert not unpaired.contact_cards.exists()

@@ -73,6 +73,16 @@ def test_unknown_code_is_404_and_the_form_redirects(client, certificate):
     assert client.get(reverse("verify_activity_form")).status_code == 200
 
 
+def test_an_id_number_typed_as_a_code_is_not_put_into_a_url(client, certificate):
+    """Someone typing an ID number into the check gets "not found" on the form's own page:
+    no redirect carries the number into a path (and the access log)."""
+    id_number = certificate.member.id_number or "11010519491231002X"
+    response = client.get(reverse("verify_activity_form"), {"code": id_number})
+    assert response.status_code == 404
+    assert response.context["result"].state == "missing"
+    assert id_number not in response.content.decode()
+
+
 # --- The member's certificate -------------------------------------------------------------
 
 

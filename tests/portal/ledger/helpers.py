@@ -3,7 +3,10 @@
 import csv
 import io
 import json
+import re
+import zipfile
 
+from django.utils.translation import gettext
 from openpyxl import Workbook
 
 from portal.registry.factories import make_id_number
@@ -76,3 +79,48 @@ def xlsx_bytes(rows: list[list], title: str | None = "甲镇流动党员台账",
 def json_bytes(rows: list[list], wrap: bool = False) -> bytes:
     records = [dict(zip(HEADERS, row, strict=True)) for row in rows]
     return json.dumps({"members": records} if wrap else records, ensure_ascii=False).encode()
+
+
+def xlsx_with_sheet(content: bytes, change) -> bytes:
+    """The workbook ``content`` with its first sheet's XML replaced by ``change(xml)``: a
+    damaged or hostile file no spreadsheet program would write."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = change(data)
+            target.writestr(info.filename, data)
+    return buffer.getvalue()
+
+
+def xlsx_of_empty_rows(content: bytes, count: int, dimension: str | None = None) -> bytes:
+    """``content`` followed by ``count`` rows holding nothing but an empty styled cell at
+    column XFD, the dimension declared as given (or left as it was)."""
+
+    def change(xml: bytes) -> bytes:
+        start = xml.count(b"<row ") + 1
+        rows = "".join(
+            f'<row r="{n}"><c r="XFD{n}" s="0"/></row>' for n in range(start, start + count)
+        )
+        xml = xml.replace(b"</sheetData>", rows.encode() + b"</sheetData>")
+        if dimension:
+            xml = re.sub(rb"<dimension [^>]*>", b"", xml)
+            declared = f'<dimension ref="{dimension}" />'.encode()
+            xml = xml.replace(b"<sheetViews>", declared + b"<sheetViews>")
+        return xml
+
+    return xlsx_with_sheet(content, change)
+
+
+def damaged_cell(content: bytes) -> bytes:
+    """The workbook with row 3's first cell referenced as ``r="A"`` (no row number)."""
+    return xlsx_with_sheet(content, lambda xml: xml.replace(b'r="A3"', b'r="A"'))
+
+
+def failed_on_damaged_row(job, row: int) -> bool:
+    """The job failed with one error naming ``row`` as unreadable (and no "第 None 行")."""
+    message = gettext("Row %(row)s of the workbook cannot be read: the file is damaged.")
+    texts = [error["text"] for error in job.errors]
+    return job.status == "failed" and texts == [message % {"row": row}]

@@ -286,6 +286,20 @@ def test_org_admin_cannot_take_over_a_member_kept_elsewhere(tree, members, org_a
     assert members.b1.origin == tree.village_b1
 
 
+def test_a_member_kept_elsewhere_is_refused_without_saying_they_are_registered(
+    tree, members, org_admin_a
+):
+    """The importer is no membership oracle: the refusal says neither that the ID number is
+    registered nor by whom, only whom to ask."""
+    row = ledger_row(1, 身份证号=members.b1.id_number, 手机号=members.b1.phone)
+    error = run(csv_bytes([row]), user=org_admin_a).errors[0]
+    assert error["message"] == _(
+        "This person cannot be imported here: ask the county organisation department."
+    )
+    for leak in ("登记", "registered", "管理范围", tree.village_b1.name, tree.township_b.name):
+        assert leak not in error["text"]
+
+
 @pytest.mark.parametrize("role", [Role.MEMBER, Role.RECRUITER, Role.EDITOR])
 def test_other_roles_keep_no_organisation_to_import_into(tree, user_with_role, role):
     user = user_with_role(role, tree.county)

@@ -1,15 +1,22 @@
 """Background jobs: the admin upload runs as a job (Celery eager in tests), its progress page
 and JSON status are its creator's alone, and a finished job is never run again."""
 
+import datetime
+from functools import partial
+
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from portal.ledger import jobs, tasks
+from portal.ledger import imports, jobs, tasks
+from portal.ledger.files import damaged_xlsx_message
 from portal.models import Job, Member, Role
 from portal.registry.factories import UserFactory
 
-from .helpers import csv_bytes, ledger_row, xlsx_bytes
+from .helpers import csv_bytes, damaged_cell, failed_on_damaged_row, ledger_row, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +190,110 @@ def test_progress_page_back_link_stays_on_the_site(client, tree, org_admin_a):
     )
     here = reverse("portal_ledger_import:index")
     assert client.get(f"{url}?back={here}").context["back_url"] == here
+
+
+# --- No 500, no job left running ---------------------------------------------------------
+
+
+def test_a_damaged_workbook_fails_its_job_with_a_message_not_a_500(
+    client, tree, org_admin_a, django_capture_on_commit_callbacks
+):
+    """A cell referenced as ``r="A"`` passes the upload's quick check; the job, not the
+    request, finds it, and ends failed naming the row."""
+    client.force_login(org_admin_a)
+    content = damaged_cell(xlsx_bytes([ledger_row(1)]))
+    response = upload(client, content, "台账.xlsx", django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    assert failed_on_damaged_row(Job.objects.get(), 3)
+    assert Member.objects.count() == 0
+
+
+def test_a_file_that_is_no_workbook_is_refused_on_the_form(client, tree, org_admin_a):
+    client.force_login(org_admin_a)
+    url = reverse("portal_ledger_import:index")
+    response = client.post(url, {"file": SimpleUploadedFile("台账.xlsx", b"PK\x03\x04junk")})
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [damaged_xlsx_message()]
+    assert not Job.objects.exists()
+
+
+def test_an_unexpected_error_fails_the_job_instead_of_escaping(
+    client, tree, org_admin_a, django_capture_on_commit_callbacks, monkeypatch
+):
+    def broken(**kwargs):
+        raise KeyError("bug")
+
+    monkeypatch.setattr(imports, "members_import", broken)
+    client.force_login(org_admin_a)
+    response = upload(
+        client, csv_bytes([ledger_row(1)]), "l.csv", django_capture_on_commit_callbacks
+    )
+    assert response.status_code == 302
+    job = Job.objects.get()
+    assert job.status == Job.Status.FAILED
+    assert job.errors == [{"message": _("The job stopped on an unexpected error.")}]
+
+
+def test_a_job_past_its_soft_time_limit_fails_saying_so(tree, org_admin_a, monkeypatch):
+    job = jobs.job_create(kind=Job.Kind.MEMBER_IMPORT, created_by=org_admin_a)
+
+    def slow(**kwargs):
+        raise SoftTimeLimitExceeded
+
+    monkeypatch.setattr(imports, "member_import_job_run", slow)
+    tasks.member_import_run.delay(str(job.pk))
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert job.errors == [{"message": jobs.timed_out_message()}]
+
+
+def test_job_tasks_are_sent_with_time_limits(settings, monkeypatch):
+    settings.LEDGER_JOB_TIMEOUT_SECONDS = 120
+    sent = {}
+    monkeypatch.setattr(
+        "celery.app.task.Task.apply_async",
+        lambda self, args=None, kwargs=None, **options: sent.update(options),
+    )
+    tasks.member_import_run.delay("x")
+    assert sent["soft_time_limit"] == 120 and sent["time_limit"] > 120
+
+
+def test_the_sweep_fails_jobs_whose_worker_died_once(tree, org_admin_a, settings):
+    """Running past LEDGER_JOB_TIMEOUT_SECONDS (or waiting that long) → failed with a message;
+    a second sweep finds nothing; a recent or finished job is left alone."""
+    settings.LEDGER_JOB_TIMEOUT_SECONDS = 600
+    long_ago = timezone.now() - datetime.timedelta(seconds=601)
+    make = partial(jobs.job_create, kind=Job.Kind.MEMBER_IMPORT, created_by=org_admin_a)
+    stuck, waiting, recent, done = make(), make(), make(), make()
+    Job.objects.filter(pk=stuck.pk).update(status="running", started_at=long_ago)
+    Job.objects.filter(pk=waiting.pk).update(created_at=long_ago)
+    Job.objects.filter(pk=recent.pk).update(status="running", started_at=timezone.now())
+    Job.objects.filter(pk=done.pk).update(status="done", started_at=long_ago)
+    assert tasks.jobs_stale_fail.delay().get() == 2
+    statuses = dict(Job.objects.values_list("pk", "status"))
+    assert [statuses[j.pk] for j in (stuck, waiting, recent, done)] == [
+        "failed",
+        "failed",
+        "running",
+        "done",
+    ]
+    stuck.refresh_from_db()
+    assert stuck.errors == [{"message": jobs.timed_out_message()}]
+    assert "10" in jobs.timed_out_message()
+    assert jobs.jobs_stale_fail() == 0
+
+
+def test_a_rejected_import_shows_no_count_of_members_added(
+    client, tree, org_admin_a, django_capture_on_commit_callbacks
+):
+    """Beside "nothing was written", the summary shows rows read and errors, not 新增党员."""
+    client.force_login(org_admin_a)
+    rows = [ledger_row(n) for n in range(1, 6)] + [ledger_row(6, 手机号="1")]
+    response = upload(client, csv_bytes(rows), "l.csv", django_capture_on_commit_callbacks)
+    job = Job.objects.get()
+    assert job.status == Job.Status.FAILED
+    assert job.summary["counts"]["new"] == 0
+    labels = [label for label, _value in job.summary["lines"]]
+    assert str(imports.MEMBER_COUNT_LABELS[0]) not in labels
+    page = client.get(response["Location"]).content.decode()
+    assert str(imports.MEMBER_COUNT_LABELS[0]) not in page

@@ -41,12 +41,16 @@ def test_organisation_list_and_parent_choice_are_scoped(client, tree, org_admin_
     assert [child.code for child in tree.township_a.get_children()] == ["A1", "A2", "A3"]
 
 
-def test_org_admin_shares_their_subtree_only(client, tree, org_admin_a):
+def test_org_admin_shares_their_subtree_only(client, tree, org_admin_a, members):
+    """The colleague is a member the admin keeps (a staff user with no role in the subtree is
+    not offered: a superuser grants its first role)."""
     colleague = UserFactory(username="colleague")
+    members.a1.user = colleague
+    members.a1.save(update_fields=["user"])
     client.force_login(org_admin_a)
     url = reverse("portal_role:add")
     refused = client.post(
-        url, {"user": colleague.pk, "role": Role.EDITOR, "organization": tree.township_b.pk}
+        url, {"user": colleague.pk, "role": Role.ORG_ADMIN, "organization": tree.township_b.pk}
     )
     assert refused.status_code == 200
     assert not colleague.role_assignments.exists()

@@ -173,3 +173,47 @@ def test_search_and_township_filter_stay_inside_the_subtree(client, tree, member
     assert "乙一党员" not in text
     text = client.get(url, {"township": tree.township_b.pk}).content.decode()
     assert "乙一党员" not in text  # a township outside the subtree is not a valid choice
+
+
+def test_the_member_export_writes_formulas_as_text_and_numbers_masked(
+    client, members, org_admin_a, index_url
+):
+    """A name or employer typed as a formula opens as text in the CSV and the XLSX, as in the
+    project's own exports; ID and phone numbers stay masked there."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    Member.objects.filter(pk=members.a1.pk).update(
+        name='=HYPERLINK("http://evil.example","点我")', employer="@SUM(1+1)"
+    )
+    client.force_login(org_admin_a)
+    response = client.get(index_url + "?export=csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    row = next(r for r in rows if "HYPERLINK" in r[0])
+    assert row[0] == '\'=HYPERLINK("http://evil.example","点我")'
+    assert "'@SUM(1+1)" in row
+    assert members.a1.phone not in str(rows) and members.a1.id_number not in str(rows)
+    response = client.get(index_url + "?export=xlsx")
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    sheet = load_workbook(io.BytesIO(content)).active
+    cells = [cell for row in sheet.iter_rows(values_only=True) for cell in row]
+    assert '\'=HYPERLINK("http://evil.example","点我")' in cells and "'@SUM(1+1)" in cells
+    assert members.a1.masked_phone in cells and members.a1.phone not in cells
+
+
+def test_a_member_outside_the_subtree_has_no_history_or_uses_and_no_member_has_a_copy_form(
+    client, members, org_admin_a
+):
+    """The copy form was prefilled with any member's full ID and phone numbers, and history
+    and usage opened for members the admin does not keep: the same 404 as edit now."""
+    client.force_login(org_admin_a)
+    for name in ("history", "history_results", "usage"):
+        url = reverse(f"portal_member:{name}", args=[members.b1.pk])
+        assert client.get(url).status_code == 404, name
+        assert client.get(reverse(f"portal_member:{name}", args=[members.a1.pk])).status_code == 200
+    copy = f"/admin/members/copy/{members.a1.pk}/"
+    response = client.get(copy)
+    assert response.status_code == 404
+    assert members.a1.phone not in response.content.decode()

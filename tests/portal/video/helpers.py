@@ -131,7 +131,7 @@ def people(publishing):
 
     def role(role: str, organization, username: str):
         user = UserFactory(username=username)
-        services.role_grant(user=user, role=role, organization=organization)
+        services.role_grant(user=user, role=role, organization=organization, actor=None)
         return user
 
     def member(origin, phone: str, name: str):

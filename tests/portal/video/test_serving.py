@@ -16,13 +16,15 @@ media_root = video_helpers.media_root
 
 SIZE = 10_000
 BODY = bytes(n % 251 for n in range(SIZE))
-URL = "/media/videos/2026/11/lecture.mp4"
+# A folder no record owns is served to anyone as before; videos, images and documents are
+# checked or refused (tests/portal/video/test_private_media.py).
+URL = "/media/uploads/2026/11/lecture.mp4"
 
 
 @pytest.fixture(params=[True, False], ids=["debug", "production"])
 def served(request, media_root, client):
     """A 10,000-byte file under MEDIA_ROOT, served with DEBUG on and off."""
-    path = media_root / "videos" / "2026" / "11" / "lecture.mp4"
+    path = media_root / "uploads" / "2026" / "11" / "lecture.mp4"
     path.parent.mkdir(parents=True)
     path.write_bytes(BODY)
     with override_settings(DEBUG=request.param):

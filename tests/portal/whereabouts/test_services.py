@@ -139,12 +139,20 @@ def test_an_older_report_verified_late_does_not_undo_a_newer_one(members, org_ad
     assert members.a1.host_city == "东莞"
 
 
-def test_a_phone_of_another_member_is_a_field_error_and_nothing_changes(members, org_admin_a):
-    """The phone is unique on the ledger: the clash names the phone field, at filing time
-    and again at verification (another member may have taken the number meanwhile)."""
-    with pytest.raises(ValidationError) as refused:
-        _submit(members.a1, phone=members.a2.phone)
-    assert "phone" in refused.value.message_dict
+def test_filing_another_members_phone_is_accepted_and_verification_refuses_it(members, org_admin_a):
+    """Filing says nothing about whose number a phone is (no membership oracle); the ledger's
+    phone stays unique because verification, which writes it, refuses the clash."""
+    report = _submit(members.a1, phone=members.a2.phone, city="东莞")
+    assert report.status == WhereaboutsReport.Status.SUBMITTED
+    with pytest.raises(ValidationError) as clash:
+        whereabouts_report_verify(report=report, user=org_admin_a)
+    assert "phone" in clash.value.message_dict
+    members.a1.refresh_from_db()
+    assert members.a1.phone != members.a2.phone and members.a1.host_city != "东莞"
+
+
+def test_a_phone_taken_after_filing_is_refused_at_verification(members, org_admin_a):
+    """Another member may take the number between filing and verification: nothing changes."""
     report = _submit(members.a1, phone="13912345678", city="东莞")
     Member.objects.filter(pk=members.a2.pk).update(phone="13912345678")
     with pytest.raises(ValidationError) as clash:

@@ -14,10 +14,13 @@ from django.utils.translation import gettext
 from openpyxl import Workbook
 
 from portal.ledger import jobs
+from portal.ledger.files import damaged_xlsx_message
 from portal.models import Job, Role
 from talent.ledger import jobs as import_jobs
 from talent.ledger import tasks
 from talent.models import JOB_KIND_IMPORT, TalentProfile
+
+from ...portal.ledger.helpers import damaged_cell, failed_on_damaged_row
 
 HEADER = ["姓名", "身份证号", "手机号", "户籍乡镇", "户籍村", "学历", "技能", "返乡意愿"]
 WANG = [
@@ -151,12 +154,14 @@ def test_reuploading_the_same_file_changes_nothing(
 def test_a_file_over_the_row_limit_fails_whole(
     client, tree, county_admin, settings, django_capture_on_commit_callbacks
 ):
-    settings.TALENT_IMPORT_MAX_ROWS = 2
+    """The limit counts people, as the member import does (the header is not one)."""
+    settings.TALENT_IMPORT_MAX_ROWS = 1
     client.force_login(county_admin)
     upload(client, csv_bytes([WANG, LI]), "人才库.csv", django_capture_on_commit_callbacks)
     job = Job.objects.get()
     assert job.status == Job.Status.FAILED
-    assert job.errors[0]["message"] == "文件超过 2 行，请拆分为多个较小的文件。"
+    assert job.errors[0]["message"] == "文件超过 1 行，请拆分为多个较小的文件。"
+    assert job.errors[0]["text"] == job.errors[0]["message"]  # no "第 None 行"
     assert not TalentProfile.objects.exists()
 
 
@@ -273,3 +278,26 @@ def test_progress_is_seen_while_the_import_transaction_is_open(tree, county_admi
     finally:
         progress.close()
         observer.close()
+
+
+def test_a_damaged_workbook_fails_the_job_with_a_real_row_number(
+    client, tree, county_admin, django_capture_on_commit_callbacks
+):
+    """A cell referenced as ``r="A"``: the job ends failed (no 500, not left running), and
+    its error names the row, never "第 None 行"."""
+    client.force_login(county_admin)
+    content = damaged_cell(xlsx_bytes([WANG]))
+    response = upload(client, content, "人才库.xlsx", django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    assert failed_on_damaged_row(Job.objects.get(), 3)
+    assert not TalentProfile.objects.exists()
+
+
+def test_a_file_that_is_no_workbook_is_refused_on_the_form(client, tree, county_admin):
+    client.force_login(county_admin)
+    response = client.post(
+        reverse("talent_profile:import"), {"file": SimpleUploadedFile("人才库.xlsx", b"junk")}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [damaged_xlsx_message()]
+    assert not Job.objects.exists()

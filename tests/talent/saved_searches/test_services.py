@@ -150,7 +150,7 @@ def test_nothing_is_sent_with_notifications_off_or_without_the_role(people, prof
     profile_create(name="新人", hometown_village=tree.village_a1, willingness="yes")
     profile_create(name="乙新人", hometown_village=tree.village_b1)
     portal_services.role_revoke(
-        user=people.recruiter_b, role=Role.RECRUITER, organization=tree.township_b
+        user=people.recruiter_b, role=Role.RECRUITER, organization=tree.township_b, actor=None
     )
     reindex()
     assert saved_search_check(saved_search_id=quiet.pk) == 0

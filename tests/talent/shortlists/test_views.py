@@ -254,7 +254,7 @@ def test_menu_items_show_only_to_those_who_use_them(client, people):
 def test_a_recruiter_of_two_departments_picks_one_on_the_form(client, tree):
     user = UserFactory(username="two_hats")
     for township in (tree.township_a, tree.township_b):
-        role_grant(user=user, role=Role.RECRUITER, organization=township)
+        role_grant(user=user, role=Role.RECRUITER, organization=township, actor=None)
     client.force_login(user)
     response = client.get(reverse("talent_shortlists:index"))
     html = response.content.decode()
