@@ -151,9 +151,12 @@ class RowValidator:
         ids = {id_number_key(r.get("id_number")) for _n, r in chunk}
         existing = {m.id_number: m for m in Member.objects.filter(id_number__in=ids)}
         phones = {phone_normalize(cell_text(r.get("phone"))) for _n, r in chunk}
-        phone_owner = dict(
-            Member.objects.filter(phone__in=phones).values_list("phone", "id_number")
-        )
+        phone_owner = {
+            phone: (id_number, origin_id)
+            for phone, id_number, origin_id in Member.objects.filter(phone__in=phones).values_list(
+                "phone", "id_number", "origin_id"
+            )
+        }
         for number, record in chunk:
             self._row(number, record, existing, phone_owner)
         self.progress.advance(len(chunk))
@@ -224,9 +227,15 @@ class RowValidator:
                 }
             else:
                 seen[value] = number
-        owner = phone_owner.get(member.phone)
+        owner, owner_origin = phone_owner.get(member.phone, (None, None))
         if "phone" not in errors and owner and owner != member.id_number:
-            errors["phone"] = _("This phone number is registered for another member.")
+            # Whose number it is, and that it is anyone's, only for members the importer keeps.
+            if owner_origin in self.kept_ids:
+                errors["phone"] = _("This phone number is registered for another member.")
+            else:
+                errors["phone"] = _(
+                    "This phone number cannot be used here: ask the county organisation department."
+                )
 
     def _classify(self, member: Member, before: dict | None) -> None:
         after = _snapshot(member)

@@ -344,3 +344,20 @@ def test_command_as_a_user_is_scoped(tree, org_admin_a, tmp_path):
             stderr=io.StringIO(),
         )
     assert Member.objects.count() == 0
+
+
+def test_a_phone_of_a_member_kept_elsewhere_is_refused_without_saying_it_is_registered(
+    tree, members, org_admin_a
+):
+    """A new person with the phone of township B's member: the refusal does not tell A's admin
+    that the number belongs to a member, only whom to ask; B's own admin is told plainly."""
+    row = ledger_row(1, origin="A1", 手机号=members.b1.phone)
+    error = run(csv_bytes([row]), user=org_admin_a).errors[0]
+    assert error["field"] == "phone"
+    assert error["message"] == _(
+        "This phone number cannot be used here: ask the county organisation department."
+    )
+    assert "registered" not in error["message"] and members.b1.phone not in error["text"]
+    row = ledger_row(1, origin="A1", 手机号=members.a2.phone)
+    error = run(csv_bytes([row]), user=org_admin_a).errors[0]
+    assert error["message"] == _("This phone number is registered for another member.")
