@@ -14,7 +14,6 @@ APPS = ("portal", "learning", "talent", "search")
 # What may import an app above portal: the composition root that wires every app.
 PORTAL_COMPOSITION_ROOT = {
     "portal",
-    "portal.api_parsers",
     "portal.api_urls",
     "portal.apps",
     "portal.celery",

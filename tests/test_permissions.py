@@ -1,4 +1,4 @@
-"""The permission matrix (tests/permission_matrix.py) against the running site: every URL name
+"""The permission matrix (tests/permission_matrix/) against the running site: every URL name
 of this project's admin viewsets, site pages and /api/v1 has a row, and every role gets what
 its row says, for an object in its scope and one outside it.
 
@@ -50,7 +50,7 @@ def test_every_view_has_a_row():
     """Adding a view without deciding who may open it fails here."""
     names = url_names()
     rows = {row.name for row in matrix.ROWS.values()}
-    assert names - rows == set(), "views without a row in tests/permission_matrix.py"
+    assert names - rows == set(), "views without a row in tests/permission_matrix/"
     assert rows - names == set(), "rows for views that no longer exist"
 
 

@@ -3,14 +3,13 @@ file argument, progress on stderr, and the report: counts on stdout, the errors 
 column on stderr, and a non-zero exit when anything was wrong (then nothing was imported)."""
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from portal.ledger.imports import MAX_REPORTED_ERRORS, ImportReport
-from portal.ledger.jobs import Progress
 
 PHASES = {"validate": "checking", "write": "writing"}
 
@@ -33,8 +32,10 @@ class CommandProgress:
 
 
 class LedgerImportCommand(BaseCommand):
-    """``manage.py <command> FILE``: a subclass says how to import the file (``import_file``)."""
+    """``manage.py <command> FILE``: a subclass names the import (``import_function``, called
+    with the file, its name and the progress, plus ``import_options()``)."""
 
+    import_function: Callable[..., ImportReport]
     progress_every = 5000
     # Whether to say how many errors there were beyond the ones listed.
     count_unlisted_errors = True
@@ -42,15 +43,17 @@ class LedgerImportCommand(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
 
-    def import_file(self, *, file: IO[bytes], name: str, progress: Progress) -> ImportReport:
-        raise NotImplementedError
+    def import_options(self) -> dict:
+        return {}
 
     def handle(self, *args, file: Path, **options):
         if not file.is_file():
             raise CommandError(f"{file}: no such file")
         progress = CommandProgress(sys.stderr, every=self.progress_every)
         with file.open("rb") as source:
-            report = self.import_file(file=source, name=file.name, progress=progress)
+            report = self.import_function(
+                file=source, name=file.name, progress=progress, **self.import_options()
+            )
         self.stdout.write(
             _("Rows read: %(rows)s. New: %(new)s, updated: %(updated)s, unchanged: %(unchanged)s.")
             % {

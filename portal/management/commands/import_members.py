@@ -15,6 +15,7 @@ from portal.ledger.imports import members_import
 
 class Command(LedgerImportCommand):
     help = "Import the member ledger from an .xlsx, .csv (UTF-8 or GBK) or .json file."
+    import_function = staticmethod(members_import)
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
@@ -26,8 +27,8 @@ class Command(LedgerImportCommand):
         self.importer = self._user(user)
         super().handle(*args, **options)
 
-    def import_file(self, **arguments):
-        return members_import(user=self.importer, **arguments)
+    def import_options(self) -> dict:
+        return {"user": self.importer}
 
     def _user(self, username: str | None):
         if username is None:

@@ -10,8 +10,6 @@ from talent.ledger.imports import talent_import
 
 class Command(LedgerImportCommand):
     help = "Import the talent ledger from an .xlsx, .csv (UTF-8 or GBK) or .json file."
+    import_function = staticmethod(talent_import)
     progress_every = 500
     count_unlisted_errors = False
-
-    def import_file(self, **arguments):
-        return talent_import(**arguments)

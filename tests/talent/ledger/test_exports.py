@@ -11,11 +11,12 @@ from portal.models import Job
 from talent.ledger import exports as export
 from talent.models import JOB_KIND_EXPORT
 
-from ..desk import test_views as desk
+from ..desk import desk_support as desk
+from ..desk import fixtures
 
 ID_NUMBER, PHONE = desk.ID_NUMBER, desk.PHONE
 # The desk's own fixtures: the same pool and the same users per role.
-desk_pool, people = desk.desk_pool, desk.people
+desk_pool, people = fixtures.desk_pool, fixtures.people
 
 
 @pytest.fixture(autouse=True)

@@ -5,9 +5,8 @@ from django.test import Client
 from django.utils import translation
 
 from learning.models import ProgressEvent
-from portal.api_parsers import json_depth, too_deep_message
-
-from ..learning.api.test_progress import logged_in
+from portal.registry.api_parsers import json_depth, too_deep_message
+from tests.learning.api.test_progress import logged_in
 
 PROGRESS_URL = "/api/v1/learning/progress"
 

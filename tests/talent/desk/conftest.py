@@ -1,0 +1,3 @@
+"""The desk's fixtures, for every test in this folder."""
+
+from .fixtures import desk_pool, people  # noqa: F401 - fixtures pytest finds by name
