@@ -11,21 +11,27 @@ written to the log. Who may reveal: ``talent.selectors.can_reveal_contact``.
 """
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from wagtail.log_actions import log
 
 from talent.desk import search_query, selectors
 from talent.desk.compare import (
+    COMPARE_MAX,
+    TICKED_PARAM,
     UNKNOWN,
     compare_keys_parse,
     compare_profiles,
     compare_rows,
     profile_facts,
+    ticked_keys,
 )
 from talent.desk.forms import RevealForm
 from talent.desk.search_query import SEARCH_PARAM_LABELS
@@ -75,6 +81,7 @@ def errors_named(exc: ValidationError) -> list[str]:
 def _toggle_url(params: QueryDict, name: str, value: str, selected: bool) -> str:
     query = params.copy()
     query.pop("page", None)
+    query.pop(TICKED_PARAM, None)
     if name in SINGLE_VALUED:
         query.pop(name, None)
         if not selected:
@@ -114,11 +121,13 @@ def _facets_for_display(params: QueryDict, facets) -> list[dict]:
 
 def _page_url(params: QueryDict, number: int) -> str:
     query = params.copy()
+    query.pop(TICKED_PARAM, None)
     query["page"] = str(number)
     return f"?{query.urlencode()}"
 
 
 def _hidden_params(params: QueryDict, skip: set[str]) -> list[tuple[str, str]]:
+    skip = {*skip, TICKED_PARAM}
     return [(name, value) for name, value in params.lists() for value in value if name not in skip]
 
 
@@ -155,6 +164,7 @@ def desk_search(request):
     context["may_shortlist"] = recruiting_departments(request.user).exists()
     context["shortlists"] = shortlists_for_desk(request.user)
     context["here"] = request.get_full_path()
+    context["ticked"] = ticked_keys(params.getlist(TICKED_PARAM))
     if result.page > 1:
         context["previous_url"] = _page_url(params, result.page - 1)
     if result.page < result.num_pages:
@@ -215,15 +225,47 @@ def desk_reveal(request, pk):
     return render(request, "talent/desk/profile.html", context)
 
 
+def _ticks_kept_url(request, target: str, ticked: list[str]) -> str | None:
+    """``target`` (a local URL) with the candidates still ticked, or None if it is not local."""
+    if not target or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return None
+    path, _sep, query = target.partition("?")
+    params = QueryDict(query, mutable=True)
+    params.setlist(TICKED_PARAM, [str(key) for key in ticked_keys(ticked)])
+    encoded = params.urlencode()
+    return f"{path}?{encoded}" if encoded else path
+
+
+def _compare_refused(request, exc: ValidationError, ticked: list[str], back: str):
+    """Back to the list the ticks came from, still ticked, with what was wrong in Chinese."""
+    kept = len(ticked_keys(ticked))
+    for line in errors_named(exc):
+        messages.error(request, line)
+    if kept:
+        messages.info(
+            request,
+            _("Your %(count)s ticks are kept: untick some (at most %(max)s) and compare again.")
+            % {"count": kept, "max": COMPARE_MAX},
+        )
+    return redirect(back)
+
+
 def desk_compare(request):
     """GET or POST ``profile`` (repeated): the desk's results post their ticked rows, a
-    shortlist's page links with them."""
+    shortlist's page links with them. With ``next`` (the list's own URL), a refused choice
+    (none, too many, one not visible) goes back there with the ticks kept and a message."""
     context = {"errors": [], "profiles": [], "rows": []}
     data = request.POST if request.method == "POST" else request.GET
+    ticked = data.getlist("profile")
     try:
-        keys = compare_keys_parse(data.getlist("profile"))
+        keys = compare_keys_parse(ticked)
         profiles = compare_profiles(request.user, keys)
     except ValidationError as exc:
+        back = _ticks_kept_url(request, data.get("next", ""), ticked)
+        if back:
+            return _compare_refused(request, exc, ticked, back)
         context["errors"] = errors_named(exc)
         return render(request, "talent/desk/compare.html", context, status=400)
     context["profiles"] = profiles
