@@ -104,6 +104,8 @@ def _param_value(value) -> str:
 def _facets_for_display(params: QueryDict, facets) -> list[dict]:
     shown = []
     for facet in facets:
+        if facet.name == "village":
+            continue  # a hundred and more: the form's select, grouped by township, has them
         name = FACET_PARAMS.get(facet.name, facet.name)
         values = []
         for item in facet.values:
@@ -131,9 +133,11 @@ def _hidden_params(params: QueryDict, skip: set[str]) -> list[tuple[str, str]]:
     return [(name, value) for name, value in params.lists() for value in value if name not in skip]
 
 
-def _search_context(params: QueryDict) -> dict:
+def _search_context(request, params: QueryDict) -> dict:
     return {
         "params": params,
+        "village_groups": selectors.desk_villages_by_township(request.user),
+        "villages_chosen": params.getlist("village"),
         "base_searches": BaseSearch.objects.all(),
         "educations": Education.choices,
         "sorts": SORTS,
@@ -144,14 +148,14 @@ def _search_context(params: QueryDict) -> dict:
         # The plain form resubmits the facet choices it does not show itself.
         "kept_params": _hidden_params(
             params,
-            {"q", "age_min", "age_max", "education", "trained", "base", "sort", "page"},
+            {"q", "village", "age_min", "age_max", "education", "trained", "base", "sort", "page"},
         ),
     }
 
 
 def desk_search(request):
     params = request.GET
-    context = _search_context(params)
+    context = _search_context(request, params)
     try:
         query = search_query.talent_query_from_params(params)
         result = selectors.talent_search(request.user, query)
@@ -283,7 +287,7 @@ def desk_export(request):
         query = search_query.talent_query_from_params(params)
         job = talent_export_start(user=request.user, query=query)
     except ValidationError as exc:
-        context = {**_search_context(params), "errors": errors_named(exc)}
+        context = {**_search_context(request, params), "errors": errors_named(exc)}
         return render(request, "talent/desk/search.html", context, status=400)
     back = reverse("talent_desk:index")
     return redirect(f"{reverse('portal_jobs:detail', args=[job.pk])}?back={back}")
