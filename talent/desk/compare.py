@@ -15,6 +15,8 @@ from talent.models import CommitteeRole, TalentProfile
 from talent.selectors import profiles_visible_to
 
 COMPARE_MAX = 4
+# The GET parameter that brings a refused comparison's ticks back to the list they came from.
+TICKED_PARAM = "ticked"
 UNKNOWN = gettext_lazy("Unknown")
 
 
@@ -46,6 +48,13 @@ def compare_keys_parse(values: Iterable[str]) -> list[int]:
             }
         )
     return keys
+
+
+def ticked_keys(values: Iterable[str]) -> list[int]:
+    """The profile ids among ticked values, in order, duplicates and junk dropped (a list
+    shows them ticked again; nothing is refused here)."""
+    keys = [int(value) for value in values if str(value).isdecimal() and len(str(value)) < 10]
+    return list(dict.fromkeys(keys))
 
 
 def compare_profiles(user, keys: Sequence[int]) -> list[TalentProfile]:

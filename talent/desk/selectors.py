@@ -26,7 +26,7 @@ from talent.desk.facets import Facet, facets_build, selected_values
 from talent.desk.filters import Nothing, base_filters, merged, query_filters
 from talent.desk.search_documents import FACETS, INDEX
 from talent.desk.search_query import SORT_FIELDS, SORTS, TalentQuery
-from talent.models import BaseSearch, TalentProfile
+from talent.models import VILLAGE_LEVELS, BaseSearch, TalentProfile
 from talent.selectors import can_search_talent, is_recruiter, profiles_in_scope, recruiting_scope
 
 KEYS_BATCH = 500
@@ -220,3 +220,30 @@ def contact_reveals_of_township(
 def contact_revealers(reveals: QuerySet[ModelLogEntry]):
     """The users who made any of ``reveals``, for the report's filter."""
     return get_user_model().objects.filter(pk__in=reveals.values("user_id")).order_by("username")
+
+
+@dataclass(frozen=True)
+class TownshipVillages:
+    township: Organization
+    villages: list[Organization]
+
+
+def desk_villages_by_township(user) -> list[TownshipVillages]:
+    """The home villages and communities the user may filter on, under their township, in
+    the organisation tree's order: the desk's village filter, one group per township."""
+    places = Organization.objects.filter(level__in=VILLAGE_LEVELS)
+    scope = recruiting_scope(user)
+    if scope is not None:
+        places = places.within(Organization.objects.filter(pk__in=scope))
+    townships = {
+        township.path: township
+        for township in Organization.objects.filter(level=Organization.Level.TOWNSHIP)
+    }
+    groups: dict[str, TownshipVillages] = {}
+    for place in places:
+        prefix = next((path for path in townships if place.path.startswith(path)), None)
+        if prefix is None:
+            continue
+        group = groups.setdefault(prefix, TownshipVillages(townships[prefix], []))
+        group.villages.append(place)
+    return [groups[path] for path in sorted(groups)]

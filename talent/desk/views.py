@@ -11,21 +11,27 @@ written to the log. Who may reveal: ``talent.selectors.can_reveal_contact``.
 """
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from wagtail.log_actions import log
 
 from talent.desk import search_query, selectors
 from talent.desk.compare import (
+    COMPARE_MAX,
+    TICKED_PARAM,
     UNKNOWN,
     compare_keys_parse,
     compare_profiles,
     compare_rows,
     profile_facts,
+    ticked_keys,
 )
 from talent.desk.forms import RevealForm
 from talent.desk.search_query import SEARCH_PARAM_LABELS
@@ -75,6 +81,7 @@ def errors_named(exc: ValidationError) -> list[str]:
 def _toggle_url(params: QueryDict, name: str, value: str, selected: bool) -> str:
     query = params.copy()
     query.pop("page", None)
+    query.pop(TICKED_PARAM, None)
     if name in SINGLE_VALUED:
         query.pop(name, None)
         if not selected:
@@ -97,6 +104,8 @@ def _param_value(value) -> str:
 def _facets_for_display(params: QueryDict, facets) -> list[dict]:
     shown = []
     for facet in facets:
+        if facet.name == "village":
+            continue  # a hundred and more: the form's select, grouped by township, has them
         name = FACET_PARAMS.get(facet.name, facet.name)
         values = []
         for item in facet.values:
@@ -114,17 +123,21 @@ def _facets_for_display(params: QueryDict, facets) -> list[dict]:
 
 def _page_url(params: QueryDict, number: int) -> str:
     query = params.copy()
+    query.pop(TICKED_PARAM, None)
     query["page"] = str(number)
     return f"?{query.urlencode()}"
 
 
 def _hidden_params(params: QueryDict, skip: set[str]) -> list[tuple[str, str]]:
+    skip = {*skip, TICKED_PARAM}
     return [(name, value) for name, value in params.lists() for value in value if name not in skip]
 
 
-def _search_context(params: QueryDict) -> dict:
+def _search_context(request, params: QueryDict) -> dict:
     return {
         "params": params,
+        "village_groups": selectors.desk_villages_by_township(request.user),
+        "villages_chosen": params.getlist("village"),
         "base_searches": BaseSearch.objects.all(),
         "educations": Education.choices,
         "sorts": SORTS,
@@ -135,14 +148,14 @@ def _search_context(params: QueryDict) -> dict:
         # The plain form resubmits the facet choices it does not show itself.
         "kept_params": _hidden_params(
             params,
-            {"q", "age_min", "age_max", "education", "trained", "base", "sort", "page"},
+            {"q", "village", "age_min", "age_max", "education", "trained", "base", "sort", "page"},
         ),
     }
 
 
 def desk_search(request):
     params = request.GET
-    context = _search_context(params)
+    context = _search_context(request, params)
     try:
         query = search_query.talent_query_from_params(params)
         result = selectors.talent_search(request.user, query)
@@ -155,6 +168,7 @@ def desk_search(request):
     context["may_shortlist"] = recruiting_departments(request.user).exists()
     context["shortlists"] = shortlists_for_desk(request.user)
     context["here"] = request.get_full_path()
+    context["ticked"] = ticked_keys(params.getlist(TICKED_PARAM))
     if result.page > 1:
         context["previous_url"] = _page_url(params, result.page - 1)
     if result.page < result.num_pages:
@@ -215,15 +229,47 @@ def desk_reveal(request, pk):
     return render(request, "talent/desk/profile.html", context)
 
 
+def _ticks_kept_url(request, target: str, ticked: list[str]) -> str | None:
+    """``target`` (a local URL) with the candidates still ticked, or None if it is not local."""
+    if not target or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return None
+    path, _sep, query = target.partition("?")
+    params = QueryDict(query, mutable=True)
+    params.setlist(TICKED_PARAM, [str(key) for key in ticked_keys(ticked)])
+    encoded = params.urlencode()
+    return f"{path}?{encoded}" if encoded else path
+
+
+def _compare_refused(request, exc: ValidationError, ticked: list[str], back: str):
+    """Back to the list the ticks came from, still ticked, with what was wrong in Chinese."""
+    kept = len(ticked_keys(ticked))
+    for line in errors_named(exc):
+        messages.error(request, line)
+    if kept:
+        messages.info(
+            request,
+            _("Your %(count)s ticks are kept: untick some (at most %(max)s) and compare again.")
+            % {"count": kept, "max": COMPARE_MAX},
+        )
+    return redirect(back)
+
+
 def desk_compare(request):
     """GET or POST ``profile`` (repeated): the desk's results post their ticked rows, a
-    shortlist's page links with them."""
+    shortlist's page links with them. With ``next`` (the list's own URL), a refused choice
+    (none, too many, one not visible) goes back there with the ticks kept and a message."""
     context = {"errors": [], "profiles": [], "rows": []}
     data = request.POST if request.method == "POST" else request.GET
+    ticked = data.getlist("profile")
     try:
-        keys = compare_keys_parse(data.getlist("profile"))
+        keys = compare_keys_parse(ticked)
         profiles = compare_profiles(request.user, keys)
     except ValidationError as exc:
+        back = _ticks_kept_url(request, data.get("next", ""), ticked)
+        if back:
+            return _compare_refused(request, exc, ticked, back)
         context["errors"] = errors_named(exc)
         return render(request, "talent/desk/compare.html", context, status=400)
     context["profiles"] = profiles
@@ -241,7 +287,7 @@ def desk_export(request):
         query = search_query.talent_query_from_params(params)
         job = talent_export_start(user=request.user, query=query)
     except ValidationError as exc:
-        context = {**_search_context(params), "errors": errors_named(exc)}
+        context = {**_search_context(request, params), "errors": errors_named(exc)}
         return render(request, "talent/desk/search.html", context, status=400)
     back = reverse("talent_desk:index")
     return redirect(f"{reverse('portal_jobs:detail', args=[job.pk])}?back={back}")

@@ -29,6 +29,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from talent.desk.compare import TICKED_PARAM, ticked_keys
 from talent.forms import error_lines
 from talent.models import Shortlist
 from talent.shortlists import services
@@ -124,6 +125,9 @@ def _detail_context(request, shortlist, rename_form=None) -> dict:
         "entries": shortlist_entries_for(request.user, shortlist),
         "may_edit": can_edit_shortlist(request.user, shortlist),
         "rename_form": rename_form or RenameForm(initial={"name": shortlist.name}),
+        # A refused comparison comes back here with its ticks (talent.desk.views).
+        "ticked": ticked_keys(request.GET.getlist(TICKED_PARAM)),
+        "here": reverse("talent_shortlists:detail", args=[shortlist.pk]),
     }
 
 
