@@ -1,9 +1,9 @@
 """The page a member studies a step on: a material to read, a lecture to watch, or a red
 package to read and write a note about.
 
-Opening the page starts the step's clock (``progress_open``); static/learning/progress.js
-reports reading time and played segments to the progress API. Without JavaScript the content
-is all there, only progress is not reported.
+Opening the page is a contact that advances the member's attention clock (``progress_open``);
+static/learning/progress.js reports reading time and played segments to the progress API.
+Without JavaScript the content is all there, only progress is not reported.
 """
 
 from django.contrib import messages
