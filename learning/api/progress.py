@@ -9,7 +9,8 @@ taken comes back "refused" on its own, and its neighbours are applied.
 import uuid
 
 from django.utils.functional import lazy
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
 from rest_framework import permissions, serializers
 from rest_framework.response import Response

@@ -174,7 +174,7 @@ def test_the_schema_describes_only_our_own_api(client):
 def test_numbers_too_large_for_a_float_get_400_naming_the_field(member_client, event, field):
     """An integer beyond a float's range, or one that parses as infinity, is a 400 with a
     Chinese message naming the field, not a 500."""
-    body = '{"events": [{"id": "%s", "step": 1, %s}]}' % (uuid.uuid4(), event)
+    body = '{"events": [{"id": "' + str(uuid.uuid4()) + '", "step": 1, ' + event + "}]}"
     response = member_client.post(URL, body, content_type="application/json")
     assert response.status_code == 400
     [message] = response.json()["events"]["0"][field]

@@ -7,8 +7,14 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from learning.models import AttentionClock, ProgressEvent, StepProgress, TrackAssignment
-from learning.models import TrackPage, TrackStep
+from learning.models import (
+    AttentionClock,
+    ProgressEvent,
+    StepProgress,
+    TrackAssignment,
+    TrackPage,
+    TrackStep,
+)
 from learning.progress.services import progress_events_record, progress_open
 from tests.portal.content.helpers import material, publish
 
