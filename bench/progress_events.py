@@ -5,9 +5,9 @@ The benchmark creates a scratch PostgreSQL database `guiyan_bench_progress` (dro
 afterwards), migrates it, and sets up through `manage.py shell`: one organisation with a
 section, a micro-lecture whose ready video is 600 s long, a track with that lecture as its
 only step assigned to the organisation, and --members members, each with a user, a logged-in
-database session, and the lecture step opened a day earlier. Opening it in the past is what a
-member who started the lecture yesterday looks like; it gives the server's clock room, so the
-events are credited rather than trimmed to nothing.
+database session, and the lecture step opened. Each member's requests then come every
+second or so, so their attention clock (ADR 0012) grows as they report; a part it cannot pay
+yet waits on the row, and the event is still "accepted".
 
 It then starts `gunicorn portal.wsgi -w 2` with portal.settings.production (DEBUG off,
 DATABASE_CONN_MAX_AGE=600, so each worker keeps its PostgreSQL connection) and, after a
@@ -17,6 +17,12 @@ member's batch of --batch "segments" events, each with a fresh UUID and the next
 position and rate 1, with the member's session cookie, the CSRF cookie and X-CSRFToken, as
 progress.js sends them. Members take turns, so one member's batches seldom overlap.
 
+It runs twice on the same server: batches of --batch events (the target), then
+--single-requests requests of one event each (what a phone sends every 15 s while a video
+plays). Last, a `manage.py shell` child replays --single-requests one-event requests through
+Django's handler in-process (the whole middleware stack, no gunicorn) and reports the CPU time
+(time.process_time) of each request and of the API view alone, and the queries it makes.
+
 Reported: accepted events per second (every event must come back "accepted"; the counts of
 anything else are printed), requests per second, gunicorn worker CPU ms per event (utime +
 stime of the workers from /proc) and PostgreSQL backend CPU ms per event (the backends of
@@ -24,10 +30,12 @@ this database, persistent through the run). The client threads run on the same t
 gunicorn and PostgreSQL, so the rates are a lower bound of what the server alone could do;
 the CPU per event is the figure to compare.
 
-    .venv/bin/python bench/progress_events.py [--requests 1500] [--batch 20] [--clients 4] [--json]
+    .venv/bin/python bench/progress_events.py [--requests 1500] [--batch 20]
+        [--single-requests 1000] [--clients 4] [--json]
 """
 
 import argparse
+import copy
 import itertools
 import json
 import shutil
@@ -60,7 +68,6 @@ ENDPOINT = "/api/v1/learning/progress"
 CSRF_TOKEN = "b" * 32  # the cookie's value; X-CSRFToken repeats it, as progress.js does
 
 SETUP_SCRIPT = r"""
-import datetime
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.files.base import ContentFile
@@ -87,17 +94,75 @@ section.add_child(instance=track)
 track.save_revision().publish()
 TrackAssignment.objects.create(track=track, organization=organization)
 step = track.steps.get()
-yesterday = timezone.now() - datetime.timedelta(days=1)
+opened = timezone.now()
 for n in range(MEMBERS):
     user = UserFactory(username=f"bench{n:05d}")
     member = MemberFactory(name=f"基准党员{n}", origin=organization, user=user)
-    progress_open(member=member, step=step, at=yesterday)
+    progress_open(member=member, step=step, at=opened)
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     print(session.session_key, step.pk, sep="\t")
+"""
+
+
+IN_PROCESS_SCRIPT = r"""
+import json, statistics, time, uuid
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from learning.api.progress import ProgressView
+
+MEMBERS = json.loads(MEMBERS_JSON)
+REQUESTS = REQUEST_COUNT
+view_cpu = []
+dispatch = ProgressView.dispatch
+
+def timed(self, request, *args, **kwargs):
+    start = time.process_time()
+    try:
+        return dispatch(self, request, *args, **kwargs)
+    finally:
+        view_cpu.append(time.process_time() - start)
+
+ProgressView.dispatch = timed
+clients = []
+for session, step, position in MEMBERS:
+    client = Client(HTTP_HOST="HOST_NAME")
+    client.cookies["sessionid"] = session
+    clients.append([client, step, position])
+request_cpu, queries, outcomes = [], [], {}
+for n in range(REQUESTS + 50):
+    entry = clients[n % len(clients)]
+    client, step, position = entry
+    entry[2] = position + 1.0
+    event = {"id": str(uuid.uuid4()), "step": step, "kind": "segments",
+             "segments": [[position, position + 1.0]], "position": position + 1.0, "rate": 1}
+    body = json.dumps({"events": [event]})
+    with CaptureQueriesContext(connection) as captured:
+        start = time.process_time()
+        response = client.post("/api/v1/learning/progress", body,
+                                content_type="application/json", secure=True)
+        cpu = time.process_time() - start
+    outcome = response.status_code
+    if outcome == 200:
+        outcome = response.json()["results"][0]["outcome"]
+    if n >= 50:  # after a warm-up
+        request_cpu.append(cpu)
+        queries.append(len(captured.captured_queries))
+        outcomes[str(outcome)] = outcomes.get(str(outcome), 0) + 1
+view_cpu = view_cpu[50:]
+print(json.dumps({
+    "requests": len(request_cpu),
+    "request_cpu_ms": round(1000 * statistics.mean(request_cpu), 3),
+    "request_cpu_ms_median": round(1000 * statistics.median(request_cpu), 3),
+    "view_cpu_ms": round(1000 * statistics.mean(view_cpu), 3),
+    "view_cpu_ms_median": round(1000 * statistics.median(view_cpu), 3),
+    "queries": round(statistics.mean(queries), 2),
+    "outcomes": outcomes,
+}))
 """
 
 
@@ -131,6 +196,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=1500, help="measured")
     parser.add_argument("--warmup", type=int, default=100, help="unmeasured")
     parser.add_argument("--batch", type=int, default=20, help="events per request")
+    parser.add_argument(
+        "--single-requests", type=int, default=1000, help="measured one-event requests"
+    )
     parser.add_argument("--segment", type=float, default=0.05, help="video seconds per event")
     parser.add_argument("--clients", type=int, default=4, help="concurrent client threads")
     parser.add_argument("--json", action="store_true", help="also write bench/results/*.json")
@@ -140,19 +208,27 @@ def main() -> None:
     static_root = Path(tempfile.mkdtemp(prefix="guiyan-bench-static-"))
     media_root = Path(tempfile.mkdtemp(prefix="guiyan-bench-media-"))
     try:
-        result = run(args, static_root, media_root)
+        results, in_process = run(args, static_root, media_root)
     finally:
         shutil.rmtree(static_root, ignore_errors=True)
         shutil.rmtree(media_root, ignore_errors=True)
-    print_results([result])
+    print_results(results)
+    print_in_process(in_process)
     if args.json:
-        data = {"machine": facts, "settings": vars(args), "results": [result]}
+        data = {
+            "machine": facts,
+            "settings": vars(args),
+            "results": results,
+            "in_process": in_process,
+        }
         print(f"\nwritten to {write_results('progress_events', data).relative_to(ROOT)}")
-    if result["not_accepted"]:
+    if any(result["not_accepted"] for result in results) or set(in_process["outcomes"]) != {
+        "accepted"
+    }:
         raise SystemExit("some events were not accepted")
 
 
-def run(args, static_root: Path, media_root: Path) -> dict:
+def run(args, static_root: Path, media_root: Path) -> tuple[list[dict], dict]:
     with scratch_database("postgres", DATABASE) as url:
         env = child_env(
             url,
@@ -170,7 +246,22 @@ def run(args, static_root: Path, media_root: Path) -> dict:
         with gunicorn(env) as (master, port):
             turns = itertools.cycle(members)
             send(port, turns, args.warmup, args)
-            return measure(master, port, turns, args)
+            results = [measure(master, port, turns, args)]
+            single = copy.copy(args)
+            single.batch, single.requests, single.segment = 1, args.single_requests, 1.0
+            results.append(measure(master, port, turns, single))
+        return results, in_process(env, members, args.single_requests)
+
+
+def in_process(env: dict, members: list, requests: int) -> dict:
+    """One-event requests through Django's handler in this machine's shell: CPU per request."""
+    rows = [[m.session, m.step, m.position] for m in members]
+    script = (
+        IN_PROCESS_SCRIPT.replace("MEMBERS_JSON", repr(json.dumps(rows)))
+        .replace("REQUEST_COUNT", str(requests))
+        .replace("HOST_NAME", HOST)
+    )
+    return json.loads(manage(env, "shell", "-v0", "-c", script).strip().splitlines()[-1])
 
 
 def send(port: int, turns, count: int, args) -> Counter:
@@ -261,6 +352,16 @@ def print_results(results: list[dict]) -> None:
         for r in results
     ]
     print_table(header, rows)
+
+
+def print_in_process(result: dict) -> None:
+    print(
+        f"\nin-process, one event per request ({result['requests']} requests): "
+        f"{result['request_cpu_ms']:.2f} ms CPU per request "
+        f"(median {result['request_cpu_ms_median']:.2f}), of which the view "
+        f"{result['view_cpu_ms']:.2f} ms (median {result['view_cpu_ms_median']:.2f}); "
+        f"{result['queries']:.1f} queries; outcomes {result['outcomes']}"
+    )
 
 
 if __name__ == "__main__":

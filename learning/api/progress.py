@@ -8,6 +8,8 @@ taken comes back "refused" on its own, and its neighbours are applied.
 
 import uuid
 
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
 from rest_framework import permissions, serializers
@@ -16,17 +18,30 @@ from rest_framework.views import APIView
 
 from portal.registry.selectors import member_for_user
 
-from ..progress.events import EVENT_KINDS
+from ..progress.events import EVENT_KINDS, is_finite_number
 from ..progress.selectors import progress_states
 from ..progress.services import progress_events_record
 
 MAX_EVENTS = 100
 MAX_SEGMENTS = 500
+MAX_STEP = 2**31 - 1  # the largest primary key the database holds
 
 REQUIRED = _("This field is required.")
 INVALID_INTEGER = _("A whole number of at least 1 is required.")
-INVALID_NUMBER = _("A number is required.")
-INVALID_SEGMENTS = _("A list of [start, end] pairs of numbers is required.")
+INVALID_SEGMENTS = _(
+    "Field “segments”: a list of [start, end] pairs with 0 ≤ start ≤ end is required."
+)
+
+
+def _field_message(message: str, name: str) -> str:
+    return gettext(message) % {"field": name}
+
+
+# Messages that name the field, for numbers that are not numbers, are not finite, or are
+# integers too large for a float (the same wording as learning.progress.events).
+_named = lazy(_field_message, str)
+SECONDS_MESSAGE = "Field “%(field)s”: must be a number of seconds, 0 or more."
+ABOVE_ZERO_MESSAGE = "Field “%(field)s”: must be a number above 0."
 
 
 # The one definition of an event: the API's schema, and what EventField checks each event
@@ -39,11 +54,13 @@ class EventSerializer(serializers.Serializer):
     )
     step = serializers.IntegerField(
         min_value=1,
+        max_value=MAX_STEP,
         help_text=_("The track step it is about."),
         error_messages={
             "required": REQUIRED,
             "invalid": INVALID_INTEGER,
             "min_value": INVALID_INTEGER,
+            "max_value": INVALID_INTEGER,
         },
     )
     kind = serializers.ChoiceField(
@@ -57,7 +74,7 @@ class EventSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         help_text=_("Heartbeat: seconds the page was visible since the last one."),
-        error_messages={"invalid": INVALID_NUMBER},
+        error_messages={"invalid": _named(SECONDS_MESSAGE, "seconds")},
     )
     segments = serializers.ListField(
         child=serializers.ListField(child=serializers.FloatField()),
@@ -70,27 +87,32 @@ class EventSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         help_text=_("Where playback stands, to resume from."),
-        error_messages={"invalid": INVALID_NUMBER},
+        error_messages={"invalid": _named(SECONDS_MESSAGE, "position")},
     )
     rate = serializers.FloatField(
         required=False,
         allow_null=True,
         help_text=_("Playback rate (1 is normal)."),
-        error_messages={"invalid": INVALID_NUMBER},
+        error_messages={"invalid": _named(ABOVE_ZERO_MESSAGE, "rate")},
     )
 
 
-def _is_number(value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 def _is_valid(field: serializers.Field, value) -> bool:
-    """Whether ``value`` is what the declared ``field`` takes, read from its declaration."""
+    """Whether ``value`` is what the declared ``field`` takes, read from its declaration.
+
+    Numbers are checked before any float arithmetic: an integer too large for a float, NaN
+    or infinity (``1e400`` parses as one) is refused here, naming the field, not met later as
+    an OverflowError."""
     if isinstance(field, serializers.IntegerField):
-        low = field.min_value
-        return isinstance(value, int) and _is_number(value) and (low is None or value >= low)
+        low, high = field.min_value, field.max_value
+        return (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and (low is None or value >= low)
+            and (high is None or value <= high)
+        )
     if isinstance(field, serializers.FloatField):
-        return _is_number(value)
+        return is_finite_number(value)
     if isinstance(field, serializers.ChoiceField):
         return value in tuple(field.choices)
     if isinstance(field, serializers.ListField):
@@ -158,7 +180,13 @@ class ProgressBatchSerializer(serializers.Serializer):
 class EventResultSerializer(serializers.Serializer):
     id = serializers.CharField()
     outcome = serializers.ChoiceField(choices=["accepted", "duplicate", "refused"])
-    detail = serializers.CharField(help_text=_("Why an event was refused or trimmed."))
+    detail = serializers.CharField(help_text=_("Why an event was refused, or what waits."))
+    settled = serializers.BooleanField(
+        help_text=_(
+            "False while part of what the event reported waits for study time; the server "
+            "keeps it, so the client need not send it again."
+        )
+    )
 
 
 class StepStateSerializer(serializers.Serializer):
@@ -166,6 +194,9 @@ class StepStateSerializer(serializers.Serializer):
     seconds_credited = serializers.IntegerField()
     required_seconds = serializers.IntegerField()
     coverage = serializers.FloatField(help_text=_("How far along the step is, 0 to 1."))
+    pending_seconds = serializers.FloatField(
+        help_text=_("Seconds of video reported played that wait for study time.")
+    )
     position = serializers.FloatField()
     completed = serializers.BooleanField()
     track_completed = serializers.BooleanField()
@@ -214,7 +245,10 @@ class ProgressView(APIView):
         events = batch.validated_data["events"]
         results = progress_events_record(member=request.member, events=events)
         body = {
-            "results": [{"id": r.id, "outcome": r.outcome, "detail": r.detail} for r in results],
+            "results": [
+                {"id": r.id, "outcome": r.outcome, "detail": r.detail, "settled": r.settled}
+                for r in results
+            ],
             "steps": progress_states(member=request.member, results=results),
         }
         return Response(body)

@@ -1,6 +1,7 @@
 from .credit import Activity, AssessmentPolicy, CreditEntry, Deduction, DeductionRule, PointsRule
 from .periods import AnnualAssessment, Grade, MonthlyTally, QuarterlyPublication
 from .progress import (
+    AttentionClock,
     Certificate,
     OfflineAttendance,
     ProgressEvent,
@@ -12,6 +13,7 @@ from .tracks import TrackAssignment, TrackPage, TrackStep
 
 __all__ = [
     "Activity",
+    "AttentionClock",
     "AnnualAssessment",
     "AssessmentPolicy",
     "Certificate",

@@ -1,13 +1,55 @@
-"""Progress on steps, the events that report it, and completed tracks.
+"""Progress on steps, the events that report it, the member's attention clock, and completed
+tracks.
 
-The server keeps its own clock: ``opened_at`` and ``last_event_at`` are server times, and
-no event can credit more than the time that has passed since them (see
-learning/progress/events.py).
+The server keeps its own clock, one per member (``AttentionClock``): what all steps and tabs
+are credited together never exceeds the wall-clock time the member was present on their study
+pages (see learning/progress/events.py and docs/adr/0012-attention-clock.md).
 """
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class AttentionClock(models.Model):
+    """A member's presence on their study pages, and how much of it progress has spent.
+
+    Every contact from a study page (opening a step, reporting progress) adds the time since
+    the previous contact to ``present_seconds`` if it is no longer than
+    LEARNING_ATTENTION_GAP_SECONDS; a longer absence adds nothing. Crediting reading time or
+    played video spends from ``present_seconds - spent_seconds``, shared by every step and tab.
+    """
+
+    member = models.OneToOneField(
+        "portal.Member",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="attention_clock",
+    )
+    last_seen_at = models.DateTimeField(_("last seen at"))
+    present_seconds = models.FloatField(_("seconds present"), default=0)
+    spent_seconds = models.FloatField(_("seconds spent"), default=0)
+
+    class Meta:
+        verbose_name = _("attention clock")
+        verbose_name_plural = _("attention clocks")
+
+    def __str__(self) -> str:
+        return str(self.member)
+
+    @property
+    def budget(self) -> float:
+        """Seconds of presence not yet spent on any step."""
+        return max(0.0, self.present_seconds - self.spent_seconds)
+
+    def advance(self, now, *, gap_seconds: float) -> None:
+        """Count the time since the last contact as presence if it was short enough."""
+        elapsed = (now - self.last_seen_at).total_seconds()
+        if elapsed <= 0:  # a request that started before the last one: nothing new
+            return
+        if elapsed <= gap_seconds:
+            self.present_seconds += elapsed
+        self.last_seen_at = now
 
 
 class StepProgress(models.Model):
@@ -22,8 +64,11 @@ class StepProgress(models.Model):
     # Reading: seconds on the visible page; video: seconds of the video actually played.
     seconds_credited = models.PositiveIntegerField(_("seconds credited"), default=0)
     required_seconds = models.PositiveIntegerField(_("seconds required"), default=0)
-    # Video: the played parts as merged [start, end] pairs, in seconds of the video.
+    # Video: the played parts credited, as merged [start, end] pairs in seconds of the video.
     segments = models.JSONField(default=list, blank=True)
+    # Video: parts reported played that the attention clock could not cover yet; later events
+    # credit them as the member's presence grows.
+    segments_pending = models.JSONField(default=list, blank=True)
     position = models.FloatField(_("resume position (s)"), default=0)
     note = models.TextField(_("reading note"), blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)

@@ -50,3 +50,11 @@ def segments_new(
             new.append([gap_start, gap_start + take])
             limit -= take
     return new
+
+
+def segments_subtract(segments: list[list[float]], covered: list[list[float]]) -> list[list[float]]:
+    """The parts of ``segments`` that the merged ``covered`` does not contain, merged."""
+    covered = segments_merge(covered)
+    return [
+        gap for start, end in segments_merge(segments) for gap in _uncovered(covered, start, end)
+    ]

@@ -1,26 +1,34 @@
-"""What one progress event may earn: the checks on its fields and the server's clock.
+"""What one progress event may earn: the checks on its fields and the attention clock.
 
-The server keeps the clock. ``opened_at`` is when the member first opened the step and
-``last_event_at`` when the last crediting event arrived. The events of one batch share the
-time that passed since then (times ``LEARNING_PLAYBACK_RATE_CAP`` for a video), and nothing
-ever earns more than the time since the step was opened: claiming time that has not passed,
-playing faster than the cap, or reporting a jump as one long segment earns the allowance and
-no more. A video earns only seconds not covered before (the union of played segments,
-clipped to its length), so seeking ahead earns nothing and replaying earns nothing twice.
+The server keeps one clock per member (``AttentionClock``): the wall-clock time the member was
+present on their study pages. Every credit spends from it, whatever step or tab it is for, so
+all steps together never earn more than the time that passed while the member was there.
+
+Reading: a heartbeat claims the seconds the page was visible since the previous heartbeat. A
+claim longer than LEARNING_HEARTBEAT_SECONDS plus LEARNING_HEARTBEAT_SLACK_SECONDS covers a
+hidden or sleeping page and earns nothing; a shorter one earns what the clock can pay.
+
+Video: played segments are facts, not time claims. Each is clipped to the video and merged
+with what was reported before, whatever order it arrives in; the credited coverage grows by
+what is new, spending presence at the playback rate (capped at LEARNING_PLAYBACK_RATE_CAP).
+What the clock cannot pay yet waits on the progress row (``segments_pending``) and is credited
+by later events as presence grows: never lost, never credited twice. Seeking ahead reports
+nothing for the skipped part, and replaying earns nothing twice.
 
 Nothing here completes a step: ``learning.progress.services`` applies a batch, saves the
-judged progress row and completes the step once it is done.
+judged rows and completes the step once it is done.
 """
 
 import datetime
 import math
+import sys
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from ..models import ProgressEvent, StepProgress, TrackStep
-from .coverage import segments_length, segments_merge, segments_new
+from ..models import AttentionClock, ProgressEvent, StepProgress, TrackStep
+from .coverage import segments_length, segments_merge, segments_new, segments_subtract
 
 MAX_SEGMENTS_PER_EVENT = 500
 
@@ -34,11 +42,14 @@ STEP_EVENT_KINDS = {
 ACCEPTED = ProgressEvent.Outcome.ACCEPTED
 DUPLICATE = ProgressEvent.Outcome.DUPLICATE
 REFUSED = ProgressEvent.Outcome.REFUSED
+# Credit smaller than this is float noise, not a played part of a video.
+EPSILON = 1e-6
 
 
 @dataclass
 class EventResult:
-    """What became of one event: its outcome, why, and the seconds it earned."""
+    """What became of one event: its outcome, why, the seconds it earned, and whether all it
+    reported is credited (``settled``) or part of it waits for the attention clock."""
 
     id: str
     step_id: int | None
@@ -46,84 +57,106 @@ class EventResult:
     detail: str = ""
     seconds: int = 0
     progress: StepProgress | None = field(default=None, repr=False)
+    settled: bool = True
+
+
+def heartbeat_max_seconds() -> int:
+    return settings.LEARNING_HEARTBEAT_SECONDS + settings.LEARNING_HEARTBEAT_SLACK_SECONDS
 
 
 class EventJudge:
-    """Applies one step's events to its locked progress row under the clock rule."""
+    """Applies one step's events to its locked progress row, paid from the locked clock."""
 
-    def __init__(self, progress: StepProgress, duration: float | None, now: datetime.datetime):
-        self.progress, self.duration, self.now = progress, duration, now
+    def __init__(
+        self,
+        progress: StepProgress,
+        duration: float | None,
+        clock: AttentionClock,
+        now: datetime.datetime,
+    ):
+        self.progress, self.duration, self.clock, self.now = progress, duration, clock, now
         self.changed = False
         self.fields: set[str] = set()
-        since = progress.last_event_at or progress.opened_at
-        rate_cap = settings.LEARNING_PLAYBACK_RATE_CAP if duration else 1.0
-        self.rate_cap = rate_cap
-        # The time this batch may credit: since the last crediting event, and never more than
-        # since the step was opened, whatever was credited before.
-        elapsed = max(0.0, (now - since).total_seconds()) * rate_cap
-        total = max(0.0, (now - progress.opened_at).total_seconds()) * rate_cap
-        self.allowance = min(elapsed, total - progress.seconds_credited)
 
-    def apply(self, event: dict) -> tuple[str, str, int]:
+    def apply(self, event: dict) -> tuple[str, str, int, bool]:
+        """(outcome, detail, seconds credited, settled) for one event, in the order sent."""
         kind = event.get("kind")
         allowed = STEP_EVENT_KINDS[self.progress.step.kind]
         if kind not in allowed:
-            return (
-                REFUSED,
-                _("Field “kind”: this step does not take “%(kind)s” events.")
-                % {"kind": str(kind)[:20]},
-                0,
-            )
+            message = _("Field “kind”: this step does not take “%(kind)s” events.")
+            return REFUSED, message % {"kind": str(kind)[:20]}, 0, True
         problem = _event_problem(event, kind)
         if problem:
-            return REFUSED, problem, 0
+            return REFUSED, problem, 0, True
         if kind == HEARTBEAT:
             return self._heartbeat(float(event["seconds"]))
         self._position(event.get("position"))
-        if kind == POSITION:
-            return ACCEPTED, "", 0
-        return self._segments(event["segments"], float(event.get("rate") or 1.0))
+        segments = event["segments"] if kind == SEGMENTS else []
+        return self._segments(segments, float(event.get("rate") or 1.0))
 
-    def _heartbeat(self, seconds: float) -> tuple[str, str, int]:
-        credit = int(max(0.0, min(seconds, self.allowance)))
-        return self._credit(credit, trimmed=credit < int(seconds))
+    def _heartbeat(self, seconds: float) -> tuple[str, str, int, bool]:
+        longest = heartbeat_max_seconds()
+        if seconds > longest:
+            message = _("Field “seconds”: a heartbeat covers at most %(max)d seconds.")
+            return REFUSED, message % {"max": longest}, 0, True
+        # Whole seconds are credited; the fraction stays in the clock for the next one.
+        credit = int(min(seconds, self.clock.budget))
+        self.clock.spent_seconds += credit
+        self.progress.seconds_credited += credit
+        self._touched("seconds_credited")
+        return ACCEPTED, "", credit, True
 
-    def _segments(self, segments: list, rate: float) -> tuple[str, str, int]:
+    def _segments(self, segments: list, rate: float) -> tuple[str, str, int, bool]:
+        """Merge the played parts into what is known, then credit what the clock can pay:
+        this event's new parts at its rate first, then parts left waiting by earlier ones."""
+        progress = self.progress
         clipped = [[max(0.0, s), min(self.duration, e)] for s, e in segments]
         clipped = [[s, e] for s, e in clipped if e > s]
-        covered = self.progress.segments or []
-        fresh = segments_length(segments_new(covered, clipped, math.inf))
-        # Faster than the cap earns what playing at the cap would have earned.
-        limit = min(self.allowance, fresh * min(1.0, self.rate_cap / rate))
-        new = segments_new(covered, clipped, limit)
-        if new:
-            rounded = [[round(s, 3), round(e, 3)] for s, e in segments_merge(covered + new)]
-            self.progress.segments = segments_merge(p for p in rounded if p[1] > p[0])
-            self.fields.add("segments")
-        before = self.progress.seconds_credited
-        self.progress.seconds_credited = int(segments_length(self.progress.segments))
-        self.allowance -= segments_length(new)
-        trimmed = segments_length(new) + 1e-6 < fresh
-        return self._credit(self.progress.seconds_credited - before, trimmed=trimmed, spent=False)
-
-    def _credit(self, seconds: int, *, trimmed: bool, spent: bool = True) -> tuple[str, str, int]:
-        progress = self.progress
-        if spent:
-            progress.seconds_credited += seconds
-            self.allowance -= seconds
-        progress.last_event_at = self.now
-        self.fields.update({"seconds_credited", "last_event_at"})
-        self.changed = True
+        fresh = segments_subtract(clipped, progress.segments or [])
+        waiting = segments_subtract(progress.segments_pending or [], fresh)
+        before = progress.seconds_credited
+        speed = min(max(rate, 1.0), settings.LEARNING_PLAYBACK_RATE_CAP)
+        unpaid = self._pay(fresh, speed)
+        # Parts left waiting are paid at normal speed: the rate they were played at is not kept.
+        waiting = self._pay(waiting, 1.0)
+        pending = _rounded(segments_merge(unpaid + waiting))
+        if pending != (progress.segments_pending or []):
+            progress.segments_pending = pending
+            self._touched("segments_pending")
+        settled = segments_length(unpaid) <= EPSILON
         detail = ""
-        if trimmed:
-            detail = _("More than the time that has passed was claimed; the excess is not counted.")
-        return ACCEPTED, detail, max(0, seconds)
+        if not settled:
+            detail = _(
+                "Part of what was played is counted later, as your study time allows; "
+                "nothing needs to be sent again."
+            )
+        return ACCEPTED, detail, progress.seconds_credited - before, settled
+
+    def _pay(self, parts: list[list[float]], speed: float) -> list[list[float]]:
+        """Credit the first of ``parts`` the clock can pay at ``speed``; return the rest."""
+        if not parts or self.clock.budget <= EPSILON:
+            return parts
+        progress = self.progress
+        new = segments_new(progress.segments or [], parts, self.clock.budget * speed)
+        paid = segments_length(new)
+        if paid <= EPSILON:
+            return parts
+        progress.segments = _rounded(segments_merge((progress.segments or []) + new))
+        progress.seconds_credited = int(segments_length(progress.segments))
+        self.clock.spent_seconds += paid / speed
+        self._touched("segments", "seconds_credited")
+        return segments_subtract(parts, new)
 
     def _position(self, position) -> None:
         if position is None:
             return
         self.progress.position = round(min(float(position), self.duration or math.inf), 1)
-        self.fields.add("position")
+        self._touched("position")
+
+    def _touched(self, *names: str) -> None:
+        self.fields.update(names)
+        self.fields.add("last_event_at")
+        self.progress.last_event_at = self.now
         self.changed = True
 
     def save(self) -> None:
@@ -136,12 +169,26 @@ class EventJudge:
         return progress.completed_at is None and progress_is_done(progress, self.duration)
 
 
+def _rounded(segments: list[list[float]]) -> list[list[float]]:
+    rounded = [[round(s, 3), round(e, 3)] for s, e in segments]
+    return segments_merge(p for p in rounded if p[1] > p[0])
+
+
+def is_finite_number(value) -> bool:
+    """A JSON number that float arithmetic can take: not a bool, not NaN or infinite, and not
+    an integer too large for a float."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return -sys.float_info.max <= value <= sys.float_info.max
+    return isinstance(value, float) and math.isfinite(value)
+
+
 def _number_problem(event: dict, name: str, *, required: bool, positive: bool = False) -> str:
     value = event.get(name)
     if value is None:
         return _("Field “%(field)s”: this field is required.") % {"field": name} if required else ""
-    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-    if not ok or value < 0 or (positive and value == 0):
+    if not is_finite_number(value) or value < 0 or (positive and value == 0):
         if positive:
             return _("Field “%(field)s”: must be a number above 0.") % {"field": name}
         return _("Field “%(field)s”: must be a number of seconds, 0 or more.") % {"field": name}

@@ -128,6 +128,7 @@ def progress_state(
         "seconds_credited": progress.seconds_credited,
         "required_seconds": progress.required_seconds,
         "coverage": progress_coverage(progress, duration=duration),
+        "pending_seconds": round(segments_length(progress.segments_pending or []), 1),
         "position": progress.position,
         "completed": progress.completed_at is not None,
         "track_completed": track_completed,

@@ -1,10 +1,15 @@
 """Progress that cannot be faked: opening a step, the events a member's client reports, the
 red-package step's reading note (读书心得), and completing steps and tracks.
 
-The clock rule that decides what an event earns is in ``learning.progress.events``. Every
-event is stored once under the client's id (``ProgressEvent``): a retry, or the same event
-racing itself from two tabs, comes back as "duplicate" and changes nothing. The step's
-progress row is locked while a batch is applied, so two batches for one step take turns.
+What an event earns is decided in ``learning.progress.events`` and paid from the member's
+attention clock (``AttentionClock``, docs/adr/0012-attention-clock.md). Every event is stored
+once under the client's id (``ProgressEvent``): a retry, or the same event racing itself from
+two tabs, comes back as "duplicate" and changes nothing.
+
+Locks are always taken in one order: the member's attention clock, then the progress rows
+(by step id), then the member's row (``step_complete``). A batch takes the clock first, so
+one member's batches take turns whatever steps they are for, and applies all its steps in one
+short transaction.
 
 Steps and tracks are completed each exactly once per member, whatever arrives twice.
 """
@@ -23,15 +28,60 @@ from django.utils.translation import gettext as _
 from portal.models import Member
 
 from ..credit import services as credit
-from ..models import ProgressEvent, StepProgress, TrackCompletion, TrackPage, TrackStep
+from ..models import (
+    AttentionClock,
+    ProgressEvent,
+    StepProgress,
+    TrackCompletion,
+    TrackPage,
+    TrackStep,
+)
 from .events import DUPLICATE, REFUSED, STEP_EVENT_KINDS, EventJudge, EventResult
 from .selectors import required_seconds_for, step_facts
+
+# --- The attention clock --------------------------------------------------------------------
+
+
+def attention_locked(*, member_id: int, now: datetime.datetime) -> AttentionClock:
+    """The member's attention clock, locked until the transaction ends and advanced to
+    ``now`` (not saved: the caller saves it once, with what it spent)."""
+    locked = AttentionClock.objects.select_for_update()
+    clock = locked.filter(member_id=member_id).first()
+    if clock is None:
+        clock, created = AttentionClock.objects.get_or_create(
+            member_id=member_id, defaults={"last_seen_at": now}
+        )
+        if not created:  # another request created it first: wait for it
+            clock = locked.get(member_id=member_id)
+    clock.advance(now, gap_seconds=settings.LEARNING_ATTENTION_GAP_SECONDS)
+    return clock
+
+
+def attention_touch(*, member_id: int, now: datetime.datetime) -> AttentionClock:
+    """A contact from one of the member's study pages: presence advances to ``now``."""
+    with transaction.atomic():
+        clock = attention_locked(member_id=member_id, now=now)
+        _clock_save(clock)
+    return clock
+
+
+def _clock_save(clock: AttentionClock) -> None:
+    clock.save(update_fields=["last_seen_at", "present_seconds", "spent_seconds"])
+
 
 # --- Opening a step -------------------------------------------------------------------------
 
 
 def progress_open(*, member: Member, step: TrackStep, at: datetime.datetime) -> StepProgress:
-    """The member's progress on the step, started at ``at`` the first time they open it."""
+    """The member's progress on the step, started at ``at`` the first time they open it.
+
+    Opening a step page is a contact: it advances the member's attention clock.
+    """
+    attention_touch(member_id=member.pk, now=at)
+    return _progress_get_or_create(member, step, at)
+
+
+def _progress_get_or_create(member: Member, step: TrackStep, at: datetime.datetime) -> StepProgress:
     progress = StepProgress.objects.filter(member=member, step=step).first()
     if progress is not None:
         return progress
@@ -78,10 +128,13 @@ def progress_events_record(
         batch = batches.setdefault(step_id, _StepBatch(step_id=step_id, events=[]))
         batch.events.append((event_id, event))
         order.setdefault(step_id, []).append(index)
-    _steps_resolve(member, list(batches.values()))
-    for step_id, batch in batches.items():
-        for index, result in zip(order[step_id], _batch_apply(member, batch, now), strict=True):
-            results[index] = result
+    if batches:
+        _steps_resolve(member, list(batches.values()))
+        with transaction.atomic():
+            applied = _batches_apply(member, [batches[k] for k in sorted(batches)], now)
+        for step_id, step_results in applied.items():
+            for index, result in zip(order[step_id], step_results, strict=True):
+                results[index] = result
     return results
 
 
@@ -122,56 +175,55 @@ def _steps_resolve(member: Member, batches: list[_StepBatch]) -> None:
             batch.refusal = _("Field “step”: the video of this lecture is not ready.")
 
 
-def _batch_apply(member: Member, batch: _StepBatch, now: datetime.datetime) -> list[EventResult]:
-    if batch.step is None:  # unknown step: nothing to store the events under
-        return [
-            EventResult(str(i), batch.step_id, REFUSED, batch.refusal) for i, _e in batch.events
-        ]
-    for _attempt in range(2):
-        try:
-            with transaction.atomic():
-                return _batch_apply_locked(member, batch, now)
-        except IntegrityError:
-            # The same id arrived for another step at the same moment: judge again, and
-            # it is a duplicate now.
-            continue
-    raise RuntimeError("progress events could not be stored")
-
-
-def _batch_apply_locked(
-    member: Member, batch: _StepBatch, now: datetime.datetime
-) -> list[EventResult]:
-    progress = None
-    if not batch.refusal:
-        progress = progress_locked(member, batch.step, now)
-    ids = [event_id for event_id, _event in batch.events]
+def _batches_apply(
+    member: Member, batches: list[_StepBatch], now: datetime.datetime
+) -> dict[int, list[EventResult]]:
+    """Apply every step's events inside the caller's transaction, the clock locked first."""
+    clock = attention_locked(member_id=member.pk, now=now)
+    ids = [event_id for batch in batches for event_id, _event in batch.events]
     seen = set(
         ProgressEvent.objects.filter(member=member, event_id__in=ids).values_list(
             "event_id", flat=True
         )
     )
-    judge = EventJudge(progress, batch.duration, now) if progress else None
-    results, rows = [], []
+    applied, rows, judges = {}, [], []
+    for batch in batches:
+        judge = None
+        if batch.step is not None and not batch.refusal:
+            progress = progress_locked(member, batch.step, now)
+            judge = EventJudge(progress, batch.duration, clock, now)
+        applied[batch.step_id] = _batch_judge(member, batch, judge, seen, rows, now)
+        judges.append(judge)
+    _clock_save(clock)
+    ProgressEvent.objects.bulk_create(rows)
+    for judge in judges:
+        if judge is not None and judge.changed:
+            judge.save()
+            if judge.done:
+                step_complete(progress=judge.progress, at=now)
+    return applied
+
+
+def _batch_judge(member, batch, judge, seen, rows, now) -> list[EventResult]:
+    """One step's results; the events to store are added to ``rows``."""
+    progress = judge.progress if judge else None
+    results = []
     for event_id, event in batch.events:
         if event_id in seen:
             results.append(EventResult(str(event_id), batch.step_id, DUPLICATE, progress=progress))
             continue
         seen.add(event_id)
         if judge is None:
-            outcome, detail, seconds = REFUSED, batch.refusal, 0
+            outcome, detail, seconds, settled = REFUSED, batch.refusal, 0, True
         else:
-            outcome, detail, seconds = judge.apply(event)
+            outcome, detail, seconds, settled = judge.apply(event)
         results.append(
-            EventResult(str(event_id), batch.step_id, outcome, detail, seconds, progress)
+            EventResult(str(event_id), batch.step_id, outcome, detail, seconds, progress, settled)
         )
-        rows.append(
-            _event_row(member, batch.step_id, event_id, event, outcome, detail, seconds, now)
-        )
-    ProgressEvent.objects.bulk_create(rows)
-    if judge is not None and judge.changed:
-        judge.save()
-        if judge.done:
-            step_complete(progress=judge.progress, at=now)
+        if batch.step is not None:  # an unknown step has nothing to store the events under
+            rows.append(
+                _event_row(member, batch.step_id, event_id, event, outcome, detail, seconds, now)
+            )
     return results
 
 
@@ -199,7 +251,7 @@ def progress_locked(member: Member, step: TrackStep, now: datetime.datetime) -> 
     locked = StepProgress.objects.select_for_update()
     progress = locked.filter(member=member, step=step).first()
     if progress is None:
-        progress_open(member=member, step=step, at=now)
+        _progress_get_or_create(member, step, now)
         progress = locked.get(member=member, step=step)
     progress.step = step
     return progress
@@ -216,7 +268,7 @@ def step_complete(*, progress: StepProgress, at: datetime.datetime) -> bool:
 
     Two steps of one track completing at once in two transactions must not each miss the
     other: the member's row makes them take turns, so the second sees the first's step done.
-    Locks are always taken progress row first, member row second.
+    Locks are always taken attention clock first, progress rows second, member row last.
     """
     if progress.completed_at is not None:
         return False

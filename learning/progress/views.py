@@ -1,11 +1,12 @@
 """The page a member studies a step on: a material to read, a lecture to watch, or a red
 package to read and write a note about.
 
-Opening the page starts the step's clock (``progress_open``); static/learning/progress.js
-reports reading time and played segments to the progress API. Without JavaScript the content
-is all there, only progress is not reported.
+Opening the page is a contact that advances the member's attention clock (``progress_open``);
+static/learning/progress.js reports reading time and played segments to the progress API.
+Without JavaScript the content is all there, only progress is not reported.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +20,7 @@ from portal.registry.selectors import member_for_user
 
 from ..models import TrackCompletion, TrackStep
 from ..tracks.selectors import step_for_member
+from .events import heartbeat_max_seconds
 from .forms import ReadingNoteForm
 from .selectors import progress_state
 from .services import progress_open, reading_note_min_chars, reading_note_submit
@@ -61,5 +63,7 @@ def step(request, track_id: int, step_id: int):
         "percent": round(state["coverage"] * 100),
         "form": form,
         "note_min_chars": reading_note_min_chars(),
+        "heartbeat_seconds": settings.LEARNING_HEARTBEAT_SECONDS,
+        "heartbeat_max": heartbeat_max_seconds(),
     }
     return render(request, f"learning/step_{step.kind}.html", context)

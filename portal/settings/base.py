@@ -307,6 +307,13 @@ LEARNING_VIDEO_COVERAGE = env.float("LEARNING_VIDEO_COVERAGE", default=0.9)
 LEARNING_PLAYBACK_RATE_CAP = env.float("LEARNING_PLAYBACK_RATE_CAP", default=2.0)
 # Reading: time on the visible page needed per character of the material (Chinese text).
 LEARNING_READING_CHARS_PER_MINUTE = env.int("LEARNING_READING_CHARS_PER_MINUTE", default=400)
+# The attention clock (docs/adr/0012-attention-clock.md): a silence between two contacts from a
+# member's study pages longer than this counts as absence, not presence.
+LEARNING_ATTENTION_GAP_SECONDS = env.int("LEARNING_ATTENTION_GAP_SECONDS", default=300)
+# A reading page reports its visible time this often; a heartbeat claiming more than the
+# interval plus the slack covers a hidden or sleeping page and earns nothing.
+LEARNING_HEARTBEAT_SECONDS = env.int("LEARNING_HEARTBEAT_SECONDS", default=15)
+LEARNING_HEARTBEAT_SLACK_SECONDS = env.int("LEARNING_HEARTBEAT_SLACK_SECONDS", default=5)
 # A red-package reading step completes with a reading note of at least this many characters.
 LEARNING_READING_NOTE_MIN_CHARS = env.int("LEARNING_READING_NOTE_MIN_CHARS", default=50)
 # The yearly requirement of centralised study (at least 32 hours a year).

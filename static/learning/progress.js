@@ -4,7 +4,10 @@
  *   #step-page            the step's <article>: data-step, data-track, data-kind
  *                         ("material" or "lecture"), data-endpoint (POST /api/v1/learning/progress),
  *                         data-csrf-token (used if there is no csrftoken cookie),
- *                         data-completed ("true" or "false"), data-offline-text
+ *                         data-completed ("true" or "false"), data-offline-text,
+ *                         data-heartbeat-seconds and data-heartbeat-max (the reading interval and
+ *                         the longest claim the server takes), data-pending-seconds (played video
+ *                         the server keeps but has not counted yet)
  *   #lecture-player       a lecture's <video>: data-step, data-track, data-position (where the
  *                         member left off, seconds), data-duration
  *   #step-progress        <progress max="100">: the share done, as the server last said
@@ -12,14 +15,20 @@
  *   #step-status          hidden until the server says the step is completed
  *   #step-network         says so while reports wait for the network
  *
- * Reading: a heartbeat every 15 s while the page is visible, with the visible seconds since
- * the last one, and one more when the page is hidden. Video: the parts actually played, built
- * from timeupdate (a seek starts a new segment, so skipped parts are never reported), sent
- * every 15 s, on pause and end, and when the page is hidden.
+ * Reading: a heartbeat every data-heartbeat-seconds while the page is visible, with the
+ * visible seconds since the last one, and one more when the page is hidden; hidden time is
+ * never claimed, and a gap longer than data-heartbeat-max (the page slept) claims nothing.
+ * Video: the parts actually played, built from timeupdate (a seek starts a new segment, so
+ * skipped parts are never reported), sent every interval, on pause and end, and when the page
+ * is hidden. While the server keeps played parts it has not counted yet (the member's
+ * attention clock pays them as time passes), the visible page reports its position every
+ * interval so that they are counted.
  *
  * Every event has its own UUID and waits in localStorage ("guiyan.progress.queue") until the
- * server has answered for it (accepted, duplicate or refused); failures are retried with
- * backoff, so a flaky network loses nothing already played. The server de-duplicates.
+ * server has answered for it (accepted, duplicate or refused), across reloads. Several
+ * requests may be in flight: a stalled one holds back only its own events, which go again
+ * after a timeout; failures are retried with backoff, and a page being hidden or closed sends
+ * what waits with keepalive. The server de-duplicates, so sending twice is harmless.
  */
 (function () {
   "use strict";
@@ -28,13 +37,17 @@
   if (!root || !window.fetch || !window.JSON) return;
 
   var QUEUE_KEY = "guiyan.progress.queue";
-  var INTERVAL_MS = 15000;
+  var INTERVAL_MS = 1000 * (Number(root.getAttribute("data-heartbeat-seconds")) || 15);
+  var MAX_CLAIM_MS = 1000 * (Number(root.getAttribute("data-heartbeat-max")) || 20);
   var MAX_BATCH = 100;
-  var MAX_RETRY_MS = 60000;
+  var KEEPALIVE_BATCH = 20; // a keepalive request's body must stay small
+  var MAX_RETRY_MS = 30000;
+  var TIMEOUT_MS = 20000; // a request not answered by then is given up and sent again
   var step = Number(root.getAttribute("data-step"));
   var endpoint = root.getAttribute("data-endpoint");
   var completed = root.getAttribute("data-completed") === "true";
-  var sending = false;
+  var pendingSeconds = Number(root.getAttribute("data-pending-seconds")) || 0;
+  var inFlight = {}; // event id → true while a request carries it
   var retryMs = 0;
   var retryTimer = null;
   var memoryQueue = [];
@@ -106,21 +119,26 @@
     send(keepalive);
   }
 
-  // Send what waits, oldest first. While a retry is scheduled only a page being hidden (with
-  // keepalive, so the request outlives the page) or the network coming back sends at once.
+  // Send what waits and no request carries, oldest first. While a retry is scheduled only a
+  // page being hidden (with keepalive, so the request outlives the page) or the network
+  // coming back sends at once.
   function send(keepalive, now) {
-    if (sending || (retryTimer && !keepalive && !now)) return;
-    var batch = loadQueue().slice(0, MAX_BATCH);
+    if (retryTimer && !keepalive && !now) return;
+    var limit = keepalive ? KEEPALIVE_BATCH : MAX_BATCH;
+    var batch = loadQueue().filter(function (event) { return !inFlight[event.id]; }).slice(0, limit);
     if (!batch.length) return;
     if (retryTimer) {
       clearTimeout(retryTimer);
       retryTimer = null;
     }
-    sending = true;
+    batch.forEach(function (event) { inFlight[event.id] = true; });
+    var controller = window.AbortController && !keepalive ? new AbortController() : null;
+    var timer = controller ? setTimeout(function () { controller.abort(); }, TIMEOUT_MS) : null;
     fetch(endpoint, {
       method: "POST",
       credentials: "same-origin",
       keepalive: !!keepalive,
+      signal: controller ? controller.signal : undefined,
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
       body: JSON.stringify({ events: batch })
     })
@@ -131,16 +149,21 @@
       })
       .then(
         function () {
-          sending = false;
+          release(batch, timer);
           retryMs = 0;
           networkNote("");
-          if (loadQueue().length) send(false);
+          send(false);
         },
         function () {
-          sending = false;
+          release(batch, timer);
           retryLater();
         }
       );
+  }
+
+  function release(batch, timer) {
+    if (timer) clearTimeout(timer);
+    batch.forEach(function (event) { delete inFlight[event.id]; });
   }
 
   function answered(body) {
@@ -162,6 +185,7 @@
   }
 
   function retryLater() {
+    if (retryTimer) return; // another failed request already scheduled one
     retryMs = Math.min(MAX_RETRY_MS, retryMs ? retryMs * 2 : 2000);
     networkNote(root.getAttribute("data-offline-text") || "");
     retryTimer = setTimeout(function () {
@@ -177,6 +201,7 @@
 
   function show(state) {
     if (state.step !== step) return;
+    pendingSeconds = state.pending_seconds || 0;
     var percent = Math.round(state.coverage * 100);
     var bar = document.getElementById("step-progress");
     if (bar) {
@@ -193,33 +218,59 @@
     }
   }
 
-  function readingStart() {
-    var visibleSince = document.visibilityState === "visible" ? Date.now() : null;
-    var bankedMs = 0;
+  function visible() {
+    return document.visibilityState === "visible";
+  }
 
+  function readingStart() {
+    var visibleSince = visible() ? Date.now() : null;
+    var bankedMs = 0;
+    var timer = null;
+
+    // Claim the visible time since the last heartbeat, in whole seconds (the rest is kept
+    // for the next one); a gap longer than the server takes means the page slept: dropped.
     function heartbeat(keepalive) {
-      if (visibleSince !== null) {
-        var now = Date.now();
-        bankedMs += now - visibleSince;
-        visibleSince = now;
+      if (visibleSince === null) return;
+      var now = Date.now();
+      bankedMs += now - visibleSince;
+      visibleSince = now;
+      if (bankedMs > MAX_CLAIM_MS) {
+        bankedMs = 0;
+        return;
       }
       var seconds = Math.floor(bankedMs / 1000);
       bankedMs -= seconds * 1000;
       if (seconds > 0 && !completed) enqueue({ kind: "heartbeat", seconds: seconds }, keepalive);
     }
 
-    setInterval(function () {
-      if (document.visibilityState === "visible") heartbeat(false);
-    }, INTERVAL_MS);
+    function schedule() {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        heartbeat(false);
+        schedule();
+      }, INTERVAL_MS);
+    }
+
+    function hidden() {
+      heartbeat(true);
+      visibleSince = null;
+      bankedMs = 0;
+      clearTimeout(timer);
+      send(true);
+    }
+
+    if (visibleSince !== null) schedule();
     document.addEventListener("visibilitychange", function () {
-      if (document.visibilityState === "visible") {
-        visibleSince = Date.now();
+      if (visible()) {
+        visibleSince = Date.now(); // the count starts again: hidden time is never claimed
+        bankedMs = 0;
+        schedule();
         send(false);
       } else {
-        heartbeat(true);
-        visibleSince = null;
+        hidden();
       }
     });
+    window.addEventListener("pagehide", function () { if (visibleSince !== null) hidden(); });
   }
 
   function lectureStart(video) {
@@ -280,11 +331,25 @@
     video.addEventListener("pause", function () { report(false); });
     video.addEventListener("ended", function () { report(false); });
     document.addEventListener("visibilitychange", function () {
-      if (document.visibilityState === "hidden") report(true);
-      else send(false);
+      if (!visible()) {
+        report(true);
+        send(true);
+      } else {
+        send(false);
+      }
+    });
+    window.addEventListener("pagehide", function () {
+      report(true);
+      send(true);
     });
     setInterval(function () {
-      if (!video.paused) report(false);
+      if (!video.paused) {
+        report(false);
+      } else if (pendingSeconds > 0 && !completed && visible()) {
+        // Played parts wait for the attention clock: being here is what lets them count.
+        enqueue({ kind: "position", position: round(video.currentTime) }, false);
+        sentPosition = round(video.currentTime);
+      }
     }, INTERVAL_MS);
 
     var resume = Number(video.getAttribute("data-position")) || 0;

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from learning.models import CreditEntry, QuizAttempt, TrackCompletion
+from learning.models import CreditEntry, QuizAttempt, StepProgress, TrackCompletion
 from learning.quizzes.selectors import attempt_questions
 from portal.registry.factories import MemberFactory, UserFactory
 from portal.video import services as video_services
@@ -150,3 +150,53 @@ def test_member_completes_a_track_on_a_phone_and_sees_the_credit(
     assert page.locator(f'#due [data-track="{journey.track.pk}"]').count() == 0
     assert_phone_friendly(page)
     screenshot(page, request, "7-record-after")
+
+
+def test_a_lecture_watched_while_the_network_drops_completes_without_watching_again(
+    live_server, journey, phone_page, request
+):
+    """On a 360×740 phone the member starts the micro-lecture; the network drops for 30 s
+    while it plays to its end. The page says the reports wait; when the network is back the
+    queued segments go out and the step completes, with nothing played twice."""
+    page = phone_page
+    lecture = journey.steps.lecture
+    log_in(page, live_server, journey.track.url)
+    open_step(page, lecture)
+    page.evaluate(
+        """() => new Promise(resolve => {
+            const video = document.getElementById('lecture-player');
+            video.muted = true;
+            video.preload = 'auto';
+            if (video.readyState >= 4) resolve(); else {
+                video.addEventListener('canplaythrough', resolve, { once: true });
+                video.load();
+            }
+        })"""
+    )
+    page.context.set_offline(True)
+    played = page.evaluate(
+        """async () => {
+            const video = document.getElementById('lecture-player');
+            const ended = new Promise(resolve => video.addEventListener('ended', resolve));
+            await video.play();
+            await ended;
+            return video.currentTime;
+        }"""
+    )
+    assert played > 3.5, "the micro-lecture did not play to its end"
+    page.locator("#step-network").filter(has_text="离线").wait_for()
+    page.wait_for_timeout(30_000)
+    assert page.locator("#step-status").is_hidden()
+    progress = StepProgress.objects.get(member=journey.member, step=lecture)
+    assert progress.completed_at is None and progress.segments == []
+    screenshot(page, request, "1-offline")
+    assert_phone_friendly(page)
+
+    page.context.set_offline(False)
+    page.locator("#step-status").wait_for(state="visible", timeout=2 * STEP_DONE_MS)
+    assert page.locator("#step-network").inner_text() == ""
+    progress.refresh_from_db()
+    assert progress.completed_at is not None
+    assert progress.seconds_credited >= 3 and progress.segments_pending == []
+    queue = page.evaluate("() => JSON.parse(localStorage.getItem('guiyan.progress.queue'))")
+    assert queue == []

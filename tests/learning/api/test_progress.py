@@ -62,6 +62,7 @@ def test_a_batch_gets_a_result_per_event_and_the_state_of_each_step(steps, membe
     assert response.status_code == 200
     body = response.json()
     assert [r["outcome"] for r in body["results"]] == ["accepted", "duplicate", "refused"]
+    assert all(r["settled"] for r in body["results"])
     assert body["results"][0]["id"] == played["id"]
     assert "rate" in body["results"][2]["detail"]
     [state] = body["steps"]
@@ -70,6 +71,7 @@ def test_a_batch_gets_a_result_per_event_and_the_state_of_each_step(steps, membe
         "seconds_credited": 20,
         "required_seconds": 120,
         "coverage": round(20 / 120, 3),
+        "pending_seconds": 0.0,
         "position": 20.0,
         "completed": False,
         "track_completed": False,
@@ -157,3 +159,30 @@ def test_the_schema_describes_only_our_own_api(client):
     schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
     assert schema["paths"]
     assert all(path.startswith("/api/v1/") for path in schema["paths"])
+
+
+@pytest.mark.parametrize(
+    ("event", "field"),
+    [
+        ('"kind": "heartbeat", "seconds": 1' + "0" * 400, "seconds"),
+        ('"kind": "segments", "segments": [[0, 1' + "0" * 400 + "]]", "segments"),
+        ('"kind": "position", "position": 1' + "0" * 400, "position"),
+        ('"kind": "segments", "segments": [[0, 5]], "rate": 1e400', "rate"),
+        ('"kind": "position", "position": -1e400', "position"),
+    ],
+)
+def test_numbers_too_large_for_a_float_get_400_naming_the_field(member_client, event, field):
+    """An integer beyond a float's range, or one that parses as infinity, is a 400 with a
+    Chinese message naming the field, not a 500."""
+    body = '{"events": [{"id": "' + str(uuid.uuid4()) + '", "step": 1, ' + event + "}]}"
+    response = member_client.post(URL, body, content_type="application/json")
+    assert response.status_code == 400
+    [message] = response.json()["events"]["0"][field]
+    assert message.startswith(f"字段“{field}”")
+    assert not ProgressEvent.objects.exists()
+
+
+def test_a_step_number_beyond_the_database_range_gets_400(member_client):
+    event = {"id": str(uuid.uuid4()), "step": 2**63, "kind": "position", "position": 1}
+    response = post(member_client, [event])
+    assert response.status_code == 400 and "step" in response.json()["events"]["0"]

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from learning.models import CreditEntry, ProgressEvent, StepProgress, TrackCompletion
 from learning.progress import services as completion
-from learning.progress.services import progress_open
+from learning.progress.services import attention_touch, progress_open
 from portal.registry.factories import UserFactory
 
 from ..helpers import learning_setup, steps_by_kind
@@ -35,8 +35,9 @@ URL = "/api/v1/learning/progress"
 
 @pytest.fixture
 def race(tree, members, monkeypatch):
-    """The member has done the quiz and opened the material and the lecture an hour ago:
-    whichever of the two completes last completes the track."""
+    """The member has done the quiz and opened the material and the lecture an hour ago,
+    and has been on their study pages since (a contact a minute): whichever of the two
+    completes last completes the track."""
     if connection.vendor != "postgresql":
         pytest.skip("the race needs PostgreSQL's row locks")
     steps = steps_by_kind(learning_setup(tree.township_a).track)
@@ -49,14 +50,16 @@ def race(tree, members, monkeypatch):
         completion.step_complete(progress=quiz, at=hour_ago)
     for step in (steps.material, steps.lecture):
         progress_open(member=member, step=step, at=hour_ago)
+    for minute in range(1, 61):
+        attention_touch(member_id=member.pk, now=hour_ago + datetime.timedelta(minutes=minute))
     certificates = []
     monkeypatch.setattr(completion, "_certificate_enqueue", certificates.append)
     return member, steps, certificates
 
 
 def events_for(steps) -> list[dict]:
-    """500 events, each sent twice, shuffled: watching the whole lecture, or reading the
-    material for longer than it needs; any of them completes its step."""
+    """500 events, each sent twice, shuffled: watching the whole lecture, or 15 s of reading
+    the material; any lecture event, or nine heartbeats, complete a step."""
     unique = []
     for n in range(250):
         unique.append(
@@ -74,7 +77,7 @@ def events_for(steps) -> list[dict]:
                 "id": str(uuid.uuid4()),
                 "step": steps.material.pk,
                 "kind": "heartbeat",
-                "seconds": 200,
+                "seconds": 15,
             }
         )
     events = unique * 2
