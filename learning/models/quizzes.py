@@ -1,8 +1,10 @@
 """Quizzes: a question bank per quiz page, and each member's attempts at it."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
@@ -19,7 +21,12 @@ class QuizPage(Page):
     draw_count = models.PositiveSmallIntegerField(
         _("questions per attempt"),
         default=0,
-        help_text=_("Drawn at random from the bank for each attempt; 0 asks every question."),
+        help_text=_(
+            "How many questions each attempt asks, drawn at random from the bank. A retry "
+            "draws questions the member was not asked last time while the bank has enough, "
+            "so make the bank at least twice this size. Questions and answers are shuffled "
+            "for every attempt. 0 asks every question in the bank."
+        ),
     )
     pass_mark = models.PositiveSmallIntegerField(
         _("pass mark (%)"),
@@ -47,9 +54,25 @@ class QuizPage(Page):
         verbose_name = _("quiz")
         verbose_name_plural = _("quizzes")
 
+    def clean(self) -> None:
+        super().clean()
+        if self.draw_count > len(self.questions):
+            count = len(self.questions)
+            message = ngettext(
+                "The bank has only %(count)d question; draw that many at most.",
+                "The bank has only %(count)d questions; draw that many at most.",
+                count,
+            )
+            raise ValidationError({"draw_count": message % {"count": count}})
+
 
 class QuizAttempt(models.Model):
-    """One attempt: the questions drawn (by block id), the answers given and the score.
+    """One attempt: the questions drawn (by block id, in the order asked), the order its
+    answers were shown in, the answers given and the score.
+
+    ``choice_orders`` maps a question id to the bank's choice indexes in the order shown;
+    answers are positions in that order, so the attempt is graded and shown again exactly
+    as it was drawn.
 
     ``number`` counts a member's attempts at a quiz; the unique constraint keeps two
     attempts started at once from slipping past the limit.
@@ -68,6 +91,7 @@ class QuizAttempt(models.Model):
     )
     number = models.PositiveSmallIntegerField(_("attempt"))
     question_ids = models.JSONField(default=list)
+    choice_orders = models.JSONField(default=dict, blank=True)
     answers = models.JSONField(default=dict, blank=True)
     score = models.PositiveSmallIntegerField(_("score (%)"), null=True, blank=True)
     passed = models.BooleanField(_("passed"), null=True, blank=True)

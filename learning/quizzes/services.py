@@ -1,5 +1,11 @@
 """Taking a quiz: start (or resume) an attempt, submit it and score it; a pass completes
-the quiz step."""
+every step that takes the quiz in the member's tracks (ADR 0013).
+
+Each attempt is a fresh draw: ``draw_count`` questions from the bank, preferring those the
+previous attempt did not ask, in a random order with each question's answers shuffled.
+The draw is stored on the attempt, so reloading it shows the same page and grading reads
+the answers against what was shown.
+"""
 
 import random
 
@@ -11,20 +17,44 @@ from django.utils.translation import gettext as _
 
 from portal.models import Member
 
-from ..models import QuizAttempt, QuizPage, StepProgress, TrackStep
-from ..progress.services import step_complete
-from ..tracks.selectors import step_for_member
+from ..models import QuizAttempt, QuizPage, TrackStep
+from ..progress.services import progress_locked, step_complete
+from ..tracks.selectors import step_for_member, tracks_for_member
 from .selectors import Question, attempt_questions, quiz_for_step
 
 # Two starts racing for the same attempt number: the loser looks again this many times.
 START_TRIES = 3
 
 
-def quiz_attempt_draw(quiz: QuizPage) -> list[str]:
-    """The ids of the questions for a new attempt, in the order they will be asked."""
+def quiz_attempt_draw(quiz: QuizPage, *, previous: list[str] | None = None) -> list[str]:
+    """The ids of the questions for a new attempt, in the order they will be asked.
+
+    Questions the previous attempt asked are drawn only when the rest of the bank is too
+    small to fill the attempt.
+    """
+    chance = random.SystemRandom()
     ids = [child.id for child in quiz.questions]
     count = quiz.draw_count if 0 < quiz.draw_count < len(ids) else len(ids)
-    return random.SystemRandom().sample(ids, count)
+    seen = set(previous or [])
+    fresh = [qid for qid in ids if qid not in seen]
+    if len(fresh) >= count:
+        return chance.sample(fresh, count)
+    drawn = fresh + chance.sample([qid for qid in ids if qid in seen], count - len(fresh))
+    chance.shuffle(drawn)
+    return drawn
+
+
+def quiz_choice_orders(quiz: QuizPage, question_ids: list[str]) -> dict[str, list[int]]:
+    """A random order of the answers of each drawn choice question (true or false keeps
+    its fixed order: there is nothing to shuffle)."""
+    chance = random.SystemRandom()
+    orders = {}
+    for child in quiz.questions:
+        if child.id in question_ids and child.block_type != "true_false":
+            orders[child.id] = chance.sample(
+                range(len(child.value["choices"])), k=len(child.value["choices"])
+            )
+    return orders
 
 
 def quiz_attempt_start(*, member: Member, step: TrackStep) -> QuizAttempt:
@@ -47,7 +77,9 @@ def quiz_attempt_start(*, member: Member, step: TrackStep) -> QuizAttempt:
         if quiz.attempt_limit and used >= quiz.attempt_limit:
             raise ValidationError(_("You have used all your attempts at this quiz."))
         attempt = QuizAttempt(member=member, quiz=quiz, step=step, number=used + 1)
-        attempt.question_ids = quiz_attempt_draw(quiz)
+        previous = attempts.filter(number=used).values_list("question_ids", flat=True).first()
+        attempt.question_ids = quiz_attempt_draw(quiz, previous=previous)
+        attempt.choice_orders = quiz_choice_orders(quiz, attempt.question_ids)
         try:
             with transaction.atomic():
                 attempt.save()
@@ -58,6 +90,8 @@ def quiz_attempt_start(*, member: Member, step: TrackStep) -> QuizAttempt:
 
 
 def _answers_clean(questions: list[Question], answers: dict) -> dict[str, list[str]]:
+    if set(answers) - {question.id for question in questions}:
+        raise ValidationError(_("These answers are for questions this attempt did not ask."))
     cleaned, errors = {}, {}
     for question in questions:
         given = answers.get(question.id) or []
@@ -77,10 +111,11 @@ def _answers_clean(questions: list[Question], answers: dict) -> dict[str, list[s
 
 
 def quiz_attempt_submit(*, attempt: QuizAttempt, answers: dict) -> QuizAttempt:
-    """Score the attempt; a pass completes the quiz step (and maybe the track) at once.
+    """Score the attempt; a pass completes the quiz's steps (and maybe tracks) at once.
 
-    ``answers`` maps each drawn question id to the chosen value(s). Every question must be
-    answered; the error names the question. An attempt is scored once.
+    ``answers`` maps each drawn question id to the chosen value(s), as shown in this
+    attempt. Every question must be answered, and only those; the error names the question.
+    An attempt is scored once: a second submission, even at the same moment, is refused.
     """
     with transaction.atomic():
         attempt = QuizAttempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
@@ -96,13 +131,38 @@ def quiz_attempt_submit(*, attempt: QuizAttempt, answers: dict) -> QuizAttempt:
         attempt.passed = attempt.score >= attempt.quiz.pass_mark
         attempt.submitted_at = now
         attempt.save(update_fields=["answers", "score", "passed", "submitted_at"])
-        if attempt.passed and attempt.step_id:
-            _step_complete(attempt, now)
+        if attempt.passed:
+            steps = quiz_steps_for(member=attempt.member, quiz=attempt.quiz)
+            if attempt.step_id and attempt.step not in steps:
+                steps.append(attempt.step)
+            _steps_complete(attempt.member, steps, now)
     return attempt
 
 
-def _step_complete(attempt: QuizAttempt, now) -> None:
-    progress, _created = StepProgress.objects.select_for_update().get_or_create(
-        member_id=attempt.member_id, step_id=attempt.step_id, defaults={"opened_at": now}
+def quiz_steps_for(*, member: Member, quiz: QuizPage) -> list[TrackStep]:
+    """The steps that take the quiz in the member's live tracks."""
+    return list(
+        TrackStep.objects.select_related("track").filter(
+            kind=TrackStep.Kind.QUIZ, page=quiz, track__in=tracks_for_member(member)
+        )
     )
-    step_complete(progress=progress, at=now)
+
+
+def _steps_complete(member: Member, steps: list[TrackStep], now) -> None:
+    """Complete the steps, each once. Every progress row is locked, in step order, before
+    step_complete locks the member row, so two of these at once cannot deadlock."""
+    steps = sorted(set(steps), key=lambda step: step.pk)
+    locked = [progress_locked(member, step, now) for step in steps]
+    for progress in locked:
+        step_complete(progress=progress, at=now)
+
+
+def quiz_step_satisfy(*, member: Member, step: TrackStep) -> bool:
+    """Complete the quiz step if the member has passed its quiz already (in another track,
+    or a month before); whether they had. Credit follows the step, once per step and track."""
+    quiz = quiz_for_step(step)
+    if not QuizAttempt.objects.filter(member=member, quiz=quiz, passed=True).exists():
+        return False
+    with transaction.atomic():
+        _steps_complete(member, [step], timezone.now())
+    return True

@@ -1,5 +1,9 @@
 """The member's quiz pages: rules and a start button, the questions as a plain form, and
-the result with feedback. Every page works without JavaScript."""
+the result with feedback. Every page works without JavaScript.
+
+A step whose quiz the member has passed (here or in another track) is done: its page says
+so and points to the next step, instead of offering a quiz that cannot be taken again.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,8 +16,15 @@ from portal.registry.selectors import member_for_user
 
 from ..models import QuizAttempt, TrackStep
 from ..tracks.selectors import step_for_member
-from .selectors import attempt_questions, quiz_for_step, quiz_state
-from .services import quiz_attempt_start, quiz_attempt_submit
+from .selectors import (
+    attempt_feedback,
+    attempt_questions,
+    quiz_for_step,
+    quiz_state,
+    step_after,
+    step_is_done,
+)
+from .services import quiz_attempt_start, quiz_attempt_submit, quiz_step_satisfy
 
 
 def member_or_403(request):
@@ -44,9 +55,12 @@ def _submit(request, member, step, quiz):
     attempt = get_object_or_404(
         QuizAttempt, pk=request.POST.get("attempt", "0"), member=member, quiz=quiz
     )
+    # Every answer field sent, not only the attempt's: answers to questions it did not ask
+    # are refused, not ignored.
     answers = {
-        question.id: request.POST.getlist(f"q-{question.id}")
-        for question in attempt_questions(attempt, answers={})
+        name.removeprefix("q-"): request.POST.getlist(name)
+        for name in request.POST
+        if name.startswith("q-")
     }
     try:
         attempt = quiz_attempt_submit(attempt=attempt, answers=answers)
@@ -76,7 +90,11 @@ def quiz(request, track_id: int, step_id: int):
     state = quiz_state(member=member, quiz=quiz_page)
     if state.running is not None:
         return _render_attempt(request, step, quiz_page, state.running)
+    if state.passed:
+        quiz_step_satisfy(member=member, step=step)
     context = {"step": step, "quiz": quiz_page, "state": state}
+    context["step_done"] = step_is_done(member=member, step=step)
+    context["next_step"] = step_after(step) if context["step_done"] else None
     return render(request, "learning/quiz_intro.html", context)
 
 
@@ -86,11 +104,13 @@ def quiz_result(request, track_id: int, step_id: int, number: int):
     attempt = get_object_or_404(
         QuizAttempt, member=member, quiz=quiz_page, number=number, submitted_at__isnull=False
     )
+    state = quiz_state(member=member, quiz=quiz_page)
     context = {
         "step": step,
         "quiz": quiz_page,
         "attempt": attempt,
-        "questions": attempt_questions(attempt),
-        "state": quiz_state(member=member, quiz=quiz_page),
+        "questions": attempt_feedback(attempt, key_shown=state.key_shown),
+        "state": state,
+        "next_step": step_after(step) if state.passed else None,
     }
     return render(request, "learning/quiz_result.html", context)

@@ -36,6 +36,14 @@ def right_answers(attempt) -> dict[str, list[str]]:
     }
 
 
+def wrong_answers(attempt) -> dict[str, list[str]]:
+    """A wrong answer to every question drawn for the attempt: one choice that is not right."""
+    return {
+        question.id: [next(choice.value for choice in question.choices if not choice.correct)]
+        for question in attempt_questions(attempt, answers={})
+    }
+
+
 def complete_step(member, step, at=None) -> None:
     at = at or timezone.now()
     with transaction.atomic():

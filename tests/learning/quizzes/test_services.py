@@ -28,10 +28,29 @@ def _set_rules(quiz, **rules):
 
 
 def _answers_with(attempt, kind, answer):
+    """Right answers but for the first question of ``kind``, answered with ``answer``: a
+    list of values, or a function of the question (the choices are shuffled per attempt, so
+    a value alone says nothing about which choice it is)."""
     answers = right_answers(attempt)
     question = next(q for q in attempt_questions(attempt) if q.kind == kind)
-    answers[question.id] = answer
+    answers[question.id] = answer(question) if callable(answer) else answer
     return answers, question.id
+
+
+def _a_wrong_choice(question):
+    return [next(c.value for c in question.choices if not c.correct)]
+
+
+def _one_right_choice(question):
+    return [next(c.value for c in question.choices if c.correct)]
+
+
+def _every_choice(question):
+    return [c.value for c in question.choices]
+
+
+def _by_text(text):
+    return lambda question: [c.value for c in question.choices if c.text == text]
 
 
 def test_an_attempt_draws_the_configured_number_of_questions_at_random(setup, members):
@@ -71,11 +90,11 @@ def test_all_right_passes_with_full_marks_and_completes_the_step(setup, members)
 @pytest.mark.parametrize(
     ("kind", "wrong"),
     [
-        ("single", ["0"]),
+        ("single", _a_wrong_choice),
         # Multiple choice needs exactly the right set: one right answer of two is wrong,
         # and so are both right answers plus a wrong one.
-        ("multiple", ["0"]),
-        ("multiple", ["0", "1", "2"]),
+        ("multiple", _one_right_choice),
+        ("multiple", _every_choice),
         ("true_false", ["false"]),
     ],
 )
@@ -94,14 +113,14 @@ def test_each_kind_of_question_is_scored(setup, members, kind, wrong):
 
 def test_a_score_at_the_pass_mark_passes(setup, members):
     attempt = quiz_attempt_start(member=members.a1, step=setup.steps.quiz)
-    answers, _id = _answers_with(attempt, "single", ["2"])
+    answers, _id = _answers_with(attempt, "single", _a_wrong_choice)
     _set_rules(setup.quiz, pass_mark=67)
     assert quiz_attempt_submit(attempt=attempt, answers=answers).passed
 
 
-def test_feedback_shows_the_right_answers_the_chosen_ones_and_the_explanations(setup, members):
+def test_a_submitted_attempt_keeps_the_key_the_chosen_answers_and_the_explanations(setup, members):
     attempt = quiz_attempt_start(member=members.a1, step=setup.steps.quiz)
-    answers, question_id = _answers_with(attempt, "single", ["0"])
+    answers, question_id = _answers_with(attempt, "single", _by_text("六项"))
     quiz_attempt_submit(attempt=attempt, answers=answers)
     attempt.refresh_from_db()
     single = next(q for q in attempt_questions(attempt) if q.id == question_id)
@@ -151,7 +170,7 @@ def test_no_limit_means_any_number_of_attempts(setup, members):
     _set_rules(setup.quiz, attempt_limit=0, pass_mark=100)
     for _ in range(4):
         attempt = quiz_attempt_start(member=members.a1, step=setup.steps.quiz)
-        answers, _id = _answers_with(attempt, "single", ["0"])
+        answers, _id = _answers_with(attempt, "single", _a_wrong_choice)
         quiz_attempt_submit(attempt=attempt, answers=answers)
     assert attempts_left(member=members.a1, quiz=setup.quiz) is None
     assert [a.number for a in QuizAttempt.objects.order_by("number")] == [1, 2, 3, 4]

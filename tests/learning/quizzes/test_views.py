@@ -5,7 +5,7 @@ from learning.models import QuizAttempt, StepProgress
 from learning.quizzes.selectors import attempt_questions
 from portal.registry.factories import UserFactory
 
-from ..quiz_helpers import member_login, ordered_setup, right_answers
+from ..quiz_helpers import member_login, ordered_setup, right_answers, wrong_answers
 
 
 @pytest.fixture
@@ -83,8 +83,7 @@ def test_a_failed_attempt_offers_another_while_attempts_are_left(client, setup, 
     member_login(client, members.a1)
     client.post(_url(setup), {"start": "1"})
     attempt = QuizAttempt.objects.get(member=members.a1)
-    wrong = {q.id: [q.choices[-1].value] for q in attempt_questions(attempt)}
-    response = client.post(_url(setup), _form(attempt, wrong), follow=True)
+    response = client.post(_url(setup), _form(attempt, wrong_answers(attempt)), follow=True)
     html = response.content.decode()
     assert 'data-passed="false"' in html
     assert 'id="attempts-left">2<' in html
