@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('learning', '0002_assessment_policy_contact_activities'),
+        ('learning', '0003_attention_clock'),
     ]
 
     operations = [
