@@ -4,10 +4,12 @@ starts a worker."""
 from pathlib import Path
 
 from portal.settings.base import *  # noqa: F403
-from portal.settings.base import env
+from portal.settings.base import env, sqlite_options
 
 DATABASES = {
-    "default": env.db_url("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/guiyan"),
+    "default": sqlite_options(
+        env.db_url("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/guiyan")
+    ),
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not memory: the browser tests' live server and a real Celery worker share it.
