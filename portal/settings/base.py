@@ -99,25 +99,16 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# SQLite with members at once (the demo, a small county): WAL lets readers go on beside the
-# one writer; IMMEDIATE takes the write lock when a transaction begins, so a transaction
-# waits for it instead of failing at once when it would turn from reading to writing
-# ("database is locked"); the timeout is how long a writer waits its turn.
-SQLITE_BUSY_TIMEOUT = env.int("SQLITE_BUSY_TIMEOUT", default=20)
-
-
-def sqlite_options(database: dict) -> dict:
-    """``database`` with the options above when it is SQLite; other engines as they are."""
-    if database["ENGINE"].endswith("sqlite3"):
-        database.setdefault("OPTIONS", {}).update(
-            transaction_mode="IMMEDIATE",
-            timeout=SQLITE_BUSY_TIMEOUT,
-            init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
-        )
-    return database
-
-
-sqlite_options(DATABASES["default"])
+# SQLite (the demo, a small county): WAL lets readers go on beside the one writer; begun
+# IMMEDIATE, a transaction queues on the busy timeout for the write lock instead of failing
+# with "database is locked" when it turns from reading to writing.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 
 # --- Cache ----------------------------------------------------------------------------
 # REDIS_URL switches the cache (and, unless CELERY_BROKER_URL says otherwise, the broker).
