@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from learning.attendance.selectors import offline_steps_for
 from learning.credit.services import credit_grant
 from learning.models import (
     Certificate,
@@ -105,6 +106,13 @@ def test_the_admin_form_neither_offers_nor_takes_a_template(client, setup, tree,
     assert response.status_code == 200
     assert "track" in response.context["form"].errors
     assert not TrackAssignment.objects.filter(organization=tree.village_a1).exists()
+
+
+def test_a_templates_offline_session_is_not_offered_for_attendance(setup, org_admin_a):
+    assert setup.steps.offline not in offline_steps_for(org_admin_a)
+    setup.track.is_template = False
+    setup.track.save_revision().publish()
+    assert setup.steps.offline in offline_steps_for(org_admin_a)
 
 
 # --- Never credited ---------------------------------------------------------------------
