@@ -1,10 +1,59 @@
 """Signal receivers of the learning app: they only enqueue work, on commit."""
 
+from django.db import transaction
+
 
 def red_package_received_enqueue(sender, *, member_id, package_id, **kwargs) -> None:
     from .tracks.tasks import red_package_tracks_assign
 
     red_package_tracks_assign.delay(member_id, package_id)
+
+
+# --- The step facts the progress API keeps: stale the moment the track changes -----------
+
+
+def _step_facts_forget_on_commit(step_ids: list[int]) -> None:
+    from .progress.selectors import step_facts_forget
+
+    transaction.on_commit(lambda: step_facts_forget(step_ids))
+
+
+def track_changed(sender, instance, **kwargs) -> None:
+    """Published (its steps, template or not) or unpublished: its steps' facts change."""
+    from .models import TrackStep
+
+    steps = TrackStep.objects.filter(track_id=instance.pk).values_list("pk", flat=True)
+    _step_facts_forget_on_commit(list(steps))
+
+
+def step_changed(sender, instance, **kwargs) -> None:
+    """A step saved or deleted (a page's deletion deletes its steps too)."""
+    _step_facts_forget_on_commit([instance.pk])
+
+
+def assignment_changed(sender, instance, **kwargs) -> None:
+    """Assigned, reassigned or unassigned: who the track's steps are for changes."""
+    from .models import TrackStep
+
+    steps = TrackStep.objects.filter(track_id=instance.track_id).values_list("pk", flat=True)
+    _step_facts_forget_on_commit(list(steps))
+
+
+def _step_facts_connect() -> None:
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.signals import page_published, page_unpublished
+
+    from .models import TrackAssignment, TrackPage, TrackStep
+
+    for signal, name in ((page_published, "published"), (page_unpublished, "unpublished")):
+        signal.connect(track_changed, sender=TrackPage, dispatch_uid=f"learning_track_{name}")
+    for signal, name in ((post_save, "saved"), (post_delete, "deleted")):
+        signal.connect(step_changed, sender=TrackStep, dispatch_uid=f"learning_step_{name}")
+        signal.connect(
+            assignment_changed,
+            sender=TrackAssignment,
+            dispatch_uid=f"learning_assignment_{name}",
+        )
 
 
 def register() -> None:
@@ -22,3 +71,6 @@ def register() -> None:
     red_package_received.connect(
         red_package_received_enqueue, dispatch_uid="learning_red_package_received"
     )
+
+    # Unpublished, unassigned or changed: the progress API stops crediting at once.
+    _step_facts_connect()

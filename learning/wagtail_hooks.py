@@ -1,5 +1,6 @@
 """Learning in the Wagtail admin. One block per owner; keep each block to itself."""
 
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -23,6 +24,16 @@ def members_only_page_types() -> list:
     from .models import QuizPage, TrackPage
 
     return [TrackPage, QuizPage]
+
+
+@hooks.register("before_serve_page")
+def template_tracks_unserved(page, request, serve_args, serve_kwargs):
+    """A monthly template is there to be copied: its page is a 404 but to its editors."""
+    from .models import TrackPage
+    from .tracks.selectors import track_page_serves_to
+
+    if isinstance(page, TrackPage) and not track_page_serves_to(track=page, user=request.user):
+        raise Http404
 
 
 class LearningViewSetGroup(ViewSetGroup):

@@ -40,6 +40,7 @@ def offline_steps_for(user) -> QuerySet[TrackStep]:
         TrackStep.objects.filter(
             kind=TrackStep.Kind.OFFLINE,
             track__live=True,
+            track__is_template=False,
             track__in=assignments.values("track_id"),
         )
         .select_related("track")

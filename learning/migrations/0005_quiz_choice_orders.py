@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('learning', '0003_attention_clock'),
+        ('learning', '0004_template_tracks_never_credited'),
     ]
 
     operations = [

@@ -68,6 +68,8 @@ class TrackPage(Page):
     ]
 
     search_fields = [*Page.search_fields, index.SearchField("summary")]
+    # A copy of a template (the monthly pack, or the admin's "copy") is a track to take.
+    exclude_fields_in_copy = ["is_template"]
 
     parent_page_types = ["portal.SectionPage"]
     subpage_types = []

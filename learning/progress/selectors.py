@@ -3,6 +3,8 @@ judged by, and how far along it is."""
 
 import html
 import math
+import uuid
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -56,14 +58,35 @@ def lecture_duration(step: TrackStep) -> float | None:
     return row[0] if row else None
 
 
+def _facts_key(member_id: int, step_id: int) -> str:
+    return f"learning:progress-step:{member_id}:{step_id}"
+
+
+def _version_key(step_id: int) -> str:
+    return f"learning:progress-step-version:{step_id}"
+
+
 def step_facts(member: Member, step_id: int) -> dict | None:
     """What judging events needs to know about a step for this member; None if there is
-    no such step. A client reports every 15 s, so the answer is kept for STEP_FACTS_SECONDS:
-    a track unassigned or unpublished takes events that long at most."""
-    key = f"learning:progress-step:{member.pk}:{step_id}"
-    facts = cache.get(key)
-    if facts is not None:
-        return facts or None
+    no such step. A client reports every 15 s, so the answer is kept for STEP_FACTS_SECONDS,
+    stamped with the step's version in the cache. ``step_facts_forget`` drops the version
+    when the step, its track or its assignments change; the next reader draws a new one, so
+    no answer kept before the change matches again (nor after the cache evicts a version)."""
+    key, version_key = _facts_key(member.pk, step_id), _version_key(step_id)
+    cached = cache.get_many([key, version_key])
+    version = cached.get(version_key)
+    if version is None:
+        cache.add(version_key, uuid.uuid4().hex, timeout=None)
+        version = cache.get(version_key)
+    entry = cached.get(key)
+    if entry is not None and version is not None and entry["version"] == version:
+        return entry["facts"] or None
+    facts = _step_facts_read(member, step_id)
+    cache.set(key, {"version": version, "facts": facts}, STEP_FACTS_SECONDS)
+    return facts or None
+
+
+def _step_facts_read(member: Member, step_id: int) -> dict:
     facts = {}
     track_id = TrackStep.objects.filter(pk=step_id).values_list("track_id", flat=True).first()
     if track_id is not None:
@@ -71,14 +94,20 @@ def step_facts(member: Member, step_id: int) -> dict | None:
         try:
             step = step_for_member(member=member, track_id=track_id, step_id=step_id)
         except Http404:
-            step = TrackStep.objects.get(pk=step_id)
+            step = TrackStep.objects.filter(pk=step_id).first()
+            if step is None:  # deleted since the line above
+                return {}
             facts["assigned"] = False
         facts.update(kind=step.kind, page_id=step.page_id, required=step.required)
         facts["title"] = step.display_title if facts["assigned"] else step.title
         if facts["assigned"] and step.kind == TrackStep.Kind.LECTURE:
             facts["duration"] = lecture_duration(step)
-    cache.set(key, facts, STEP_FACTS_SECONDS)
-    return facts or None
+    return facts
+
+
+def step_facts_forget(step_ids: Iterable[int]) -> None:
+    """Every member's kept facts of these steps are stale from now on."""
+    cache.delete_many([_version_key(step_id) for step_id in step_ids])
 
 
 # --- What the client is told ----------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Demo learning data, added when portal's demo is built (portal.signals.demo_built): in the
-county's section a quiz, the monthly pack "一月一课一片一实践" (its template and this month's
-pack, published), a reserve-cadre training track, both assigned to the whole county, and some
-progress for the demo member so "my record" and the branch dashboard have something to show.
+county's section a quiz, the monthly pack "一月一课一片一实践" (its template, and this month's
+pack made from it and published), a reserve-cadre training track, the pack and the training
+assigned to the whole county (a template is assigned to no one), and some progress for the
+demo member so "my record" and the branch dashboard have something to show.
 
 Nothing here loops over members: the assignments reach all of them by the organisation tree,
 and only the demo member gets progress, so `seed_demo --members 100000` stays fast.
@@ -200,9 +201,9 @@ def demo_learning_build(*, county, member) -> None:
     quiz = _quiz(section)
     template = _monthly_template(section, quiz, today)
     reserve = _reserve_cadre(section, quiz, today)
-    for track in (template, reserve):
-        TrackAssignment.objects.create(track=track, organization=county)
     pack = monthly_pack_create(template=template, year=today.year, month=today.month)
+    for track in (pack, reserve):  # next month's pack takes this one's assignment
+        TrackAssignment.objects.create(track=track, organization=county)
     pack.save_revision().publish()
     now = timezone.now()
     _progress(member, reserve, now - datetime.timedelta(days=45))

@@ -25,6 +25,9 @@ class AssignmentForm(WagtailAdminModelForm):
         super().__init__(*args, for_user=for_user, **kwargs)
         self.for_user = for_user
         self.fields["track"].queryset = selectors.assignable_tracks(for_user).order_by("title")
+        self.fields["track"].error_messages["invalid_choice"] = _(
+            "Choose a track you may assign (a monthly template is not assigned: its packs are)."
+        )
         self.fields["organization"].queryset = selectors.assignable_organizations(
             for_user
         ).order_by("path")

@@ -4,6 +4,10 @@ the monthly packs already made.
 Who may assign where: an org admin within the subtrees they administer, whatever the track;
 an editor of a section within the subtree of the section's organisation, for that section's
 tracks. The same scope decides what each of them lists.
+
+A monthly template (``TrackPage.is_template``) is for copying only: it reaches no member, is
+assigned to no one and is served only to those who may edit it. An assignment of a template
+made before that rule is left in place for its packs to copy, and reaches nobody.
 """
 
 from dataclasses import dataclass
@@ -38,9 +42,12 @@ def ancestor_paths(organization: Organization | None) -> list[str]:
 
 def assignments_for_member(member: Member) -> QuerySet[TrackAssignment]:
     """Assignments that reach the member: by name, or to an organisation above their origin
-    or host organisation (dual management: the host side assigns study too)."""
+    or host organisation (dual management: the host side assigns study too). Templates'
+    assignments reach nobody."""
     paths = ancestor_paths(member.origin) + ancestor_paths(member.host)
-    return TrackAssignment.objects.filter(Q(member=member) | Q(organization__path__in=paths))
+    return TrackAssignment.objects.filter(
+        Q(member=member) | Q(organization__path__in=paths), track__is_template=False
+    )
 
 
 def tracks_for_member(member: Member) -> QuerySet[TrackPage]:
@@ -53,6 +60,14 @@ def tracks_for_member(member: Member) -> QuerySet[TrackPage]:
     )
 
 
+def track_page_serves_to(*, track: TrackPage, user) -> bool:
+    """Whether the track's page is served to the user: a template only to those who may
+    edit it (members get a 404, as for a page that is not there)."""
+    if not track.is_template:
+        return True
+    return user.is_authenticated and track.permissions_for_user(user).can_edit()
+
+
 def track_is_assigned(*, member: Member, track: TrackPage) -> bool:
     return assignments_for_member(member).filter(track=track).exists()
 
@@ -62,7 +77,7 @@ def step_for_member(*, member: Member, track_id: int, step_id: int) -> TrackStep
     learns which tracks others have."""
     step = (
         TrackStep.objects.select_related("track", "page")
-        .filter(pk=step_id, track_id=track_id, track__live=True)
+        .filter(pk=step_id, track_id=track_id, track__live=True, track__is_template=False)
         .first()
     )
     if step is None or not track_is_assigned(member=member, track=step.track):
@@ -174,8 +189,9 @@ def assignable_members(user, *, track: TrackPage | None = None) -> QuerySet[Memb
 
 
 def assignable_tracks(user) -> QuerySet[TrackPage]:
-    """Org admins may assign any track; editors their own sections' tracks."""
-    tracks = TrackPage.objects.all()
+    """Org admins may assign any track; editors their own sections' tracks; no one a
+    template."""
+    tracks = TrackPage.objects.filter(is_template=False)
     if _is_superuser(user) or _roots(user, Role.ORG_ADMIN):
         return tracks
     sections = SectionPage.objects.filter(

@@ -3,8 +3,9 @@ join later) or to named members, and the monthly pack (一月一课一片一实�
 from a section's template.
 
 Every track marked as a monthly template gets, once a month, a draft copy beside it in its
-section, with the template's steps and assignments, for the section's editors to fill in and
-submit through the section's moderation like any other page. A log entry on the copy records
+section, with the template's steps and the assignments of the previous month's pack (a
+template itself is assigned to no one), for the section's editors to fill in and submit
+through the section's moderation like any other page. A log entry on the copy records
 which template and month it was made for, so running the job again (or the button in the
 admin) makes nothing new, even if an editor has renamed or moved the copy since.
 """
@@ -25,6 +26,7 @@ from portal.inbox.services import notifications_send
 from portal.models import Member, Notification, Organization, SectionPage
 
 from ..models import TrackAssignment, TrackPage, TrackStep
+from ..progress.selectors import step_facts_forget
 from .selectors import (
     LOG_ACTION,
     assignable_members,
@@ -34,6 +36,14 @@ from .selectors import (
 )
 
 # --- Assignments ------------------------------------------------------------------------
+
+
+def _template_check(assignment: TrackAssignment) -> None:
+    if assignment.track_id and assignment.track.is_template:
+        message = _(
+            "A monthly template is not assigned to anyone: assign the monthly packs made from it."
+        )
+        raise ValidationError({"track": message})
 
 
 def _scope_check(assignment: TrackAssignment, user) -> None:
@@ -72,11 +82,13 @@ def track_assign(
     user,
 ) -> TrackAssignment:
     """Assign the track to an organisation's subtree or to one member, within the user's
-    scope; a second assignment of the same track to the same target is refused."""
+    scope; a monthly template, or a second assignment of the same track to the same target,
+    is refused."""
     assignment = TrackAssignment(
         track=track, organization=organization, member=member, assigned_by=user
     )
     assignment.full_clean(validate_constraints=False)
+    _template_check(assignment)
     _scope_check(assignment, user)
     _duplicate_check(assignment)
     try:
@@ -89,7 +101,8 @@ def track_assign(
 
 
 def assignments_copy(*, source: TrackPage, target: TrackPage) -> int:
-    """Give ``target`` the assignments of ``source`` (a monthly pack those of its template)."""
+    """Give ``target`` the assignments of ``source`` (a monthly pack those of the previous
+    pack)."""
     rows = [
         TrackAssignment(
             track=target,
@@ -99,7 +112,14 @@ def assignments_copy(*, source: TrackPage, target: TrackPage) -> int:
         )
         for a in source.assignments.all()
     ]
-    return len(TrackAssignment.objects.bulk_create(rows, ignore_conflicts=True))
+    made = len(TrackAssignment.objects.bulk_create(rows, ignore_conflicts=True))
+    _step_facts_forget_on_commit(target)  # bulk_create sends no post_save
+    return made
+
+
+def _step_facts_forget_on_commit(*tracks: TrackPage) -> None:
+    step_ids = list(TrackStep.objects.filter(track__in=tracks).values_list("pk", flat=True))
+    transaction.on_commit(lambda: step_facts_forget(step_ids))
 
 
 # --- Red packages: a received package brings its reading tracks ------------------------
@@ -119,6 +139,7 @@ def red_package_tracks_assign(*, member_id: int, package_id: int) -> int:
     rows = [TrackAssignment(track=t, member_id=member_id) for t in tracks.exclude(pk__in=held)]
     # A duplicate delivery racing this one is settled by the one-per-member constraint.
     TrackAssignment.objects.bulk_create(rows, ignore_conflicts=True)
+    _step_facts_forget_on_commit(*(row.track for row in rows))
     return len(rows)
 
 
@@ -151,6 +172,19 @@ def _editors_notify(pack: TrackPage, section: SectionPage) -> None:
     )
 
 
+def _pack_assignments_copy(template: TrackPage, pack: TrackPage) -> None:
+    """The audience of the template's latest pack; assignments a template was given before
+    templates were refused them are passed on too, as meant for its packs."""
+    previous = (
+        PageLogEntry.objects.filter(action=LOG_ACTION, data__template_id=template.pk)
+        .order_by("-pk")
+        .values_list("page_id", flat=True)
+        .first()
+    )
+    for source in TrackPage.objects.filter(pk__in=[template.pk, previous or 0]):
+        assignments_copy(source=source, target=pack)
+
+
 @transaction.atomic
 def monthly_pack_create(*, template: TrackPage, year: int, month: int, user=None):
     """Make the template's draft copy for the month; None if it was made before."""
@@ -174,7 +208,7 @@ def monthly_pack_create(*, template: TrackPage, year: int, month: int, user=None
         user=user,
     ).specific
     page_privacy_default(page=pack, user=user)
-    assignments_copy(source=template, target=pack)
+    _pack_assignments_copy(template, pack)
     log(
         instance=pack,
         action=LOG_ACTION,

@@ -99,6 +99,16 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# SQLite (the demo, a small county): WAL lets readers go on beside the one writer; begun
+# IMMEDIATE, a transaction queues on the busy timeout for the write lock instead of failing
+# with "database is locked" when it turns from reading to writing.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 
 # --- Cache ----------------------------------------------------------------------------
 # REDIS_URL switches the cache (and, unless CELERY_BROKER_URL says otherwise, the broker).

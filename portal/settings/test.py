@@ -4,12 +4,13 @@ starts a worker."""
 from pathlib import Path
 
 from portal.settings.base import *  # noqa: F403
-from portal.settings.base import env
+from portal.settings.base import SQLITE_OPTIONS, env
 
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/guiyan"),
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), **SQLITE_OPTIONS}
     # A file, not memory: the browser tests' live server and a real Celery worker share it.
     # Named after DATABASE_URL's file, so runs against different files never share one.
     _name = DATABASES["default"]["NAME"]
