@@ -13,6 +13,8 @@ class PortalConfig(AppConfig):
         # What pages show beyond their fields is built in their wings' views (page_views.py).
         from portal.content import views as content_views  # noqa: F401
         from portal.parcels import views as parcel_views  # noqa: F401
+        from portal.registry.components import display_values_register
 
         signal_handlers.register()
         search_documents.register_pages_document()
+        display_values_register()

@@ -1,7 +1,10 @@
 """Reading offline sessions (集中学习): the sessions a secretary keeps, and the members
 expected at one."""
 
+import datetime
+
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from portal.models import Member, Organization, Role
 from portal.registry.selectors import members_visible_to, organizations_managed_by
@@ -57,3 +60,10 @@ def attendance_members(*, step: TrackStep, user) -> QuerySet[Member]:
         .select_related("origin", "host")
         .order_by("origin__path", "name", "pk")
     )
+
+
+def session_held(step: TrackStep, *, now: datetime.datetime | None = None) -> bool:
+    """Whether the session has begun: attendance is recorded from its start time on, never
+    for a session without one."""
+    starts = step.session_starts_at
+    return starts is not None and starts <= (now or timezone.now())

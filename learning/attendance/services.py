@@ -9,18 +9,17 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import OfflineAttendance, StepProgress, TrackStep
 from ..progress.services import step_complete
-from .selectors import attendance_members, offline_steps_for
+from .selectors import attendance_members, offline_steps_for, session_held
 
 
 def _check(step: TrackStep, user, present: set[int], listed: set[int]) -> None:
     if not offline_steps_for(user).filter(pk=step.pk).exists():
         raise ValidationError({"step": _("Choose an offline session of a track you keep.")})
-    if step.session_starts_at is None or step.session_starts_at > timezone.now():
+    if not session_held(step):
         raise ValidationError({"step": _("The session has not taken place yet.")})
     allowed = set(
         attendance_members(step=step, user=user)

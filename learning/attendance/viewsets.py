@@ -63,7 +63,14 @@ def attendance_step(request, step_id: int):
             message = _("Attendance saved; %(count)d members received the session's credit.")
             messages.success(request, message % {"count": completed})
             return redirect("learning_attendance:step", step_id=step.pk)
-    context = {"step": step, "form": form, "members": members, "checked": _checked(form, ticked)}
+    context = {
+        "step": step,
+        "form": form,
+        "members": members,
+        "checked": _checked(form, ticked),
+        # No boxes to tick before the session: the save would be refused.
+        "held": selectors.session_held(step),
+    }
     return render(request, "learning/admin/attendance_step.html", context)
 
 

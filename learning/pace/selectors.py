@@ -11,13 +11,27 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from portal.models import Member, Organization
 
-from ..models import StepProgress
+from ..models import CreditEntry, StepProgress
+
+HOURS_FIELD = DecimalField(max_digits=7, decimal_places=1)
 
 
 def pace_target(today: datetime.date) -> Decimal:
@@ -43,6 +57,27 @@ def members_in(organizations) -> QuerySet[Member]:
     return Member.objects.filter(query) if query else Member.objects.none()
 
 
+def _hours_this_year(today: datetime.date) -> Coalesce:
+    """The hours credited to the member (``OuterRef("pk")``) this year until ``today``.
+
+    A subquery rather than a join: a grouped count over the members (the hour distribution)
+    must count each member once, not once per ledger entry."""
+    entries = (
+        CreditEntry.objects.filter(
+            member=OuterRef("pk"),
+            occurred_on__gte=datetime.date(today.year, 1, 1),
+            occurred_on__lte=today,
+        )
+        .order_by()
+        .values("member")
+        .annotate(total=Sum("hours"))
+        .values("total")
+    )
+    return Coalesce(
+        Subquery(entries, output_field=HOURS_FIELD), Value(Decimal("0")), output_field=HOURS_FIELD
+    )
+
+
 def members_with_hours(
     *, organizations, today: datetime.date, members: QuerySet[Member] | None = None
 ) -> QuerySet[Member]:
@@ -50,15 +85,56 @@ def members_with_hours(
 
     ``members`` narrows them to those a user keeps (``members_visible_to``): a host branch
     sees only the members its paired townships have living there."""
-    this_year = Q(
-        credit_entries__occurred_on__gte=datetime.date(today.year, 1, 1),
-        credit_entries__occurred_on__lte=today,
-    )
-    zero = Value(Decimal("0"), output_field=DecimalField(max_digits=6, decimal_places=1))
     scope = members_in(organizations)
     if members is not None:
         scope = scope.filter(pk__in=members.values("pk"))
-    return scope.annotate(hours=Coalesce(Sum("credit_entries__hours", filter=this_year), zero))
+    return scope.annotate(hours=_hours_this_year(today))
+
+
+@dataclass(frozen=True)
+class HourBucket:
+    """Members whose hours this year are at least ``lower`` and less than ``upper`` (``None``
+    leaves a side open); the first bucket holds 0 or less, so the second starts above 0."""
+
+    label: str
+    lower: Decimal | None
+    upper: Decimal | None
+    count: int = 0
+
+
+def hour_buckets(yearly: float) -> list[HourBucket]:
+    """Nothing yet (0 or less: reversals may cancel credit), four quarters of the yearly
+    target, and the target reached."""
+    target = Decimal(str(yearly))
+    quarter = target / 4
+    edges = [quarter * step for step in range(5)]
+    buckets = [HourBucket("0", None, Decimal("0"))]
+    for lower, upper in zip(edges, edges[1:], strict=False):
+        buckets.append(HourBucket(f"{float(lower):g}–{float(upper):g}", lower, upper))
+    buckets.append(HourBucket(f"≥{float(target):g}", target, None))
+    return buckets
+
+
+def hour_distribution(
+    *, organizations, today: datetime.date, members: QuerySet[Member] | None = None
+) -> list[HourBucket]:
+    """How many members of the subtrees have how many hours this year: one grouped query,
+    each member counted once, in exactly one bucket."""
+    buckets = hour_buckets(settings.LEARNING_YEARLY_HOURS)
+    whens = [When(hours__lte=0, then=Value(0))]
+    whens += [
+        When(hours__lt=bucket.upper, then=Value(index))
+        for index, bucket in enumerate(buckets[1:-1], start=1)
+    ]
+    index = Case(*whens, default=Value(len(buckets) - 1), output_field=IntegerField())
+    scope = members_with_hours(organizations=organizations, today=today, members=members)
+    counts = dict(
+        scope.annotate(bucket=index).order_by().values_list("bucket").annotate(n=Count("pk"))
+    )
+    return [
+        HourBucket(bucket.label, bucket.lower, bucket.upper, counts.get(position, 0))
+        for position, bucket in enumerate(buckets)
+    ]
 
 
 def members_behind_pace(

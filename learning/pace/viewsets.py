@@ -2,12 +2,10 @@
 an export, all for the members the org admin keeps (``members_visible_to``: on the host side,
 those of the paired townships living there)."""
 
-import datetime
 import io
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, CharField, Count, Value, When
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -26,8 +24,6 @@ from . import selectors
 
 LIST_LIMIT = 200
 BAR_WIDTH = 240  # px of the longest bar in the inline charts
-# Buckets of hours this year for the distribution chart: (upper bound, label)
-HOUR_BUCKETS = [(0, "0"), (8, "0–8"), (16, "8–16"), (24, "16–24"), (32, "24–32")]
 
 
 def dashboard_roots(user) -> list[Organization]:
@@ -61,18 +57,6 @@ def _bars(rows: list[tuple[str, float, str]]) -> list[dict]:
     ]
 
 
-def _hour_distribution(roots, kept, today: datetime.date) -> list[tuple[str, float, str]]:
-    """How many members have how many hours this year, one grouped query."""
-    members = selectors.members_with_hours(organizations=roots, today=today, members=kept)
-    whens = [When(hours__lte=upper, then=Value(label)) for upper, label in HOUR_BUCKETS]
-    yearly = settings.LEARNING_YEARLY_HOURS
-    bucket = Case(*whens, default=Value(f"≥{yearly:g}"), output_field=CharField())
-    grouped = members.annotate(bucket=bucket).values_list("bucket").annotate(n=Count("pk"))
-    counts = dict(grouped.order_by())
-    labels = [label for _upper, label in HOUR_BUCKETS] + [f"≥{yearly:g}"]
-    return [(label, counts.get(label, 0), str(counts.get(label, 0))) for label in labels]
-
-
 def dashboard(request):
     roots = _require_org_admin(request)
     kept = members_visible_to(request.user)
@@ -81,6 +65,7 @@ def dashboard(request):
         organizations=roots, today=today, members=kept
     ).select_related("origin", "host")
     branches = selectors.participation_by_branch(organizations=roots, today=today, members=kept)
+    hours = selectors.hour_distribution(organizations=roots, today=today, members=kept)
     participation = _bars(
         [(row.organization.name, row.share, f"{row.active}/{row.members}") for row in branches]
     )
@@ -94,8 +79,9 @@ def dashboard(request):
         "branches": branches,
         "participation_bars": participation,
         "participation_height": 24 * len(participation),
-        "hour_bars": _bars(_hour_distribution(roots, kept, today)),
-        "hour_height": 24 * (len(HOUR_BUCKETS) + 1),
+        "hour_buckets": hours,
+        "hour_bars": _bars([(b.label, b.count, str(b.count)) for b in hours]),
+        "hour_height": 24 * len(hours),
         "list_limit": LIST_LIMIT,
     }
     return render(request, "learning/admin/dashboard_index.html", context)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import BooleanColumn, Column, TitleColumn
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.log_actions import log
@@ -34,6 +34,7 @@ from portal.cards.viewsets import (
     form_page_render,
     org_admin_require,
 )
+from portal.registry.components import YesNoColumn
 from portal.registry.forms import validation_errors_add
 from portal.registry.viewsets import ScopedQuerysetMixin
 
@@ -209,7 +210,7 @@ class ContactCardViewSet(RoutedViewSet):
         Column("host", label=_("host organisation")),
         Column("signed", label=_("countersigned")),
         Column("waiting", label=_("waiting")),
-        BooleanColumn("attested", label=_("attested"), accessor=lambda c: bool(c.attested_at)),
+        YesNoColumn("attested", label=_("attested"), accessor=lambda c: bool(c.attested_at)),
     ]
 
     def get_form_class(self, for_update=False):

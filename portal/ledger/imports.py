@@ -17,7 +17,7 @@ from typing import IO
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -305,13 +305,25 @@ def _snapshot(member: Member) -> dict:
 
 
 def _write(spool: IO[str], *, report: ImportReport, progress: Progress, before_commit) -> None:
+    """Write the spool in one transaction. Should the database refuse it (another import took
+    a number meanwhile), all of it is rolled back and the report says so: nothing written."""
     progress.phase("write", total=report.new + report.updated)
-    with transaction.atomic():
-        for chunk in _spooled_chunks(spool):
-            _write_chunk(chunk)
-            progress.advance(len(chunk))
-        if before_commit is not None:
-            before_commit(report)
+    try:
+        with transaction.atomic():
+            for chunk in _spooled_chunks(spool):
+                _write_chunk(chunk)
+                progress.advance(len(chunk))
+            if before_commit is not None:
+                before_commit(report)
+    except IntegrityError:
+        report.add_error(None, "", rolled_back_message())
+
+
+def rolled_back_message() -> str:
+    return _(
+        "The ledger changed while this file was being written (an ID or phone number was "
+        "taken meanwhile), so nothing was written: start the import again."
+    )
 
 
 def _spooled_chunks(spool: IO[str]) -> Iterator[list[dict]]:

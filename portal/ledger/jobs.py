@@ -63,7 +63,8 @@ def job_start(*, job_id) -> Job | None:
 def job_finish(*, job: Job, summary: dict, result: File | None = None, result_name: str = ""):
     job.status = Job.Status.DONE
     job.done = job.total or job.done  # the last step may not have been written yet
-    job.summary = summary
+    # The step that was under way is over: a finished job names none.
+    job.summary = {key: value for key, value in summary.items() if key != "phase"}
     job.finished_at = timezone.now()
     if result is not None:
         job.result.save(result_name, result, save=False)
@@ -74,7 +75,7 @@ def job_finish(*, job: Job, summary: dict, result: File | None = None, result_na
 def job_fail(*, job: Job, errors: list[dict], summary: dict | None = None) -> None:
     job.status = Job.Status.FAILED
     job.errors = errors
-    job.summary = summary or {}
+    job.summary = {key: value for key, value in (summary or {}).items() if key != "phase"}
     job.finished_at = timezone.now()
     job.save()
     _source_discard(job)
@@ -177,12 +178,15 @@ def import_summary(report, labels: tuple) -> dict:
 
     ``labels`` name the new, updated and unchanged rows (members, talent's profiles). A
     rejected import wrote nothing: its page shows the rows read and the errors, never how
-    many people it "added" beside "nothing was written"."""
+    many people it "added" beside "nothing was written", whether the rows were refused when
+    checked or the database refused the write and it was rolled back."""
     new, updated, unchanged = labels
     written = (report.new, report.updated, report.unchanged) if report.ok else (0, 0, 0)
     pairs = [(_("Rows read"), report.rows)]
     if report.ok:
         pairs += [(new, written[0]), (updated, written[1]), (unchanged, written[2])]
+    else:
+        pairs.append((_("Rows written"), 0))
     pairs.append((_("Errors"), report.error_count))
     return {
         "counts": {
@@ -247,16 +251,25 @@ def job_for_user(user, pk) -> Job:
     return get_object_or_404(jobs_started_by(user), pk=pk)
 
 
+def job_phase_label(phase: str) -> str:
+    labels = {"validate": _("checking every row"), "write": _("writing")}
+    return str(labels.get(phase, ""))
+
+
 def job_status(job: Job) -> dict:
-    """What the progress page polls: small, and without any personal data."""
+    """What the progress page polls: small, and without any personal data. A finished job
+    has no phase, whatever step its summary last named."""
+    finished = job.status in FINISHED
+    phase = "" if finished else job.summary.get("phase", "")
     return {
         "status": job.status,
         "status_label": job.get_status_display(),
-        "phase": job.summary.get("phase", ""),
+        "phase": phase,
+        "phase_label": job_phase_label(phase),
         "done": job.done,
         "total": job.total,
         "percent": job.percent,
-        "finished": job.status in FINISHED,
+        "finished": finished,
         "error_count": len(job.errors),
         "has_result": bool(job.result),
     }

@@ -5,14 +5,17 @@ edits or reviews (``selectors.video_organizations_for``).
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, TitleColumn
+from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import chooser as chooser_views
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.images.components import ImageDisplay
 from wagtail.log_actions import log
 
+from portal.registry.components import EMPTY, YesNoColumn
 from portal.registry.viewsets import ScopedQuerysetMixin, ScopedViewSetMixin
 from portal.video import services as video_services
 from portal.video.forms import VideoEditForm, VideoUploadForm
@@ -71,7 +74,16 @@ class VideoEditView(ScopedVideoQuerysetMixin, generic.EditView):
 
 class VideoInspectView(ScopedVideoQuerysetMixin, generic.InspectView):
     def get_object(self, queryset=None):
-        return get_object_or_404(self.get_queryset(), pk=self.pk)
+        return get_object_or_404(self.get_queryset().select_related("poster"), pk=self.pk)
+
+    def get_poster_display_value(self):
+        """The poster frame's preview, linked to the frame itself; until processing made
+        one, a sentence saying so instead of an empty space."""
+        poster = self.object.poster
+        if poster is None:
+            return _("No poster frame yet.") if not self.object.is_ready else EMPTY
+        preview = ImageDisplay(poster).render_html({})
+        return format_html('<a href="{}" data-poster>{}</a>', poster.file.url, preview)
 
 
 class VideoDeleteView(ScopedVideoQuerysetMixin, generic.DeleteView):
@@ -100,7 +112,7 @@ class VideoViewSet(ScopedViewSetMixin, ModelViewSet):
         Column("organization", label=_("organisation")),
         Column("status", label=_("status"), accessor=status_display),
         Column("duration", label=_("duration"), accessor=duration_display),
-        BooleanColumn("plays_on_phones", label=_("plays on phones")),
+        YesNoColumn("plays_on_phones", label=_("plays on phones")),
         Column("error", label=_("error")),
         DateColumn("uploaded_at", label=_("uploaded at")),
     ]

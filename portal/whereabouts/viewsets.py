@@ -225,7 +225,9 @@ class WhereaboutsReportViewSet(ScopedViewSetMixin, ModelViewSet):
     search_backend_name = None
     ordering = ["-month", "-reported_at"]
     list_display = [
-        Column("member", label=_("full name")),
+        # A name, not a Column: Wagtail makes it the title column, which links each row to
+        # its report and holds the row's verify and send-back buttons.
+        "member",
         Column("month", label=_("month"), accessor=lambda report: f"{report.month:%Y-%m}"),
         Column("city", label=_("city")),
         Column("employer", label=_("employer")),
@@ -333,7 +335,7 @@ class LostContactViewSet(ScopedViewSetMixin, ModelViewSet):
     search_backend_name = None
     ordering = ["-flagged_on", "member__name"]
     list_display = [
-        Column("member", label=_("full name")),
+        "member",  # the title column: it holds the row's clear button
         Column("masked_phone", label=_("phone"), accessor="member.masked_phone"),
         Column("origin", label=_("origin branch"), accessor="member.origin"),
         Column("host", label=_("host organisation"), accessor="member.host"),

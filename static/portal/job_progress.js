@@ -8,6 +8,7 @@
       .then(function (state) {
         if (state.finished) { window.location.reload(); return; }
         box.querySelector("[data-job-status]").textContent = state.status_label;
+        box.querySelector("[data-job-phase]").textContent = state.phase_label;
         box.querySelector("[data-job-bar]").value = state.percent;
         box.querySelector("[data-job-done]").textContent = state.done;
         box.querySelector("[data-job-total]").textContent = state.total || "…";

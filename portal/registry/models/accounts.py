@@ -102,4 +102,6 @@ class ActivationCode(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"
+        # The site's time (Asia/Shanghai), as the admin shows every other time.
+        created = timezone.localtime(self.created_at) if self.created_at else None
+        return f"{self.user} · {created:%Y-%m-%d %H:%M}" if created else str(self.user)

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from learning.attendance.selectors import offline_steps_for
 from learning.attendance.services import attendance_record
@@ -128,3 +129,29 @@ def test_out_of_scope_sessions_are_not_found_and_others_are_refused(
     client.force_login(editor)
     # Wagtail answers a refusal by sending the user back to the dashboard.
     assert client.get(reverse("learning_attendance:index")).status_code in (302, 403)
+
+
+def test_before_the_session_the_sheet_says_when_and_offers_no_boxes(
+    client, step, members, org_admin_a
+):
+    """Before its start time the page names it (local time) and shows no box to tick; a post
+    anyway is refused and records nothing. Once begun, each listed member has a box."""
+    starts = timezone.now() + datetime.timedelta(days=2)
+    TrackStep.objects.filter(pk=step.pk).update(session_starts_at=starts)
+    client.force_login(org_admin_a)
+    url = reverse("learning_attendance:step", args=[step.pk])
+    html = client.get(url).content.decode()
+    assert 'type="checkbox"' not in html and "data-attendance-not-held" in html
+    assert timezone.localtime(starts).strftime("%Y-%m-%d %H:%M") in html
+    response = client.post(url, {"present": [members.a1.pk], "listed": [members.a1.pk]})
+    assert response.status_code == 200
+    assert _("The session has not taken place yet.") in response.content.decode()
+    assert 'type="checkbox"' not in response.content.decode()
+    assert not OfflineAttendance.objects.exists()
+
+    TrackStep.objects.filter(pk=step.pk).update(
+        session_starts_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    html = client.get(url).content.decode()
+    assert html.count('type="checkbox"') == len(response.context["members"]) == 2
+    assert "data-attendance-not-held" not in html

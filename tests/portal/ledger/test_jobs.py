@@ -7,6 +7,7 @@ from functools import partial
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -297,3 +298,33 @@ def test_a_rejected_import_shows_no_count_of_members_added(
     assert str(imports.MEMBER_COUNT_LABELS[0]) not in labels
     page = client.get(response["Location"]).content.decode()
     assert str(imports.MEMBER_COUNT_LABELS[0]) not in page
+
+
+def test_an_import_rolled_back_on_writing_shows_nothing_written(
+    client, tree, org_admin_a, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Rows that pass the checks but that the database refuses at the write are rolled back:
+    the job fails, its counts are what was committed (0, no 新增党员), and it says why."""
+    write_chunk = imports._write_chunk
+
+    def refused(chunk):
+        write_chunk(chunk)  # the rows are written, then the database refuses
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(imports, "_write_chunk", refused)
+    client.force_login(org_admin_a)
+    rows = [ledger_row(1), ledger_row(2, origin="A2")]
+    response = upload(client, csv_bytes(rows), "l.csv", django_capture_on_commit_callbacks)
+    job = Job.objects.get()
+    committed = Member.objects.count()
+    assert committed == 0
+    assert job.status == Job.Status.FAILED
+    counts = job.summary["counts"]
+    assert counts["new"] + counts["updated"] == committed and counts["rows"] == 2
+    lines = dict(job.summary["lines"])
+    assert lines[_("Rows written")] == committed
+    assert str(imports.MEMBER_COUNT_LABELS[0]) not in lines
+    assert job.errors[0]["message"] == imports.rolled_back_message()
+    page = client.get(response["Location"]).content.decode()
+    assert str(imports.MEMBER_COUNT_LABELS[0]) not in page
+    assert imports.rolled_back_message() in page and "data-job-phase" not in page

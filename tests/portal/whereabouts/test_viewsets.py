@@ -1,10 +1,12 @@
 """Whereabouts in the Wagtail admin, per role: verify, send back, enter, clear lost contact."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from portal.models import LostContact, Member, Role, WhereaboutsReport
 from portal.registry import services
@@ -188,3 +190,35 @@ def test_clearing_outside_the_scope_is_404(client, flags, org_admin_a):
     url = reverse("portal_lost_contact:clear", args=[flags["b1"].pk])
     assert client.post(url, {"note": "x"}).status_code == 404
     assert LostContact.objects.get(pk=flags["b1"].pk).cleared_on is None
+
+
+def _rows(html: str) -> list[str]:
+    table = re.search(r'<table class="listing">.*?</table>', html, re.S).group(0)
+    return re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1], re.S)
+
+
+def test_each_listed_report_links_to_its_own_report_and_its_actions(client, reports, org_admin_a):
+    """Every row of the list opens the report it shows, and carries verify and send back;
+    the report's page gives its times in the site's zone (Asia/Shanghai), not UTC."""
+    client.force_login(org_admin_a)
+    response = client.get(reverse(INDEX))
+    listed = list(response.context["object_list"])
+    rows = _rows(response.content.decode())
+    assert len(rows) == len(listed) == 2
+    for report, row in zip(listed, rows, strict=True):
+        inspect = reverse("portal_whereabouts:inspect", args=[report.pk])
+        assert f'href="{inspect}"' in row and report.member.name in row
+        for action in ("verify", "return"):
+            assert reverse(f"portal_whereabouts:{action}", args=[report.pk]) in row
+    page = client.get(reverse("portal_whereabouts:inspect", args=[listed[0].pk])).content.decode()
+    local = timezone.localtime(listed[0].reported_at)
+    assert f'<time datetime="{local.isoformat()}">' in page
+    assert date_format(local, "DATETIME_FORMAT") in page
+    assert "None" not in re.search(r"<dl>.*?</dl>", page, re.S).group(0)
+
+
+def test_each_open_flag_row_carries_its_clear_button(client, flags, org_admin_a):
+    client.force_login(org_admin_a)
+    rows = _rows(client.get(reverse("portal_lost_contact:index")).content.decode())
+    clear = reverse("portal_lost_contact:clear", args=[flags["a1"].pk])
+    assert len(rows) == 1 and clear in rows[0]

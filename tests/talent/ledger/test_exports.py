@@ -205,3 +205,21 @@ def test_the_shortlist_page_offers_its_export(client, shortlist, people):
     page = client.get(reverse("talent_shortlists:detail", args=[shortlist.pk]))
     export = reverse("talent_desk:shortlist_export", args=[shortlist.pk])
     assert f'action="{export}"' in page.content.decode()
+
+
+def test_a_finished_export_s_page_offers_the_file_and_no_step_under_way(
+    client, desk_pool, people, django_capture_on_commit_callbacks
+):
+    """Once the file is offered, the page and its JSON name no phase (no 正在写入) and the
+    polling script is not loaded: the job is done, as the row says."""
+    client.force_login(people.recruiter_a)
+    response = export_post(client, django_capture_on_commit_callbacks, q="养殖")
+    job = Job.objects.get(kind=JOB_KIND_EXPORT)
+    assert (job.status, bool(job.result)) == (Job.Status.DONE, True)
+    assert "phase" not in job.summary
+    status = client.get(reverse("portal_jobs:status", args=[job.pk])).json()
+    assert (status["finished"], status["phase"], status["phase_label"]) == (True, "", "")
+    page = client.get(response["Location"]).content.decode()
+    assert "data-job-download" in page
+    assert "data-job-phase" not in page and "job_progress.js" not in page
+    assert 'data-finished="1"' in page
