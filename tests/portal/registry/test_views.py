@@ -105,8 +105,11 @@ def test_healthz_reports_each_part(client, db):
     assert state["search"] == {"engine": "database", "status": "ok"}
 
 
-def test_healthz_sees_a_broker_that_is_down(client, db, settings):
+def test_healthz_sees_a_broker_that_is_down(client, db, settings, monkeypatch):
     from portal.celery import app
+
+    # Celery reads the CELERY_BROKER_URL environment variable before its own setting.
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
 
     app.conf.task_always_eager = False
     app.conf.broker_url = "redis://127.0.0.1:1/0"
