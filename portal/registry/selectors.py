@@ -48,9 +48,14 @@ def holds_role(user, role: str) -> bool:
 
 def organizations_for_role(user, role: str) -> QuerySet[Organization]:
     """The organisations where ``user`` holds ``role``, with everything below them."""
+    return organizations_for_roles(user, [role])
+
+
+def organizations_for_roles(user, roles: list[str]) -> QuerySet[Organization]:
+    """The organisations where ``user`` holds any of ``roles``, with everything below them."""
     if user.is_authenticated and user.is_active and user.is_superuser:
         return Organization.objects.all()
-    return Organization.objects.within(_role_roots(user, role))
+    return Organization.objects.within([root for role in roles for root in _role_roots(user, role)])
 
 
 def organizations_managed_by(user) -> QuerySet[Organization]:
