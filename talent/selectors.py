@@ -12,13 +12,13 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Organization, Role
-from portal.registry.selectors import manages_a_county, organizations_for_role
+from portal.registry.selectors import holds_role, manages_a_county, organizations_for_role
 from talent.models import TalentProfile
 
 
 def is_recruiter(user) -> bool:
     """Holds the recruiter role somewhere (or is a superuser)."""
-    return organizations_for_role(user, Role.RECRUITER).exists()
+    return holds_role(user, Role.RECRUITER)
 
 
 def can_search_talent(user) -> bool:

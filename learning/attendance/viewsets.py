@@ -9,14 +9,15 @@ from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 
-from portal.registry.selectors import organizations_managed_by
+from portal.registry.models import Role
+from portal.registry.selectors import holds_role
 
 from . import selectors, services
 from .forms import AttendanceForm
 
 
 def _attendance_allowed(user) -> bool:
-    return user.is_superuser or organizations_managed_by(user).exists()
+    return user.is_superuser or holds_role(user, Role.ORG_ADMIN)
 
 
 class OrgAdminMenuItem(MenuItem):

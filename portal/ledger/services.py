@@ -10,8 +10,8 @@ from portal.ledger import jobs, tasks
 from portal.ledger.exports import EXPORT_LEVELS
 from portal.ledger.files import upload_check
 from portal.ledger.models import Job
-from portal.registry.models import Organization
-from portal.registry.selectors import organizations_managed_by
+from portal.registry.models import Organization, Role
+from portal.registry.selectors import holds_role, organizations_managed_by
 
 
 def upload_job_create(
@@ -31,7 +31,7 @@ def upload_job_create(
 
 def member_import_start(*, user, upload) -> Job:
     """Create the import job for an org admin's upload; the task is sent on commit."""
-    if user is None or not organizations_managed_by(user).exists():
+    if user is None or not holds_role(user, Role.ORG_ADMIN):
         raise ValidationError(_("Only organisation administrators import the ledger."))
     job = upload_job_create(
         kind=Job.Kind.MEMBER_IMPORT,

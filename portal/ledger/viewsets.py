@@ -16,11 +16,12 @@ from portal.ledger.models import Job
 from portal.ledger.services import ledger_export_start, member_import_start
 from portal.ledger.views import JobViewSet
 from portal.registry.forms import validation_errors_add
-from portal.registry.selectors import organizations_managed_by
+from portal.registry.models import Role
+from portal.registry.selectors import holds_role
 
 
 def _keeps_organisations(user) -> bool:
-    return user.is_superuser or organizations_managed_by(user).exists()
+    return user.is_superuser or holds_role(user, Role.ORG_ADMIN)
 
 
 class OrgAdminMenuItem(MenuItem):

@@ -11,7 +11,7 @@ from wagtail.permissions import register_permission_policy
 from portal.parcels import selectors as parcel_selectors
 from portal.parcels.models import RedPackageRequest, RedPackageStock, StockMovement
 from portal.registry.models import Role
-from portal.registry.selectors import organizations_managed_by
+from portal.registry.selectors import holds_role
 
 User = get_user_model()
 
@@ -21,7 +21,7 @@ def keeps_members(user) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     if not hasattr(user, "_guiyan_keeps_members"):
-        user._guiyan_keeps_members = organizations_managed_by(user).exists()
+        user._guiyan_keeps_members = holds_role(user, Role.ORG_ADMIN)
     return user._guiyan_keeps_members
 
 

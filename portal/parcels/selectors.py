@@ -12,7 +12,7 @@ from portal.parcels.models import RedPackageRequest
 from portal.registry.models import Member, Organization, Role
 from portal.registry.selectors import (
     members_visible_to,
-    organizations_for_role,
+    organizations_for_roles,
     organizations_managed_by,
 )
 
@@ -81,9 +81,7 @@ def requests_dispatchable_by(user) -> QuerySet[RedPackageRequest]:
 def stock_organizations_for(user) -> QuerySet[Organization]:
     """Organisations whose sections' packages the user keeps stock of: below an editor or an
     org admin role (every one for a superuser)."""
-    editors = organizations_for_role(user, Role.EDITOR)
-    admins = organizations_for_role(user, Role.ORG_ADMIN)
-    return Organization.objects.filter(Q(pk__in=editors) | Q(pk__in=admins))
+    return organizations_for_roles(user, [Role.EDITOR, Role.ORG_ADMIN])
 
 
 def packages_stocked_by(user) -> QuerySet[RedPackagePage]:

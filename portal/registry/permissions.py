@@ -9,7 +9,7 @@ from django.db.models import Q
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from portal.registry.models import Organization, Role
-from portal.registry.selectors import organizations_managed_by
+from portal.registry.selectors import holds_role, organizations_managed_by
 
 
 def is_org_admin(user, *, home_side: bool = False) -> bool:
@@ -19,10 +19,11 @@ def is_org_admin(user, *, home_side: bool = False) -> bool:
         return False
     cache_name = "_guiyan_org_admin_home" if home_side else "_guiyan_org_admin"
     if not hasattr(user, cache_name):
-        managed = organizations_managed_by(user)
         if home_side:
-            managed = managed.home_side()
-        setattr(user, cache_name, user.is_superuser or managed.exists())
+            held = organizations_managed_by(user).home_side().exists()
+        else:
+            held = holds_role(user, Role.ORG_ADMIN)
+        setattr(user, cache_name, user.is_superuser or held)
     return getattr(user, cache_name)
 
 

@@ -12,22 +12,50 @@ def member_for_user(user) -> Member | None:
     return Member.objects.select_related("origin", "host").filter(user=user).first()
 
 
+ROLE_ROOTS_CACHE = "_guiyan_role_roots"
+
+
 def _role_roots(user, role: str) -> list[Organization]:
-    """The organisations a role was granted on (not their subtrees); none for inactive users."""
+    """The organisations a role was granted on (not their subtrees); none for inactive users.
+
+    Remembered on the user object, which lives for one request: an admin page asks for the
+    same roles from every menu item, permission policy and view (role_cache_clear forgets)."""
     if not user.is_authenticated or not user.is_active:
         return []
-    return list(
-        Organization.objects.filter(role_assignments__user=user, role_assignments__role=role).only(
-            "path", "level"
+    remembered = user.__dict__.setdefault(ROLE_ROOTS_CACHE, {})
+    if role not in remembered:
+        remembered[role] = list(
+            Organization.objects.filter(
+                role_assignments__user=user, role_assignments__role=role
+            ).only("path", "level")
         )
-    )
+    return remembered[role]
+
+
+def role_cache_clear(user) -> None:
+    """Forget what this user object remembers of its roles (after a grant or a revoke): every
+    such fact is kept under an attribute named ``_guiyan_…``."""
+    for name in [name for name in user.__dict__ if name.startswith("_guiyan_")]:
+        del user.__dict__[name]
+
+
+def holds_role(user, role: str) -> bool:
+    """Whether ``user`` holds ``role`` anywhere (superusers hold every role)."""
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return True
+    return bool(_role_roots(user, role))
 
 
 def organizations_for_role(user, role: str) -> QuerySet[Organization]:
     """The organisations where ``user`` holds ``role``, with everything below them."""
+    return organizations_for_roles(user, [role])
+
+
+def organizations_for_roles(user, roles: list[str]) -> QuerySet[Organization]:
+    """The organisations where ``user`` holds any of ``roles``, with everything below them."""
     if user.is_authenticated and user.is_active and user.is_superuser:
         return Organization.objects.all()
-    return Organization.objects.within(_role_roots(user, role))
+    return Organization.objects.within([root for role in roles for root in _role_roots(user, role)])
 
 
 def organizations_managed_by(user) -> QuerySet[Organization]:

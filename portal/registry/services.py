@@ -26,7 +26,11 @@ from portal.registry.models import (
     Role,
     RoleAssignment,
 )
-from portal.registry.selectors import manages_a_county, organizations_managed_by
+from portal.registry.selectors import (
+    manages_a_county,
+    organizations_managed_by,
+    role_cache_clear,
+)
 
 User = get_user_model()
 
@@ -316,6 +320,7 @@ def role_grant(*, user, role: str, organization: Organization, actor) -> RoleAss
     user.groups.add(role_group(role))
     if created:
         _role_log(assignment, LOG_ROLE_GRANT, actor)
+    role_cache_clear(user)
     signals.roles_changed.send(sender=RoleAssignment, user=user)
     return assignment
 
@@ -329,4 +334,5 @@ def role_revoke(*, user, role: str, organization: Organization, actor) -> None:
     assignments.delete()
     if not RoleAssignment.objects.filter(user=user, role=role).exists():
         user.groups.remove(role_group(role))
+    role_cache_clear(user)
     signals.roles_changed.send(sender=RoleAssignment, user=user)

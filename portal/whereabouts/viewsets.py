@@ -27,7 +27,11 @@ from wagtail.permissions import register_permission_policy
 
 from portal.registry.forms import validation_errors_add
 from portal.registry.models import Organization, Role
-from portal.registry.selectors import members_visible_to, organizations_managed_by
+from portal.registry.selectors import (
+    holds_role,
+    members_visible_to,
+    organizations_managed_by,
+)
 from portal.registry.viewsets import ScopedQuerysetMixin, ScopedViewSetMixin
 from portal.whereabouts import services as whereabouts
 from portal.whereabouts.forms import MonthField, WhereaboutsOnBehalfForm
@@ -46,7 +50,7 @@ def keeps_members(user) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     if not hasattr(user, "_guiyan_keeps_members"):
-        user._guiyan_keeps_members = user.is_superuser or organizations_managed_by(user).exists()
+        user._guiyan_keeps_members = user.is_superuser or holds_role(user, Role.ORG_ADMIN)
     return user._guiyan_keeps_members
 
 

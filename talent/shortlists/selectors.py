@@ -8,7 +8,7 @@ recruiter role directly. All recruiters of that department see and edit it; coun
 from django.db.models import Count, Q, QuerySet
 
 from portal.models import Organization, Role
-from portal.registry.selectors import manages_a_county
+from portal.registry.selectors import holds_role, manages_a_county
 from talent.models import Shortlist, ShortlistEntry, TalentProfile
 from talent.selectors import profiles_visible_to
 
@@ -24,7 +24,7 @@ def recruiting_departments(user) -> QuerySet[Organization]:
 
 def can_use_shortlists(user) -> bool:
     """Whether the shortlist pages are open to ``user`` at all."""
-    return recruiting_departments(user).exists() or manages_a_county(user)
+    return holds_role(user, Role.RECRUITER) or manages_a_county(user)
 
 
 def shortlists_visible_to(user) -> QuerySet[Shortlist]:
