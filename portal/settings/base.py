@@ -260,7 +260,9 @@ LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalog first; then Chinese for library strings (Wagtail, Django) that their
+# own zh_Hans catalogs lack or get wrong (tests/test_translations.py keeps it complete).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_libraries"]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 
 # --- Static and media -----------------------------------------------------------------

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -64,8 +65,9 @@ class CollectionPage(ContextFromViews, RoutablePageMixin, Page):
     subpage_types = []
 
     class Meta:
-        verbose_name = _("collection")
-        verbose_name_plural = _("collections")
+        # A context: Wagtail's own "collection" (of images and documents) is another thing.
+        verbose_name = pgettext_lazy("collection page", "collection")
+        verbose_name_plural = pgettext_lazy("collection page", "collections")
 
     def clean(self) -> None:
         super().clean()
