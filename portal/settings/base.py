@@ -299,6 +299,11 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 SENDFILE_BACKEND = "portal.video.sendfile"
 WAGTAIL_I18N_ENABLED = False
+# The dashboard would ask wagtail.org for a newer release from the browser of every superuser:
+# servers inside a party-school network have no way out, and upgrades go through deployment.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Its "what's new" banner points to Wagtail's English guide on the internet.
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 # Moving a page or changing its slug leaves a redirect from the old URL (Wagtail's default).
 WAGTAILREDIRECTS_AUTO_CREATE = True
 

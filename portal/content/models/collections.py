@@ -15,10 +15,12 @@ from wagtail.models import Page
 from portal.content.page_views import ContextFromViews, page_view_for
 from portal.registry.models.organizations import Organization
 
+from .mixins import PinyinSlugMixin
+
 LISTABLE_MODELS = ["studymaterialpage", "microlecturepage", "noticepage", "redpackagepage"]
 
 
-class CollectionPage(ContextFromViews, RoutablePageMixin, Page):
+class CollectionPage(ContextFromViews, RoutablePageMixin, PinyinSlugMixin, Page):
     """Lists the live pages matching the editor's criteria, a page at a time, with RSS."""
 
     page_types = ParentalManyToManyField(
