@@ -48,3 +48,8 @@ def test_the_site_shows_the_favicon_and_serves_it(client, db):
     icon = client.get(FAVICON)
     assert icon.status_code == 200
     assert b"<svg" in b"".join(icon.streaming_content)
+
+
+def test_the_admin_login_labels_the_password_in_chinese(client, db):
+    html = client.get("/admin/login/").content.decode()
+    assert 'for="id_password"' in html and "Password" not in html
