@@ -182,12 +182,11 @@ def editor_submits(walk: Walk, section_pk: int) -> StudyMaterialPage:
 
 def reviewer_approves_from_the_dashboard(walk: Walk, material) -> None:
     walk.log_in_admin("reviewer")
-    approve = walk.page.locator(f"[data-workflow-action-url*='/{material.pk}/approve/']")
-    approve.first.click()
-    dialog = walk.page.locator(".modal-dialog, [role=dialog]").locator("button[type=submit]")
-    if dialog.count():  # approval with a comment opens a dialog first
-        walk.check("reviewer approve dialog")
-        dialog.first.click()
+    # The row's action menu, then Approve without a comment (with one opens a dialog).
+    action = f"[data-workflow-action-url*='/{material.pk}/approve/']:not([data-launch-modal])"
+    row = walk.page.locator("tr", has=walk.page.locator(action))
+    row.locator(".w-dropdown__toggle").first.click()
+    row.locator(action).first.click()
     walk.page.wait_for_load_state("networkidle")
     messages = walk.page.locator(".messages")
     messages.first.wait_for()
