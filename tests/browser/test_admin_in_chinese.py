@@ -31,7 +31,7 @@ ALLOWED = {
     word.lower()
     for word in (
         "Guiyan Wagtail PDF CSV Excel ID URL API JSON XLSX MP4 WebM MOV PNG JPEG JPG GIF SVG "
-        "WebP AVIF HTML QR px KB MB GB am pm GBK UTF"
+        "WebP AVIF HTML QR px KB MB GB am pm GBK UTF GMT localhost"
     ).split()
 }
 # A token holding one of these is data or a technical name: an e-mail address, a URL or
@@ -77,6 +77,8 @@ def english_words(text: str, data: set[str]) -> set[str]:
     found = set()
     for token in text.split():
         if DATA_TOKEN.search(token):
+            continue
+        if re.fullmatch(r"[A-Z0-9]{8,}", token):  # a verification code on the study record
             continue
         for word in re.findall(r"[A-Za-z]{2,}", token):
             if word.lower() not in ALLOWED and word.lower() not in data:
