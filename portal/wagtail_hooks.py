@@ -3,6 +3,7 @@ from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
 from portal.content.services import page_privacy_default
+from portal.content.workflow_views import after_edit_page
 from portal.registry.models import Role
 from portal.registry.organization_viewsets import RegistryViewSetGroup
 from portal.registry.services import LOG_ROLE_GRANT, LOG_ROLE_REVOKE
@@ -22,6 +23,9 @@ def register_videos():
 @hooks.register("after_create_page")
 def members_only_on_create(request, page):
     page_privacy_default(page=page, user=request.user)
+
+
+hooks.register("after_edit_page", after_edit_page)
 
 
 @hooks.register("after_copy_page")

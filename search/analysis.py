@@ -28,6 +28,8 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Protocol
 
+from django.utils.text import slugify
+
 from . import lexicon, pinyin
 from .pinyin import NAME_SEPARATORS, is_han, pinyin_tokens
 
@@ -260,3 +262,14 @@ def default_analyzer() -> Analyzer:
 def tokens_for_index(text: str, *, names: Iterable[str] = ()) -> list[str]:
     """What a document is indexed with: its text's tokens, then its people's names' tokens."""
     return default_analyzer().index_tokens(text, names)
+
+
+def pinyin_slug(text: str) -> str:
+    """A URL slug of the text in plain letters: each word as its pinyin, words joined by
+    hyphens (春节集中学习 → chunjie-jizhong-xuexi), Latin letters and digits kept."""
+    words = []
+    for word in default_analyzer().segmenter.cut(normalize(text)):
+        if any("\u4e00" <= char <= "\u9fff" for char in word):
+            word = "".join(syllable for syllable in pinyin.syllables(word) if syllable.isalnum())
+        words.append(word)
+    return slugify(" ".join(words))

@@ -9,10 +9,12 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
 
+from portal.content.models.mixins import PinyinSlugMixin
+
 from ..quizzes.blocks import QuestionBankBlock
 
 
-class QuizPage(Page):
+class QuizPage(PinyinSlugMixin, Page):
     """A quiz (测试): questions drawn at random from its bank, a pass mark and an attempt
     limit. Taken as a step of a learning track."""
 

@@ -14,8 +14,10 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from portal.content.models.mixins import PinyinSlugMixin
 
-class TrackPage(Page):
+
+class TrackPage(PinyinSlugMixin, Page):
     """A learning track (学习资源包): steps to take in order, worth study hours and points.
 
     A page in the organisation's section, so the section's editors, reviewers and moderation

@@ -4,6 +4,7 @@ the membership relation (组织关系转接)."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.registry.models import Member, Organization
 
@@ -220,7 +221,7 @@ class TransferStep(models.Model):
         related_name="+",
     )
     at = models.DateTimeField(_("at"), auto_now_add=True)
-    comment = models.CharField(_("comment"), max_length=300, blank=True)
+    comment = models.CharField(pgettext_lazy("transfer", "comment"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("transfer step")

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin import messages
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views import generic
@@ -96,7 +97,10 @@ class TransferInspectView(ScopedTransferMixin, generic.InspectView):
 
 class StepForm(forms.Form):
     comment = forms.CharField(
-        label=_("comment"), max_length=300, required=False, widget=forms.Textarea({"rows": 3})
+        label=pgettext_lazy("transfer", "comment"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea({"rows": 3}),
     )
 
 

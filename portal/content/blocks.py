@@ -60,13 +60,25 @@ class ParagraphBlock(blocks.RichTextBlock):
         return value
 
 
+class LabelledImageBlock(ImageBlock):
+    """Wagtail's image block, whose image chooser has no label of its own: the editor showed
+    its name, "Image", in English. Deconstructs as Wagtail's block (no migration)."""
+
+    def __init__(self, required=True, **kwargs):
+        super().__init__(required=required, **kwargs)
+        self.child_blocks["image"].label = _("Image")
+
+    class Meta:
+        icon = "image"
+
+
 class StudyBodyBlock(blocks.StreamBlock):
     paragraph = ParagraphBlock(
         label=_("Text"),
         features=["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"],
         icon="pilcrow",
     )
-    image = ImageBlock(label=_("Image"))
+    image = LabelledImageBlock(label=_("Image"))
     document = DocumentBlock()
     quote = QuoteBlock()
     micro_lecture = MicroLectureBlock()

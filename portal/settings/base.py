@@ -270,7 +270,9 @@ LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalog first; then Chinese for library strings (Wagtail, Django) that their
+# own zh_Hans catalogs lack or get wrong (tests/test_translations.py keeps it complete).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_libraries"]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 
 # --- Static and media -----------------------------------------------------------------
@@ -300,6 +302,8 @@ VIDEO_MAX_UPLOAD_MB = env.int("VIDEO_MAX_UPLOAD_MB", default=500)
 
 # --- Wagtail --------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "归雁"
+# Wagtail's login form with a Chinese label on its password field.
+WAGTAILADMIN_USER_LOGIN_FORM = "portal.registry.forms.AdminLoginForm"
 WAGTAILADMIN_BASE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 # Documents only through Wagtail's view, which applies collection privacy (a section's
@@ -307,6 +311,11 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 SENDFILE_BACKEND = "portal.video.sendfile"
 WAGTAIL_I18N_ENABLED = False
+# The dashboard would ask wagtail.org for a newer release from the browser of every superuser:
+# servers inside a party-school network have no way out, and upgrades go through deployment.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Its "what's new" banner points to Wagtail's English guide on the internet.
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 # Moving a page or changing its slug leaves a redirect from the old URL (Wagtail's default).
 WAGTAILREDIRECTS_AUTO_CREATE = True
 

@@ -11,6 +11,8 @@ from wagtail.search import index
 from portal.content.page_views import ContextFromViews
 from portal.registry.models import Organization
 
+from .mixins import PinyinSlugMixin
+
 
 def isbn_normalize(value: str) -> str:
     return "".join(ch for ch in (value or "").upper() if ch.isdigit() or ch == "X")
@@ -33,7 +35,7 @@ def validate_isbn(value: str) -> None:
     )
 
 
-class RedPackageCatalogPage(ContextFromViews, Page):
+class RedPackageCatalogPage(ContextFromViews, PinyinSlugMixin, Page):
     """Lists the section's red packages that members may request."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -47,7 +49,7 @@ class RedPackageCatalogPage(ContextFromViews, Page):
         verbose_name = _("red-package catalog")
 
 
-class RedPackagePage(ContextFromViews, Page):
+class RedPackagePage(ContextFromViews, PinyinSlugMixin, Page):
     """A bundle of books members may ask for; its stock is ``inventory`` (portal.parcels)."""
 
     class Eligibility(models.TextChoices):

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -14,10 +15,12 @@ from wagtail.models import Page
 from portal.content.page_views import ContextFromViews, page_view_for
 from portal.registry.models.organizations import Organization
 
+from .mixins import PinyinSlugMixin
+
 LISTABLE_MODELS = ["studymaterialpage", "microlecturepage", "noticepage", "redpackagepage"]
 
 
-class CollectionPage(ContextFromViews, RoutablePageMixin, Page):
+class CollectionPage(ContextFromViews, RoutablePageMixin, PinyinSlugMixin, Page):
     """Lists the live pages matching the editor's criteria, a page at a time, with RSS."""
 
     page_types = ParentalManyToManyField(
@@ -64,8 +67,9 @@ class CollectionPage(ContextFromViews, RoutablePageMixin, Page):
     subpage_types = []
 
     class Meta:
-        verbose_name = _("collection")
-        verbose_name_plural = _("collections")
+        # A context: Wagtail's own "collection" (of images and documents) is another thing.
+        verbose_name = pgettext_lazy("collection page", "collection")
+        verbose_name_plural = pgettext_lazy("collection page", "collections")
 
     def clean(self) -> None:
         super().clean()

@@ -22,6 +22,8 @@ from portal.content.blocks import StudyBodyBlock
 from portal.content.page_views import ContextFromViews
 from portal.registry.models.organizations import Organization
 
+from .mixins import PinyinSlugMixin
+
 ROUTE_CACHE_SECONDS = 600
 CONTENT_PAGE_TYPES = [
     "portal.StudyMaterialPage",
@@ -32,7 +34,7 @@ CONTENT_PAGE_TYPES = [
 ]
 
 
-class HomePage(ContextFromViews, Page):
+class HomePage(ContextFromViews, PinyinSlugMixin, Page):
     """The site's front page: a welcome for visitors, and a member's own summary when logged in."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -84,7 +86,7 @@ class HomePage(ContextFromViews, Page):
         return model.objects.filter(pk=found[1]).first()
 
 
-class SectionPage(ContextFromViews, Page):
+class SectionPage(ContextFromViews, PinyinSlugMixin, Page):
     """An organisation's own section of the site (Plone's folder with local roles).
 
     Made by the publishing service with the organisation's editor and reviewer groups and
@@ -179,7 +181,7 @@ class StudyContentMixin(models.Model):
             raise ValidationError({"study_hours": _("Study hours must be between 0 and 40.")})
 
 
-class StudyMaterialPage(StudyContentMixin, Page):  # noqa: DJ008 - Page has __str__
+class StudyMaterialPage(StudyContentMixin, PinyinSlugMixin, Page):  # noqa: DJ008 - Page has __str__
     body = StreamField(StudyBodyBlock(), verbose_name=_("body"))
     tags = ClusterTaggableManager(through=StudyMaterialTag, blank=True, verbose_name=_("tags"))
 
@@ -207,7 +209,7 @@ class StudyMaterialPage(StudyContentMixin, Page):  # noqa: DJ008 - Page has __st
         verbose_name_plural = _("study materials")
 
 
-class MicroLecturePage(StudyContentMixin, Page):  # noqa: DJ008 - Page has __str__
+class MicroLecturePage(StudyContentMixin, PinyinSlugMixin, Page):  # noqa: DJ008 - Page has __str__
     video = models.ForeignKey(
         "portal.Video",
         verbose_name=_("video"),
@@ -290,7 +292,7 @@ class MicroLecturePage(StudyContentMixin, Page):  # noqa: DJ008 - Page has __str
         )
 
 
-class NoticePage(Page):
+class NoticePage(PinyinSlugMixin, Page):
     """A work notice (工作提示): shown in lists only between its effective and expiry dates."""
 
     body = RichTextField(_("notice"), features=["bold", "italic", "ol", "ul", "link"])
