@@ -26,12 +26,12 @@ ADMIN_VIEWPORT = {"width": 1366, "height": 900}
 ROLES = ["admin", "editor", "reviewer", "secretary", "recruiter"]
 TITLE = "春节集中学习安排"
 
-# Names a Chinese reader meets as they are, and units.
+# Names a Chinese reader meets as they are (brands, formats, keys), and units.
 ALLOWED = {
     word.lower()
     for word in (
         "Guiyan Wagtail PDF CSV Excel ID URL API JSON XLSX MP4 WebM MOV PNG JPEG JPG GIF SVG "
-        "WebP AVIF HTML QR px KB MB GB am pm GBK UTF GMT localhost"
+        "WebP AVIF HTML QR px KB MB GB am pm GBK UTF GMT localhost Ctrl Mac"
     ).split()
 }
 # A token holding one of these is data or a technical name: an e-mail address, a URL or
