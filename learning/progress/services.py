@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,7 +47,7 @@ def attention_locked(*, member_id: int, now: datetime.datetime) -> AttentionCloc
     """The member's attention clock, locked until the transaction ends and advanced to
     ``now`` (not saved: the caller saves it once, with what it spent)."""
     locked = AttentionClock.objects.select_for_update()
-    clock = locked.filter(member_id=member_id).first()
+    clock = _first(locked.filter(member_id=member_id))
     if clock is None:
         clock, created = AttentionClock.objects.get_or_create(
             member_id=member_id, defaults={"last_seen_at": now}
@@ -55,6 +56,12 @@ def attention_locked(*, member_id: int, now: datetime.datetime) -> AttentionCloc
             clock = locked.get(member_id=member_id)
     clock.advance(now, gap_seconds=settings.LEARNING_ATTENTION_GAP_SECONDS)
     return clock
+
+
+def _first(rows: QuerySet):
+    """The one row a unique key selects, or None: ``first()`` would add an ORDER BY that
+    one row does not need, and building it is a good part of the query's cost per event."""
+    return next(iter(rows[:1]), None)
 
 
 def attention_touch(*, member_id: int, now: datetime.datetime) -> AttentionClock:
@@ -66,7 +73,13 @@ def attention_touch(*, member_id: int, now: datetime.datetime) -> AttentionClock
 
 
 def _clock_save(clock: AttentionClock) -> None:
-    clock.save(update_fields=["last_seen_at", "present_seconds", "spent_seconds"])
+    # An UPDATE of the three fields; no signal listens to the clock, so Model.save's
+    # machinery would be work for nothing on every event.
+    AttentionClock.objects.filter(pk=clock.pk).update(
+        last_seen_at=clock.last_seen_at,
+        present_seconds=clock.present_seconds,
+        spent_seconds=clock.spent_seconds,
+    )
 
 
 # --- Opening a step -------------------------------------------------------------------------
@@ -182,7 +195,7 @@ def _batches_apply(
     clock = attention_locked(member_id=member.pk, now=now)
     ids = [event_id for batch in batches for event_id, _event in batch.events]
     seen = set(
-        ProgressEvent.objects.filter(member=member, event_id__in=ids).values_list(
+        ProgressEvent.objects.filter(member_id=member.pk, event_id__in=ids).values_list(
             "event_id", flat=True
         )
     )
@@ -249,7 +262,7 @@ def _event_row(member, step_id, event_id, event, outcome, detail, seconds, now) 
 def progress_locked(member: Member, step: TrackStep, now: datetime.datetime) -> StepProgress:
     """The progress row, locked until the transaction ends; opened now if it never was."""
     locked = StepProgress.objects.select_for_update()
-    progress = locked.filter(member=member, step=step).first()
+    progress = _first(locked.filter(member_id=member.pk, step_id=step.pk))
     if progress is None:
         _progress_get_or_create(member, step, now)
         progress = locked.get(member=member, step=step)
