@@ -43,3 +43,27 @@ def test_production_refuses_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def _setting(name: str, extra_env: dict) -> str:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.dev", **extra_env}
+    for test_only in ("DATABASE_URL", "REDIS_URL"):
+        if test_only not in extra_env:
+            env.pop(test_only, None)
+    code = (
+        f"import django; django.setup(); from django.conf import settings; print(settings.{name})"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_sessions_are_read_from_redis_only_when_the_cache_is_shared():
+    """With Redis, a signed-in request reads its session from the cache; with each process's
+    own memory a logged-out session could live on in another process, so it stays in the
+    database."""
+    shared = _setting("SESSION_ENGINE", {"REDIS_URL": "redis://127.0.0.1:6379/11"})
+    assert shared == "django.contrib.sessions.backends.cached_db"
+    assert _setting("SESSION_ENGINE", {}) == "django.contrib.sessions.backends.db"
