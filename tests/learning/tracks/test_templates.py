@@ -93,7 +93,7 @@ def test_the_assignment_service_refuses_a_template_naming_the_track(setup, tree,
     with pytest.raises(ValidationError) as refused:
         track_assign(track=setup.track, organization=tree.village_a1, user=org_admin_a)
     assert list(refused.value.message_dict) == ["track"]
-    assert "template" in refused.value.message_dict["track"][0]
+    assert "每月模板" in refused.value.message_dict["track"][0]
     assert TrackAssignment.objects.filter(track=setup.track).count() == 1  # the old one only
 
 
