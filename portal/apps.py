@@ -1,8 +1,10 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from wagtail.users import apps as wagtail_users_apps
 
 
 class PortalConfig(AppConfig):
+    default = True  # beside UsersConfig below
     name = "portal"
     verbose_name = _("Portal")
 
@@ -18,3 +20,10 @@ class PortalConfig(AppConfig):
         signal_handlers.register()
         search_documents.register_pages_document()
         display_values_register()
+
+
+class UsersConfig(wagtail_users_apps.WagtailUsersAppConfig):
+    """Wagtail's users app with the project's user list (its yes/no column in words)."""
+
+    default = False
+    user_viewset = "portal.registry.user_viewsets.UserViewSet"

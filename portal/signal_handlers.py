@@ -1,12 +1,18 @@
 from django.db.models.signals import post_migrate
 
 
-def after_migrate(sender, **kwargs) -> None:
+def after_migrate(sender, using: str = "default", **kwargs) -> None:
     """Keep what every database needs: role groups with their permissions, the home page, and
-    the sections' documents behind the login."""
+    the sections' documents behind the login; permissions named in Chinese."""
+    from django.contrib.auth.management import create_permissions
+
     from portal.content.services import section_collections_restrict, site_home_ensure
+    from portal.registry.permission_names import permission_names_translate
     from portal.registry.services import role_groups_sync
 
+    # Django's handler creates the last app's permissions after this one: create them first.
+    create_permissions(sender, verbosity=0, using=using)
+    permission_names_translate(using=using)
     role_groups_sync()
     site_home_ensure()
     section_collections_restrict()

@@ -17,13 +17,14 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, TitleColumn
+from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import ListingButton
 from wagtail.permissions import policy_registry, register_permission_policy
 
 from portal.models import Organization
+from portal.registry.components import YesNoColumn
 from portal.registry.forms import validation_errors_add
 from portal.registry.permissions import OrgAdminPolicy
 from portal.registry.selectors import members_visible_to, organizations_managed_by
@@ -286,7 +287,7 @@ class CreditEntryViewSet(ScopedViewSet):
         Column("points", label=_("points")),
         Column("deduction", label=_("12-point deduction")),
         DateColumn("occurred_on", label=_("date")),
-        BooleanColumn("reversed", label=_("reversed"), accessor=_is_reversed),
+        YesNoColumn("reversed", label=_("reversed"), accessor=_is_reversed),
     ]
     inspect_view_fields = [
         "member",

@@ -264,6 +264,9 @@ def pages_publish_scheduled() -> None:
 # --- The site: its home page -------------------------------------------------------------
 
 HOME_TITLE = "归雁 · 流动党员之家"
+# The page tree's root and the root collection, which Wagtail creates as "Root"
+# (migration 0011 renames those of older databases).
+ROOT_TITLE = "根目录"
 
 
 HOME_INTRO = (
@@ -283,7 +286,7 @@ def site_home_ensure() -> HomePage:
         language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
         locale, _created = Locale.objects.get_or_create(language_code=language)
         root = Page.get_first_root_node() or Page.add_root(
-            instance=Page(title="Root", slug="root", locale=locale)
+            instance=Page(title=ROOT_TITLE, slug="root", locale=locale)
         )
         for placeholder in root.get_children().filter(content_type__app_label="wagtailcore"):
             placeholder.delete()
@@ -292,7 +295,7 @@ def site_home_ensure() -> HomePage:
         )
     if Collection.get_first_root_node() is None:
         # Wagtail makes the root collection in a data migration, which a test flush undoes.
-        Collection.add_root(name="Root")
+        Collection.add_root(name=ROOT_TITLE)
     if not Site.objects.filter(is_default_site=True, root_page=home).exists():
         Site.objects.update_or_create(
             is_default_site=True,

@@ -1,15 +1,22 @@
 """How the admin shows a field's value when Wagtail would print Python's: "True", "None", a
 time in UTC. Registered with Wagtail's display registry (``display_values_register``, called
 from the app's ``ready``), so every inspect view shows yes/no in Chinese, times in the site's
-time zone and an empty relation as a dash; ``YesNoColumn`` does the same in listings."""
+time zone and an empty relation as a dash; ``YesNoColumn`` does the same in listings, and
+``YesNoFilterAdapter`` in the pill of an active yes/no filter."""
 
 import datetime
 
+import django_filters
 from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from wagtail.admin.active_filters import (
+    ActiveFilter,
+    BaseFilterAdapter,
+    register_filter_adapter_class,
+)
 from wagtail.admin.ui.fields import BaseFieldDisplay, register_display_class
 from wagtail.admin.ui.tables import Column
 
@@ -63,8 +70,17 @@ class YesNoColumn(Column):
         return context
 
 
+class YesNoFilterAdapter(BaseFilterAdapter):
+    """An active yes/no filter reads "仍失联：是", where Wagtail would write the Python value."""
+
+    def get_active_filters(self):
+        url = self.get_url_without_filter_param(self.name)
+        yield ActiveFilter(self.bound_field.auto_id, self.filter.label, yes_no(self.value), url)
+
+
 def display_values_register() -> None:
     register_display_class(models.BooleanField, display_class=YesNoDisplay)
     register_display_class(models.DateTimeField, display_class=LocalDateTimeDisplay)
     # Every foreign key Wagtail has nothing more specific for (images keep their preview).
     register_display_class(models.ForeignKey, to=models.Model, display_class=RelatedDisplay)
+    register_filter_adapter_class(django_filters.BooleanFilter, YesNoFilterAdapter)

@@ -31,7 +31,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.routable_page",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "portal.apps.UsersConfig",  # wagtail.users with the project's user list
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",

@@ -40,20 +40,8 @@ DATA_TOKEN = re.compile(r"@|://|\w/\w|^/|_|[A-Za-z0-9]-[A-Za-z0-9]|\w\.\w")
 # English still shown on pages other helpers own, or that needs more than a catalog entry
 # (issue 16 lists them; remove a line when its page is fixed): page path pattern -> words.
 KNOWN_ENGLISH = {
-    # Boolean columns rendered raw (the video list and the lost-contact list: helper E).
-    r"^/admin/(videos|ledger/lost-contact|ledger/contact-cards|learning/credit|users)/$": {
-        "True",
-        "False",
-    },
-    # Django stores permission names in English when it creates them ("Can add member").
-    r"^/admin/groups/edit/\d+/$": None,
-    # Wagtail prints a page without a publisher as "None"; the tree's root is titled "Root".
-    r"^/admin/reports/aging-pages/$": {"None"},
-    r"^/admin/pages/$": {"Root"},
-    r"^/admin/sites/": {"Port", "Root", "Site", "name", "page"},
-    # Content types by their technical names (portal.studymaterialpage).
-    r"^/admin/reports/page-types-usage/$": None,
-    r"^/admin/red-packages/requests/$": {"CN", "EA"},
+    # Wagtail's sites list heads three columns with their attribute names (Column("port")).
+    r"^/admin/sites/$": {"Port", "Site", "name", "Root", "page"},
 }
 VISIBLE_TEXT = """() => {
     // A closed drop-down shows its chosen option only (the time zones are data).

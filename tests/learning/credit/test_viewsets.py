@@ -85,6 +85,12 @@ def test_ledger_lists_the_subtrees_members_with_masked_phones(admin_client, entr
     assert members.a1.phone not in html
 
 
+def test_ledger_says_whether_an_entry_was_reversed_in_chinese(admin_client, entries):
+    html = admin_client.get(reverse("learning_credit_entry:index")).content.decode()
+    assert "<span data-yes-no>否</span>" in html
+    assert "False" not in html
+
+
 def test_reversal_from_the_admin_needs_a_reason(admin_client, entries):
     own, other = entries
     url = reverse("learning_credit_entry:reverse", args=[own.pk])

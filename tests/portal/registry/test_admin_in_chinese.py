@@ -1,0 +1,76 @@
+"""Words the admin showed in English at their source (issue 16): yes/no values in lists and
+filter pills, permission names, the tree's root, a page nobody published, the apps of the page
+types report."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.utils import timezone
+from wagtail.models import Collection, Page
+
+from portal.content.services import HOME_TITLE
+from portal.registry.permission_names import permission_names_translate
+
+pytestmark = pytest.mark.django_db
+
+
+def visible(response) -> str:
+    """The page's text outside scripts, tags and attributes."""
+    html = re.sub(r"(?s)<(script|template|style)\b.*?</\1>", " ", response.content.decode())
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_the_user_list_says_yes_not_true(admin_client):
+    text = visible(admin_client.get("/admin/users/"))
+    assert "是" in text
+    assert not re.search(r"\b(True|False)\b", text)
+
+
+def test_an_active_yes_no_filter_reads_in_chinese(admin_client):
+    """The lost-contact list opens on "still out of contact": its pill says 是."""
+    response = admin_client.get("/admin/ledger/lost-contact/")
+    assert re.search(r"仍失联：\s*</span>\s*<b[^>]*>\s*是\s*</b>", response.content.decode())
+    assert "True" not in visible(response)
+
+
+def test_permissions_are_named_in_chinese_after_migrate():
+    assert Permission.objects.get(codename="add_member").name == "可以添加党员"
+    assert Permission.objects.get(codename="choose_document").name == "可以选择文档"
+    assert Permission.objects.get(codename="publish_page").name == "发布任意页面"
+    assert not Permission.objects.filter(name__startswith="Can add").exists()
+
+
+def test_renaming_the_permissions_again_changes_nothing_but_what_drifted():
+    assert permission_names_translate() == 0
+    Permission.objects.filter(codename="view_member").update(name="Can view member")
+    assert permission_names_translate() == 1
+    assert Permission.objects.get(codename="view_member").name == "可以查看党员"
+
+
+def test_the_group_editor_shows_no_english_permission_names(admin_client):
+    group = Group.objects.get(name="Editors")
+    text = visible(admin_client.get(f"/admin/groups/edit/{group.pk}/"))
+    assert "可以添加" in text
+    assert "Can add" not in text and "Can change" not in text
+
+
+def test_the_page_tree_and_the_collections_start_at_a_chinese_root(admin_client):
+    assert Page.get_first_root_node().title == "根目录"
+    assert Collection.get_first_root_node().name == "根目录"
+    text = visible(admin_client.get("/admin/pages/"))
+    assert "根目录" in text and "Root" not in text
+
+
+def test_a_page_nobody_published_shows_a_dash_not_none(admin_client):
+    """The home page is made live by migrate, without a publisher (a publishing log)."""
+    Page.objects.filter(title=HOME_TITLE).update(last_published_at=timezone.now())
+    text = visible(admin_client.get("/admin/reports/aging-pages/"))
+    assert HOME_TITLE in text and "—" in text
+    assert not re.search(r"\bNone\b", text)
+
+
+def test_the_page_types_report_names_apps_not_labels(admin_client):
+    text = visible(admin_client.get("/admin/reports/page-types-usage/"))
+    assert "门户" in text
+    assert "portal.homepage" not in text
