@@ -43,6 +43,8 @@ DATA_TOKEN = re.compile(r"@|://|\w/\w|^/|_|[A-Za-z0-9]-[A-Za-z0-9]|\w\.\w")
 KNOWN_ENGLISH = {
     # Wagtail's sites list heads three columns with their attribute names (Column("port")).
     r"^/admin/sites/$": {"Port", "Site", "name", "Root", "page"},
+    # The group editor's page-permission field has no label; its hidden label is the field name.
+    r"^/admin/groups/edit/\d+/$": {"Page"},
 }
 VISIBLE_TEXT = """() => {
     // A closed drop-down shows its chosen option only (the time zones are data).
