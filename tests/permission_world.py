@@ -216,12 +216,13 @@ def _step_extras_build(world: World) -> None:
     """The steps a member opens: a study step, a quiz and an offline session, and the page
     a secretary makes a monthly pack from."""
     extra = world.extra
-    steps = TrackStep.objects.filter(track__live=True)
+    # Monthly templates reach no member (their steps 404 for everyone): only real tracks.
+    steps = TrackStep.objects.filter(track__live=True, track__is_template=False)
     study = steps.filter(kind=TrackStep.Kind.MATERIAL).order_by("pk").first()
     quiz = steps.filter(kind=TrackStep.Kind.QUIZ).order_by("pk").first()
     extra["track_id"], extra["step_id"] = (study.track_id, study.pk) if study else (0, 0)
     extra["quiz_track_id"], extra["quiz_step_id"] = (quiz.track_id, quiz.pk) if quiz else (0, 0)
-    extra["offline_step_id"] = _pk_or_zero(TrackStep.objects.filter(kind=TrackStep.Kind.OFFLINE))
+    extra["offline_step_id"] = _pk_or_zero(steps.filter(kind=TrackStep.Kind.OFFLINE))
     extra["template_page_id"] = _pk_or_zero(TrackPage.objects.filter(is_template=True))
     extra["number"] = 1
 
