@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# The same whatever DATABASE_URL says: CI runs it on the PostgreSQL pass only.
+pytestmark = pytest.mark.once
+
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("portal", "learning", "talent", "search")
 # What may import an app above portal: the composition root that wires every app.

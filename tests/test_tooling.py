@@ -1,6 +1,11 @@
 import re
 from pathlib import Path
 
+import pytest
+
+# The same whatever DATABASE_URL says: CI runs it on the PostgreSQL pass only.
+pytestmark = pytest.mark.once
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

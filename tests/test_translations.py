@@ -38,6 +38,9 @@ from .translation_support import (  # noqa: F401 - fixtures
     where,
 )
 
+# The same whatever DATABASE_URL says: CI runs it on the PostgreSQL pass only.
+pytestmark = pytest.mark.once
+
 
 def test_header_names_the_language_and_its_single_plural_form(po_entries):
     header = po_entries[0]

@@ -21,6 +21,9 @@ from .translation_support import (  # noqa: F401 - fixtures
     read_mo,
 )
 
+# The same whatever DATABASE_URL says: CI runs it on the PostgreSQL pass only.
+pytestmark = pytest.mark.once
+
 LIBRARY_LC = BASE_DIR / "locale_libraries" / "zh_Hans" / "LC_MESSAGES"
 LIBRARY_DOMAINS = ["django", "djangojs"]
 

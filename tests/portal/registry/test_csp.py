@@ -60,6 +60,7 @@ def with_policy():
         yield
 
 
+@pytest.mark.once
 def test_production_settings_put_the_policy_in():
     """The production settings module, loaded as a deployment loads it, has the middleware."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.production"}
