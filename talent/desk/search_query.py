@@ -1,6 +1,7 @@
 """A talent search as the desk, the API and saved searches ask it: ``TalentQuery``, read from
 GET parameters (``talent_query_from_params``) and written back (``talent_query_params``)."""
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -135,6 +136,10 @@ class _Parser:
         values = _values(self.params, name)
         if any(len(value) > max_length for value in values) or len(values) > MAX_VALUES:
             self.errors[name] = message
+            return ()
+        if any(unicodedata.category(char) == "Cc" for value in values for char in value):
+            # A database refuses a NUL in a query; nobody types one.
+            self.errors[name] = _("Type words only, without control characters.")
             return ()
         return tuple(dict.fromkeys(fold(value) for value in values))
 
