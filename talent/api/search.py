@@ -1,21 +1,26 @@
 """GET /api/v1/talent/search: the talent pool searched as on the recruiter's desk.
 
-The same parameters as talent.desk.search_query.talent_query_from_params. Recruiters get the people
-from the places they recruit for, county org admins the whole pool; anyone else gets 403.
-Results carry no phone or ID number: contacting someone is the desk's logged step.
+The same parameters as talent.desk.search_query.talent_query_from_params; any other parameter
+is a 400 naming it (besides DRF's ``format``), so a misspelt filter never passes unnoticed.
+Recruiters get the people from the places they recruit for, county org admins the whole pool;
+anyone else gets 403. Results carry no phone or ID number: contacting someone is the desk's
+logged step.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from learning.models.periods import Grade
 from portal.models import Member
-from talent.desk.search_query import SORTS, talent_query_from_params
+from talent.desk.regions import province_codes
+from talent.desk.search_query import SEARCH_PARAMS, SORTS, talent_query_from_params
 from talent.desk.selectors import talent_search
 from talent.models import Education, Industry, Willingness
 from talent.selectors import can_search_talent
@@ -77,7 +82,7 @@ def _result(hit) -> dict:
         "age": profile.age,
         "hometown_township": township.name if township else "",
         "hometown_village": village.name if village else "",
-        "current_city": profile.current_city,
+        "current_city": profile.person_city,
         "industry": profile.industry,
         "occupation": profile.occupation,
         "education": profile.education,
@@ -116,11 +121,33 @@ PARAMETERS = [
     OpenApiParameter("village", int, many=True, description="Home village ids (any of)."),
     OpenApiParameter("age_min", int, description="Lowest age in full years."),
     OpenApiParameter("age_max", int, description="Highest age in full years."),
+    OpenApiParameter("gender", str, many=True, enum=Member.Gender.values, description="Any of."),
     OpenApiParameter(
         "education", int, enum=Education.values, description="Education at least this level."
     ),
     OpenApiParameter("industry", str, many=True, enum=Industry.values),
     OpenApiParameter("willingness", str, many=True, enum=Willingness.values),
+    OpenApiParameter(
+        "city",
+        str,
+        many=True,
+        description="Current city (any of), up to 50 characters each: 深圳, 深圳市 and 广东深圳 "
+        "are one city. The results' and the city facet's values are the names to send.",
+    ),
+    OpenApiParameter(
+        "province",
+        str,
+        many=True,
+        enum=province_codes(),
+        description="Province of the current city (any of), by its code: 52 is 贵州省.",
+    ),
+    OpenApiParameter(
+        "training",
+        str,
+        many=True,
+        description="Words in the trainings a profile lists (any of), up to 50 characters: "
+        "后备干部 finds 村级后备干部培训.",
+    ),
     OpenApiParameter(
         "trained", str, enum=["1", "0"], description="Completed reserve-cadre training."
     ),
@@ -130,6 +157,16 @@ PARAMETERS = [
     OpenApiParameter("sort", str, enum=list(SORTS), description="age: the youngest first."),
     OpenApiParameter("page", int, description="From 1; 20 results a page."),
 ]
+
+
+def unknown_parameters(params) -> dict[str, list[str]]:
+    """A Chinese message for each parameter the search does not read."""
+    known = {*SEARCH_PARAMS, api_settings.URL_FORMAT_OVERRIDE}
+    return {
+        name: [_("“%(name)s” is not a parameter of this search.") % {"name": name}]
+        for name in params
+        if name not in known
+    }
 
 
 class TalentSearchView(APIView):
@@ -148,9 +185,12 @@ class TalentSearchView(APIView):
         },
     )
     def get(self, request):
+        errors = unknown_parameters(request.query_params)
         try:
             query = talent_query_from_params(request.query_params)
+            if errors:
+                raise ValidationError(errors)
             page = talent_search(request.user, query)
         except DjangoValidationError as error:
-            raise ValidationError(error.message_dict) from error
+            raise ValidationError({**error.message_dict, **errors}) from error
         return Response(TalentSearchSerializer(_page_data(page)).data)

@@ -127,7 +127,7 @@ def profile_fact_values(profile: TalentProfile) -> list[str]:
     skills = "、".join(sorted(tag.name for tag in profile.skills.all()))
     return [
         _hometown(profile),
-        _text(profile.current_city),
+        _text(profile.person_city),
         _text(profile.employer),
         _text(profile.get_industry_display() if profile.industry else ""),
         _text(profile.occupation),

@@ -6,11 +6,12 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talent.desk.search_query import TalentQuery, talent_query_from_params
-from talent.models import BaseSearch
+from talent.models import BaseSearch, TalentProfile
 
 
 class Nothing(Exception):
@@ -36,6 +37,18 @@ def _birth_range(age_min: int | None, age_max: int | None) -> dict | None:
     return bounds
 
 
+def training_profile_keys(words: tuple[str, ...]) -> list[int]:
+    """The pool's profiles whose trainings mention any of ``words`` ("后备干部" finds
+    "村级后备干部培训"). Trainings are free text, which the index holds as words, not as
+    values to filter on: the database answers this part, the engine the rest."""
+    mentions = Q()
+    for word in words:
+        mentions |= Q(trainings__icontains=word)
+    return list(
+        TalentProfile.objects.in_pool().filter(mentions).order_by().values_list("pk", flat=True)
+    )
+
+
 def query_filters(query: TalentQuery) -> dict[str, object]:
     """The engine filters of a query's own selections, one entry per index field."""
     filters: dict[str, object] = {}
@@ -46,12 +59,20 @@ def query_filters(query: TalentQuery) -> dict[str, object]:
     birth = _birth_range(query.age_min, query.age_max)
     if birth:
         filters["birth_date"] = birth
+    if query.genders:
+        filters["gender"] = list(query.genders)
     if query.education_min is not None:
         filters["education"] = {"gte": query.education_min}
     if query.industries:
         filters["industry"] = list(query.industries)
     if query.willingness:
         filters["willingness"] = list(query.willingness)
+    if query.cities:
+        filters["city"] = list(query.cities)
+    if query.provinces:
+        filters["province"] = list(query.provinces)
+    if query.trainings:
+        filters["profile"] = training_profile_keys(query.trainings)
     if query.reserve_cadre_trained is not None:
         filters["reserve_cadre_trained"] = query.reserve_cadre_trained
     if query.grades:
@@ -104,8 +125,8 @@ def _merge_value(first: object, second: object) -> object:
         return _merge_ranges(first, second)
     if isinstance(first, list) or isinstance(second, list):
         first_list = first if isinstance(first, list) else [first]
-        second_list = second if isinstance(second, list) else [second]
-        both = [value for value in first_list if value in second_list]
+        second_set = set(second) if isinstance(second, list) else {second}
+        both = [value for value in first_list if value in second_set]
         if not both:
             raise Nothing
         return both

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import translation
 
 from search.registry import SearchDocument
+from talent.desk.regions import place_of
 
 INDEX = "talent"
 LOAD_BATCH = 500
@@ -29,12 +30,16 @@ TEXT_FIELDS = (
     "hometown",
 )
 FILTER_FIELDS = {
+    "profile": "integer",  # the profile's key: what a filter the database answers narrows to
     "township": "integer",
     "village": "integer",
     "birth_date": "date",
+    "gender": "keyword",
     "education": "integer",
     "industry": "keyword",
     "willingness": "keyword",
+    "city": "keyword",  # talent.desk.regions: the prefecture-level city, else as written
+    "province": "keyword",  # the province's code
     "reserve_cadre_trained": "boolean",
     "grade": "keyword",
     "study_hours": "integer",
@@ -48,6 +53,9 @@ FACETS = (
     "willingness",
     "reserve_cadre_trained",
     "grade",
+    "gender",
+    "province",
+    "city",
 )
 
 
@@ -55,6 +63,7 @@ FACETS = (
 PROFILE_COLUMNS = (
     "pk",
     "name",
+    "gender",
     "birth_date",
     "occupation",
     "employer",
@@ -74,7 +83,9 @@ PROFILE_COLUMNS = (
     "hometown_village_id",
     "member_id",
     "member__name",
+    "member__gender",
     "member__birth_date",
+    "member__host_city",
 )
 
 
@@ -82,17 +93,22 @@ def talent_fields(row: dict, places: "Places", skills: Sequence[str] = ()) -> di
     """The document of one profile, from its ``PROFILE_COLUMNS`` row.
 
     A member's profile takes the name and (when not typed in) the birth date from the member
-    record; the home township is the profile's, or the village's township when only the
-    village was given."""
+    record, and the gender and current city too when the profile has none (as
+    ``TalentProfile.person_gender`` and ``person_city`` do); the home township is the
+    profile's, or the village's township when only the village was given."""
     village = places.organization(row["hometown_village_id"])
     township = places.organization(row["hometown_township_id"]) or places.township_of(village)
-    birth_date = row["birth_date"] or (row["member__birth_date"] if row["member_id"] else None)
+    member = bool(row["member_id"])
+    birth_date = row["birth_date"] or (row["member__birth_date"] if member else None)
+    gender = row["gender"] or (row["member__gender"] if member else "")
+    city = row["current_city"] or (row["member__host_city"] if member else "")
+    place = place_of(city)
     industry = row["industry"]
     fields = {
-        "name": row["member__name"] if row["member_id"] else row["name"],
+        "name": row["member__name"] if member else row["name"],
         "occupation": row["occupation"],
         "employer": row["employer"],
-        "current_city": row["current_city"],
+        "current_city": city,
         "skills": list(skills),
         "venture": row["venture"],
         "honours": row["honours"],
@@ -100,12 +116,16 @@ def talent_fields(row: dict, places: "Places", skills: Sequence[str] = ()) -> di
         "self_introduction": row["self_introduction"],
         "industry_label": places.industry_label(industry),
         "hometown": [org.name for org in (township, village) if org is not None],
+        "profile": row["pk"],
         "township": township.pk if township is not None else None,
         "village": village.pk if village is not None else None,
         "birth_date": birth_date.isoformat() if birth_date else None,
+        "gender": gender or None,
         "education": row["education"],
         "industry": industry or None,
         "willingness": row["willingness"] or None,
+        "city": place.city if place else None,
+        "province": place.province if place else None,
         "reserve_cadre_trained": row["reserve_cadre_trained"],
         "grade": row["latest_grade"] or None,
         "study_hours": int(row["study_hours_this_year"] * 10),

@@ -1,6 +1,7 @@
 """A talent search as the desk, the API and saved searches ask it: ``TalentQuery``, read from
 GET parameters (``talent_query_from_params``) and written back (``talent_query_params``)."""
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -9,7 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from learning.models.periods import Grade
-from talent.models import BaseSearch, Education, Industry, Willingness
+from portal.models import Member
+from talent.desk.regions import city_key, province_codes
+from talent.models import BaseSearch, Education, Industry, TalentProfile, Willingness
 
 SORTS = ("relevance", "age", "-age", "study_hours", "-study_hours")
 # The index's sort field for each sort a user picks; the youngest first is "age".
@@ -27,20 +30,28 @@ SEARCH_PARAM_LABELS = {
     "village": gettext_lazy("home village"),
     "age_min": gettext_lazy("youngest age"),
     "age_max": gettext_lazy("oldest age"),
+    "gender": gettext_lazy("gender"),
     "education": gettext_lazy("education at least"),
     "industry": gettext_lazy("industry"),
     "willingness": gettext_lazy("willingness to return"),
+    "city": gettext_lazy("current city"),
+    "province": gettext_lazy("current province"),
+    "training": gettext_lazy("training"),
     "trained": gettext_lazy("reserve-cadre training"),
     "grade": gettext_lazy("latest assessment grade"),
     "exclude_negative": gettext_lazy("negative list"),
     "base": gettext_lazy("base search"),
     "sort": gettext_lazy("sort by"),
 }
+# Every parameter a search reads: the labelled ones and the result page.
+SEARCH_PARAMS = (*SEARCH_PARAM_LABELS, "page")
 PAGE_SIZE = 20
 MAX_PAGE = 1000
 MAX_TEXT = 200
 MAX_AGE = 120
 MAX_VALUES = 200
+MAX_CITY = TalentProfile._meta.get_field("current_city").max_length
+MAX_TRAINING = 50
 
 
 @dataclass(frozen=True)
@@ -50,9 +61,13 @@ class TalentQuery:
     villages: tuple[int, ...] = ()
     age_min: int | None = None
     age_max: int | None = None
+    genders: tuple[str, ...] = ()
     education_min: int | None = None
     industries: tuple[str, ...] = ()
     willingness: tuple[str, ...] = ()
+    cities: tuple[str, ...] = ()  # as regions.city_key reads them: 深圳 is 深圳市
+    provinces: tuple[str, ...] = ()  # codes, 52 for 贵州省
+    trainings: tuple[str, ...] = ()  # words in the profile's trainings, any of
     reserve_cadre_trained: bool | None = None
     grades: tuple[str, ...] = ()  # any of
     exclude_negative: bool = False
@@ -117,6 +132,17 @@ class _Parser:
             return ()
         return tuple(dict.fromkeys(values))
 
+    def texts(self, name: str, max_length: int, message: str, fold=str) -> tuple[str, ...]:
+        values = _values(self.params, name)
+        if any(len(value) > max_length for value in values) or len(values) > MAX_VALUES:
+            self.errors[name] = message
+            return ()
+        if any(unicodedata.category(char) == "Cc" for value in values for char in value):
+            # A database refuses a NUL in a query; nobody types one.
+            self.errors[name] = _("Type words only, without control characters.")
+            return ()
+        return tuple(dict.fromkeys(fold(value) for value in values))
+
     def number(self, name: str, low: int, high: int, message: str) -> int | None:
         text = _one(self.params, name)
         if not text:
@@ -154,12 +180,25 @@ def talent_query_from_params(params: Mapping[str, str | list[str]]) -> TalentQue
     age_max = parse.number("age_max", 0, MAX_AGE, age_message)
     if age_min is not None and age_max is not None and age_min > age_max:
         parse.errors["age_max"] = _("The highest age must not be below the lowest age.")
+    genders = parse.choices("gender", Member.Gender.values, _("Choose a gender from the list."))
     education = parse.number(
         "education", 1, max(Education.values), _("Choose an education level from the list.")
     )
     industries = parse.choices("industry", Industry.values, _("Choose industries from the list."))
     willingness = parse.choices(
         "willingness", Willingness.values, _("Choose willingness to return from the list.")
+    )
+    cities = parse.texts(
+        "city",
+        MAX_CITY,
+        _("A city is at most %(limit)d characters.") % {"limit": MAX_CITY},
+        fold=city_key,
+    )
+    provinces = parse.choices("province", province_codes(), _("Choose provinces from the list."))
+    trainings = parse.texts(
+        "training",
+        MAX_TRAINING,
+        _("A training's name is at most %(limit)d characters.") % {"limit": MAX_TRAINING},
     )
     trained = parse.flag("trained", _("Reserve-cadre training is 1 (completed) or 0 (not)."))
     grades = parse.choices("grade", Grade.values, _("Choose grades from the list."))
@@ -183,9 +222,13 @@ def talent_query_from_params(params: Mapping[str, str | list[str]]) -> TalentQue
         villages=villages,
         age_min=age_min,
         age_max=age_max,
+        genders=genders,
         education_min=education,
         industries=industries,
         willingness=willingness,
+        cities=cities,
+        provinces=provinces,
+        trainings=trainings,
         reserve_cadre_trained=trained,
         grades=grades,
         exclude_negative=bool(exclude_negative),
@@ -203,9 +246,13 @@ def talent_query_params(query: TalentQuery) -> dict[str, list[str]]:
         "village": [str(pk) for pk in query.villages],
         "age_min": [] if query.age_min is None else [str(query.age_min)],
         "age_max": [] if query.age_max is None else [str(query.age_max)],
+        "gender": list(query.genders),
         "education": [] if query.education_min is None else [str(query.education_min)],
         "industry": list(query.industries),
         "willingness": list(query.willingness),
+        "city": list(query.cities),
+        "province": list(query.provinces),
+        "training": list(query.trainings),
         "trained": (
             [] if query.reserve_cadre_trained is None else [str(int(query.reserve_cadre_trained))]
         ),

@@ -75,32 +75,32 @@ def _base(query: TalentQuery) -> BaseSearch | None:
     return base
 
 
-def _engine_filters(query: TalentQuery, base: BaseSearch | None, without: str = ""):
-    own = {name: value for name, value in query_filters(query).items() if name != without}
-    return merged(own, base_filters(base)) if base else own
-
-
 @dataclass(frozen=True)
 class _Search:
-    """A query as the engine runs it for one user: their scope and the base search's rules."""
+    """A query as the engine runs it for one user: their scope and the base search's rules,
+    with the filters read once (a training asks the database which profiles mention it)."""
 
     query: TalentQuery
     scope: dict[str, list[int]] | None
-    base: BaseSearch | None
+    own: dict[str, object]
+    rules: dict[str, object]
 
     @classmethod
     def prepare(cls, user, query: TalentQuery) -> "_Search":
         scope = _scope(user)  # refuses first, whatever else is wrong with the query
         if query.sort not in SORTS:
             raise ValidationError({"sort": _("Sort by relevance, age or study hours.")})
-        return cls(query=query, scope=scope, base=_base(query))
+        base = _base(query)
+        rules = base_filters(base) if base else {}
+        return cls(query=query, scope=scope, own=query_filters(query), rules=rules)
 
     def run(self, *, without: str = "", **options):
         """The engine's results; raises Nothing when the rules cannot all hold."""
+        own = {name: value for name, value in self.own.items() if name != without}
         return document_search(
             index=INDEX,
             text=self.query.text,
-            filters=_engine_filters(self.query, self.base, without),
+            filters=merged(own, self.rules),
             any_of=self.scope,
             sort=SORT_FIELDS[self.query.sort],
             **options,

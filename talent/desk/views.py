@@ -33,6 +33,7 @@ from talent.desk.compare import (
     profile_facts,
     ticked_keys,
 )
+from talent.desk.facets import cities_by_province
 from talent.desk.forms import RevealForm
 from talent.desk.search_query import SEARCH_PARAM_LABELS
 from talent.desk.selectors import REVEAL_ACTION
@@ -57,12 +58,17 @@ PARAM_LABELS = {
 FACET_PARAMS = {
     "township": "township",
     "village": "village",
+    "gender": "gender",
     "education": "education",
     "industry": "industry",
     "willingness": "willingness",
     "reserve_cadre_trained": "trained",
     "grade": "grade",
+    "province": "province",
+    "city": "city",
 }
+# Facets with too many values for a list: the form's selects hold them.
+IN_THE_FORM = {"village", "city"}
 SINGLE_VALUED = {"education", "trained"}
 SORTS = (
     ("relevance", gettext_lazy("Relevance")),
@@ -104,8 +110,8 @@ def _param_value(value) -> str:
 def _facets_for_display(params: QueryDict, facets) -> list[dict]:
     shown = []
     for facet in facets:
-        if facet.name == "village":
-            continue  # a hundred and more: the form's select, grouped by township, has them
+        if facet.name in IN_THE_FORM:
+            continue
         name = FACET_PARAMS.get(facet.name, facet.name)
         values = []
         for item in facet.values:
@@ -138,6 +144,8 @@ def _search_context(request, params: QueryDict) -> dict:
         "params": params,
         "village_groups": selectors.desk_villages_by_township(request.user),
         "villages_chosen": params.getlist("village"),
+        "city_groups": cities_by_province([], params.getlist("city")),
+        "trainings_chosen": [value for value in params.getlist("training") if value.strip()],
         "base_searches": BaseSearch.objects.all(),
         "educations": Education.choices,
         "sorts": SORTS,
@@ -148,7 +156,10 @@ def _search_context(request, params: QueryDict) -> dict:
         # The plain form resubmits the facet choices it does not show itself.
         "kept_params": _hidden_params(
             params,
-            {"q", "village", "age_min", "age_max", "education", "trained", "base", "sort", "page"},
+            {
+                *("q", "village", "city", "training", "age_min", "age_max", "education"),
+                *("trained", "base", "sort", "page"),
+            },
         ),
     }
 
@@ -164,6 +175,7 @@ def desk_search(request):
         return render(request, "talent/desk/search.html", context, status=400)
     context["result"] = result
     context["facets"] = _facets_for_display(params, result.facets)
+    context["city_groups"] = cities_by_province(result.facets, params.getlist("city"))
     # Recruiters put ticked rows on one of their department's shortlists (or a new one).
     context["may_shortlist"] = recruiting_departments(request.user).exists()
     context["shortlists"] = shortlists_for_desk(request.user)

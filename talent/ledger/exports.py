@@ -20,7 +20,7 @@ from openpyxl import Workbook
 
 from portal.ledger import jobs
 from portal.ledger.exports import workbook_job_finish
-from portal.models import Job
+from portal.models import Job, Member
 from portal.registry.spreadsheets import cell_safe
 from talent.desk.compare import fact_labels, profile_fact_values
 from talent.desk.search_query import talent_query_from_params
@@ -30,6 +30,7 @@ from talent.selectors import can_search_talent, profiles_visible_to
 from talent.shortlists.selectors import shortlist_entries_for, shortlists_visible_to
 
 CHUNK = 500
+GENDER_LABELS = dict(Member.Gender.choices)
 UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
@@ -121,8 +122,7 @@ def talent_workbook_write(*, user, keys: Sequence[int], target, progress=None) -
     count = 0
     for profile in _profiles_in_order(user, keys):
         birth = profile.member.birth_date if profile.member_id else profile.birth_date
-        gender = profile.member.get_gender_display() if profile.member_id else ""
-        gender = gender or profile.get_gender_display()
+        gender = GENDER_LABELS.get(profile.person_gender, "")
         row = [
             profile.display_name,
             gender,

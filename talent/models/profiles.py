@@ -214,6 +214,13 @@ class TalentProfile(models.Model):
         return self.member.gender
 
     @property
+    def person_city(self) -> str:
+        """The city they live in: a member's host city when the profile names none."""
+        if self.current_city or not self.member_id:
+            return self.current_city
+        return self.member.host_city
+
+    @property
     def in_pool(self) -> bool:
         return not self.member_id or bool(self.consented_at and not self.consent_withdrawn_at)
 

@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from learning.models.periods import Grade
-from portal.models import Organization
+from portal.models import Member, Organization
+from talent.desk.regions import regions
 from talent.desk.search_query import SEARCH_PARAM_LABELS
 from talent.forms import error_lines
 from talent.models import BaseSearch, Education, Industry, Willingness
@@ -60,7 +61,9 @@ def _organization_names(pks: list[str]) -> dict[str, str]:
 
 def _value_labels(params: dict) -> dict[str, dict[str, str]]:
     choices = {
+        "gender": dict(Member.Gender.choices),
         "education": {str(value): label for value, label in Education.choices},
+        "province": {code: province.name for code, province in regions().provinces.items()},
         "industry": dict(Industry.choices),
         "willingness": dict(Willingness.choices),
         "grade": dict(Grade.choices),

@@ -83,6 +83,9 @@ def test_a_county_admin_gets_results_and_facets(talent_pool, county_admin):
         "willingness",
         "reserve_cadre_trained",
         "grade",
+        "gender",
+        "province",
+        "city",
     ]
     township = body["facets"][0]
     assert township["label"] == "户籍乡镇"

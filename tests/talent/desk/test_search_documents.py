@@ -74,12 +74,16 @@ def test_the_talent_document_is_registered_as_the_contract_says():
         "hometown",
     }
     assert spec.filter_fields == {
+        "profile": "integer",
         "township": "integer",
         "village": "integer",
         "birth_date": "date",
+        "gender": "keyword",
         "education": "integer",
         "industry": "keyword",
         "willingness": "keyword",
+        "city": "keyword",
+        "province": "keyword",
         "reserve_cadre_trained": "boolean",
         "grade": "keyword",
         "study_hours": "integer",
@@ -88,11 +92,14 @@ def test_the_talent_document_is_registered_as_the_contract_says():
     assert set(spec.facets) == {
         "township",
         "village",
+        "gender",
         "education",
         "industry",
         "willingness",
         "reserve_cadre_trained",
         "grade",
+        "city",
+        "province",
     }
 
 
@@ -126,8 +133,30 @@ def test_the_loader_yields_the_pool_with_labels_and_derived_fields(talent_pool, 
     cad = loaded[str(pool.cad.pk)]
     assert "grade" not in cad and "village" not in cad
     assert cad["birth_date"] == "1949-12-31"  # from the ID number
+    assert cad["gender"] == "female"  # from the ID number too
     assert (cad["township"], cad["negative"]) == (tree.township_a.pk, True)
     assert documents([str(pool.silent.pk), "nonsense"]) == {}
+
+
+def test_the_document_holds_gender_city_and_province_from_the_record_where_blank(
+    talent_pool, members
+):
+    """A profile's own city and gender first; a member's host city and gender stand in for
+    blank ones; the city is read as its prefecture-level city, the province as its code."""
+    pool = talent_pool
+    TalentProfile.objects.filter(pk=pool.farmer.pk).update(current_city="廣東深圳南山區")
+    members.a2.host_city = "遵义"
+    members.a2.save()
+    loaded = documents()
+    farmer, shop = loaded[str(pool.farmer.pk)], loaded[str(pool.shop.pk)]
+    assert (farmer["city"], farmer["province"]) == ("深圳市", "44")
+    assert farmer["current_city"] == "廣東深圳南山區"  # searched as written
+    assert (shop["city"], shop["province"]) == ("杭州市", "33")
+    assert "gender" not in shop and "city" not in loaded[str(pool.colleague.pk)]
+    member = loaded[str(pool.member.pk)]
+    assert (member["city"], member["province"]) == ("遵义市", "52")
+    assert member["gender"] == members.a2.gender
+    assert member["profile"] == pool.member.pk
 
 
 def test_a_profile_saved_before_the_township_was_derived_is_indexed_under_it(talent_pool, tree):
