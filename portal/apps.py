@@ -23,7 +23,9 @@ class PortalConfig(AppConfig):
 
 
 class UsersConfig(wagtail_users_apps.WagtailUsersAppConfig):
-    """Wagtail's users app with the project's user list (its yes/no column in words)."""
+    """Wagtail's users app with the project's user list (its yes/no column in words) and group
+    editor (its page-permission rows labelled)."""
 
     default = False
     user_viewset = "portal.registry.user_viewsets.UserViewSet"
+    group_viewset = "portal.registry.group_viewsets.GroupViewSet"

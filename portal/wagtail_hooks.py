@@ -7,12 +7,19 @@ from portal.content.workflow_views import after_edit_page
 from portal.registry.models import Role
 from portal.registry.organization_viewsets import RegistryViewSetGroup
 from portal.registry.services import LOG_ROLE_GRANT, LOG_ROLE_REVOKE
+from portal.registry.site_viewsets import SiteViewSet
 from portal.video.viewsets import VideoChooserViewSet, VideoViewSet
 
 
 @hooks.register("register_admin_viewset")
 def register_registry():
     return RegistryViewSetGroup()
+
+
+# Before Wagtail's own sites viewset (order 0), at its prefix: portal.registry.site_viewsets.
+@hooks.register("register_admin_viewset", order=-1)
+def register_sites():
+    return SiteViewSet()
 
 
 @hooks.register("register_admin_viewset")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.utils.timezone import now
+from wagtail.models import Site
 
 from learning.models import (
     AnnualAssessment,
@@ -114,6 +115,7 @@ def world_build() -> World:
         _first_pk(RoleAssignment.objects.filter(user=world.users["county_admin"])),
     )
     objects["video"] = (_first_pk(Video.objects.all()), None)
+    objects["site"] = (Site.objects.get(is_default_site=True).pk, None)
     objects["whereabouts"] = (_first_pk(WhereaboutsReport.objects.filter(member=member)), None)
     objects["certificate"] = (_first_pk(ActivityCertificate.objects.filter(member=member)), None)
     card = ContactCard.objects.filter(member=member).order_by("pk").first()

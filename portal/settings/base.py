@@ -31,7 +31,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.routable_page",
     "wagtail.embeds",
     "wagtail.sites",
-    "portal.apps.UsersConfig",  # wagtail.users with the project's user list
+    "portal.apps.UsersConfig",  # wagtail.users with the project's user list and group editor
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",

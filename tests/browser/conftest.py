@@ -60,6 +60,31 @@ def browser():
         browser.close()
 
 
+# Wagtail's editor form (its w-unsaved controller) takes a first look at the form two seconds
+# after it connects and announces it with this event; only edits after it reach the autosave.
+WATCH_EDITS = (
+    "document.addEventListener('w-unsaved:watch-edits', () => { window.editsWatched = true; });"
+)
+
+
+def open_page_editor(page, url: str) -> None:
+    """Open Wagtail's page editor and wait for its first look at the form, as a person's
+    first keystroke always does: the edits that follow are autosaved."""
+    page.add_init_script(WATCH_EDITS)
+    page.goto(url)
+    page.wait_for_function("() => window.editsWatched === true")
+
+
+def autosaved_page_id(page) -> int:
+    """Wait for the autosave of an add form: it creates the page and turns the form, and the
+    address, into the page's edit form. Submitting the add form before that posts it twice,
+    the submitted page and, from the autosave pending or on its way, a draft copy ("…-2")."""
+    page.locator("#w-autosave-indicator[data-w-autosave-state-value=saved]").wait_for()
+    edit_url = re.compile(r"/admin/pages/(\d+)/edit/$")
+    page.wait_for_url(edit_url)
+    return int(edit_url.search(page.url).group(1))
+
+
 def screenshot(page, request, step: str = "") -> Path:
     """Save a full-page screenshot as var/screenshots/<test name>[-<step>].png."""
     name = re.sub(r"[^\w.-]+", "_", request.node.name)

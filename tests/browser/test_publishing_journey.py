@@ -11,7 +11,7 @@ from portal.video import services as video_services
 from tests.portal.content.helpers import publish
 from tests.portal.video.helpers import make_video
 
-from .conftest import screenshot
+from .conftest import autosaved_page_id, open_page_editor, screenshot
 from .test_member_journey import assert_phone_friendly
 
 pytestmark = pytest.mark.browser
@@ -72,7 +72,9 @@ def more_actions(page) -> None:
 
 def editor_writes_and_submits(page, live_server, section) -> StudyMaterialPage:
     log_in_admin(page, live_server, "editor_a")
-    page.goto(f"{live_server.url}/admin/pages/add/portal/studymaterialpage/{section.pk}/")
+    open_page_editor(
+        page, f"{live_server.url}/admin/pages/add/portal/studymaterialpage/{section.pk}/"
+    )
     page.fill("#id_title", TITLE)
     page.fill("#id_summary", "去向报告的时间和内容。")
     page.locator(".c-sf-add-button").first.click()
@@ -80,11 +82,12 @@ def editor_writes_and_submits(page, live_server, section) -> StudyMaterialPage:
     editor = page.locator(".public-DraftEditor-content").first
     editor.click()
     editor.press_sequentially(TEXT, delay=20)
-    page.wait_for_timeout(300)  # Draftail copies its state into the form on change
+    pk = autosaved_page_id(page)  # before Submit: else it races the autosave (conftest)
     more_actions(page)
     page.locator("button[name=action-submit]").click()
     page.wait_for_url(f"{live_server.url}/admin/pages/{section.pk}/")
-    material = StudyMaterialPage.objects.get(title=TITLE)
+    assert StudyMaterialPage.objects.filter(title=TITLE).count() == 1
+    material = StudyMaterialPage.objects.get(pk=pk)
     assert not material.live
     assert material.current_workflow_state.status == "in_progress"
     return material
@@ -97,12 +100,8 @@ def reviewer_approves(page, live_server, material) -> None:
     # "Approve" without a comment (the other approve button opens a comment dialog).
     approve = "button[data-workflow-action-name=approve]:not([data-workflow-action-modal-url])"
     page.locator(approve).first.click()
-    page.wait_for_load_state("networkidle")
-    for _attempt in range(50):  # the action posts in the background, then the page reloads
-        material.refresh_from_db()
-        if material.live:
-            break
-        page.wait_for_timeout(200)
+    page.wait_for_url(f"{live_server.url}/admin/pages/{material.get_parent().pk}/")
+    material.refresh_from_db()
     assert material.live
 
 

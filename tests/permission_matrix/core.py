@@ -38,6 +38,7 @@ KINDS = {
     "portal_organization": "organization",
     "portal_pairing": "pairing",
     "portal_role": "role",
+    "portal_sites": "site",
     "portal_video": "video",
     "portal_video_chooser": "video",
     "portal_whereabouts": "whereabouts",

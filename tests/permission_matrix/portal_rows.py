@@ -1,5 +1,6 @@
 """Rows of the permission matrix (tests/permission_matrix/core.py): portal's admin viewsets
-(the ledger, organisations, roles, care, whereabouts, red packages, cards, videos, jobs)."""
+(the ledger, organisations, roles, care, whereabouts, red packages, cards, videos, jobs,
+Wagtail's sites list)."""
 
 from portal.models import Role
 
@@ -163,6 +164,16 @@ ROWS = [
         "LLL OMOO MMM LO",
         out="LLL MMMO MMM LO",
     ),
+    # Wagtail's sites, at /admin/sites/ (portal.registry.site_viewsets): the superuser's.
+    row("portal_sites:add", "LLL DDDD DDD LO"),
+    row("portal_sites:copy", "LLL DDDD DDD LO"),
+    row("portal_sites:delete", "LLL DDDD DDD LO"),
+    row("portal_sites:edit", "LLL DDDD DDD LO"),
+    row("portal_sites:history", "LLL DDDD DDD LO"),
+    row("portal_sites:history_results", "LLL DDDD DDD LO"),
+    row("portal_sites:index", "LLL DDDD DDD LO"),
+    row("portal_sites:index_results", "LLL DDDD DDD LO"),
+    row("portal_sites:usage", "LLL DDDD DDD LO"),
     row("portal_stock:add", "LLL DDDD DDD LD"),
     row("portal_stock:delete", "LLL DDDD DDD LD"),
     row("portal_stock:edit", "LLL DDDD DDD LD"),

@@ -1,13 +1,13 @@
 """Words the admin showed in English at their source (issue 16): yes/no values in lists and
 filter pills, permission names, the tree's root, a page nobody published, the apps of the page
-types report."""
+types report, the sites list's column heads, the group editor's page field."""
 
 import re
 
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
-from wagtail.models import Collection, Page, Task, Workflow
+from wagtail.models import Collection, GroupPagePermission, Page, Task, Workflow
 
 from portal.content.services import HOME_TITLE
 from portal.registry.permission_names import permission_names_translate
@@ -53,6 +53,37 @@ def test_the_group_editor_shows_no_english_permission_names(admin_client):
     text = visible(admin_client.get(f"/admin/groups/edit/{group.pk}/"))
     assert "可以添加" in text
     assert "Can add" not in text and "Can change" not in text
+
+
+def inner_texts(pattern: str, html: str) -> list[str]:
+    """The text inside each element the pattern matches, its tags removed, spaces collapsed."""
+    return [" ".join(re.sub(r"<[^>]+>", " ", match).split()) for match in re.findall(pattern, html)]
+
+
+def test_the_sites_list_heads_its_columns_in_chinese(admin_client):
+    """Wagtail heads three of them with the attribute names: Port, Site name, Root page."""
+    response = admin_client.get("/admin/sites/")
+    heads = inner_texts(r"(?s)<th\b[^>]*>(.*?)</th>", response.content.decode())
+    assert heads[-5:] == ["站点", "端口号", "站点名称", "根页面", "默认？"]
+    assert "按“端口号”升序排列。" in response.content.decode()  # the sort link's title
+    assert not re.search(r"\b(Port|Site name|Root page)\b", visible(response))
+
+
+def test_the_group_editor_labels_each_page_permission_row(admin_client):
+    """Each row's page field had no label, so screen readers (and the browser walk) read the
+    field's name, "Page"."""
+    group = Group.objects.create(name="县委宣传部编辑")
+    for page in Page.objects.filter(depth__lte=2):
+        GroupPagePermission.objects.create(
+            group=group, page=page, permission=Permission.objects.get(codename="add_page")
+        )
+    response = admin_client.get(f"/admin/groups/edit/{group.pk}/")
+    labels = inner_texts(
+        r'(?s)<label[^>]*for="id_page_permissions-\d+-page"[^>]*>(.*?)</label>',
+        response.content.decode(),
+    )
+    assert [label.removesuffix("*").strip() for label in labels] == ["页面", "页面"]
+    assert not re.search(r"\bPage\b", visible(response))
 
 
 def test_the_page_tree_and_the_collections_start_at_a_chinese_root(admin_client):
