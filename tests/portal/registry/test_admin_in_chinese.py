@@ -3,11 +3,21 @@ filter pills, permission names, the tree's root, a page nobody published, the ap
 types report, the sites list's column heads, the group editor's page field."""
 
 import re
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
-from wagtail.models import Collection, GroupPagePermission, Page, Task, Workflow
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupPagePermission,
+    Page,
+    Task,
+    Workflow,
+    WorkflowTask,
+)
 
 from portal.content.services import HOME_TITLE
 from portal.registry.permission_names import permission_names_translate
@@ -49,7 +59,7 @@ def test_renaming_the_permissions_again_changes_nothing_but_what_drifted():
 
 
 def test_the_group_editor_shows_no_english_permission_names(admin_client):
-    group = Group.objects.get(name="通用编辑组")
+    group = Group.objects.create(name="县委组织部")
     text = visible(admin_client.get(f"/admin/groups/edit/{group.pk}/"))
     assert "可以添加" in text
     assert "Can add" not in text and "Can change" not in text
@@ -93,29 +103,46 @@ def test_the_page_tree_and_the_collections_start_at_a_chinese_root(admin_client)
     assert "根目录" in text and "Root" not in text
 
 
+def wagtail_initial_data_in_english():
+    """Wagtail's migrations' groups, workflow and task as they name them. A transactional test
+    elsewhere may have flushed them from the kept database, so they are made here if missing."""
+    Group.objects.filter(name__in=["通用编辑组", "通用审核组"]).delete()
+    Workflow.objects.filter(name="通用审核流程").delete()
+    Task.objects.filter(name="通用审核").delete()
+    moderators = Group.objects.create(name="Moderators")
+    Group.objects.create(name="Editors")
+    task = GroupApprovalTask.objects.create(name="Moderators approval")
+    task.groups.set([moderators])
+    workflow = Workflow.objects.create(name="Moderators approval")
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+
+
+def rename_migration():
+    return import_module("portal.migrations.0012_wagtail_initial_data_in_chinese")
+
+
 def test_wagtails_own_groups_and_workflow_are_named_in_chinese(admin_client):
+    wagtail_initial_data_in_english()
+    rename_migration().initial_data_in_chinese(apps, None)
     assert set(Group.objects.values_list("name", flat=True)) >= {"通用编辑组", "通用审核组"}
     assert Workflow.objects.filter(name="通用审核流程").exists()
     assert Task.objects.filter(name="通用审核").exists()
     for url in ("/admin/groups/", "/admin/workflows/list/", "/admin/workflows/tasks/index/"):
         text = visible(admin_client.get(url))
+        assert "通用" in text, url
         assert not re.search(r"Editors|Moderators|approval", text), url
 
 
 def test_the_renaming_leaves_a_name_an_admin_chose():
-    """Run again over a group an admin renamed and one still in English: only the latter."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    migration = import_module("portal.migrations.0012_wagtail_initial_data_in_chinese")
-    Group.objects.filter(name="通用编辑组").update(name="县委宣传部编辑")
-    Group.objects.filter(name="通用审核组").update(name="Moderators")
-    migration.initial_data_in_chinese(apps, None)
+    """Run over a group an admin renamed and one still in English: only the latter changes;
+    the reverse puts Wagtail's names back."""
+    wagtail_initial_data_in_english()
+    Group.objects.filter(name="Editors").update(name="县委宣传部编辑")
+    rename_migration().initial_data_in_chinese(apps, None)
     names = set(Group.objects.values_list("name", flat=True))
     assert "县委宣传部编辑" in names and "通用审核组" in names
     assert not names & {"Editors", "Moderators"}
-    migration.initial_data_in_english(apps, None)
+    rename_migration().initial_data_in_english(apps, None)
     assert Group.objects.filter(name="Moderators").exists()
     assert Workflow.objects.filter(name="Moderators approval").exists()
 
