@@ -16,9 +16,8 @@ from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal.models import Member
-
 from ..progress.events import EVENT_KINDS, is_finite_number
+from ..progress.rows import member_of_user
 from ..progress.selectors import progress_states
 from ..progress.services import progress_events_record
 
@@ -215,8 +214,7 @@ class IsMember(permissions.BasePermission):
     every member column and both organisations into each request's query."""
 
     def has_permission(self, request, view) -> bool:
-        found = Member.objects.filter(user=request.user).only("pk", "origin", "host")[:1]
-        request.member = next(iter(found), None)
+        request.member = member_of_user(request.user.pk)
         return request.member is not None
 
 

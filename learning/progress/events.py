@@ -159,11 +159,6 @@ class EventJudge:
         self.progress.last_event_at = self.now
         self.changed = True
 
-    def save(self) -> None:
-        """One UPDATE of the fields the events changed (no signal listens to progress rows)."""
-        values = {name: getattr(self.progress, name) for name in sorted(self.fields)}
-        StepProgress.objects.filter(pk=self.progress.pk).update(**values)
-
     @property
     def done(self) -> bool:
         """Whether the judged step is done and not yet completed."""

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,6 +36,7 @@ from ..models import (
     TrackPage,
     TrackStep,
 )
+from . import rows
 from .events import DUPLICATE, REFUSED, STEP_EVENT_KINDS, EventJudge, EventResult
 from .selectors import required_seconds_for, step_facts
 
@@ -46,22 +46,15 @@ from .selectors import required_seconds_for, step_facts
 def attention_locked(*, member_id: int, now: datetime.datetime) -> AttentionClock:
     """The member's attention clock, locked until the transaction ends and advanced to
     ``now`` (not saved: the caller saves it once, with what it spent)."""
-    locked = AttentionClock.objects.select_for_update()
-    clock = _first(locked.filter(member_id=member_id))
+    clock = rows.clock_select_for_update(member_id)
     if clock is None:
-        clock, created = AttentionClock.objects.get_or_create(
+        _clock, created = AttentionClock.objects.get_or_create(
             member_id=member_id, defaults={"last_seen_at": now}
         )
-        if not created:  # another request created it first: wait for it
-            clock = locked.get(member_id=member_id)
+        # Created here or by another request first: either way, wait for it and lock it.
+        clock = rows.clock_select_for_update(member_id)
     clock.advance(now, gap_seconds=settings.LEARNING_ATTENTION_GAP_SECONDS)
     return clock
-
-
-def _first(rows: QuerySet):
-    """The one row a unique key selects, or None: ``first()`` would add an ORDER BY that
-    one row does not need, and building it is a good part of the query's cost per event."""
-    return next(iter(rows[:1]), None)
 
 
 def attention_touch(*, member_id: int, now: datetime.datetime) -> AttentionClock:
@@ -72,14 +65,12 @@ def attention_touch(*, member_id: int, now: datetime.datetime) -> AttentionClock
     return clock
 
 
+CLOCK_FIELDS = ("last_seen_at", "present_seconds", "spent_seconds")
+
+
 def _clock_save(clock: AttentionClock) -> None:
-    # An UPDATE of the three fields; no signal listens to the clock, so Model.save's
-    # machinery would be work for nothing on every event.
-    AttentionClock.objects.filter(pk=clock.pk).update(
-        last_seen_at=clock.last_seen_at,
-        present_seconds=clock.present_seconds,
-        spent_seconds=clock.spent_seconds,
-    )
+    # An UPDATE of the three fields; no signal listens to the clock.
+    rows.rows_write([(clock, CLOCK_FIELDS)], [])
 
 
 # --- Opening a step -------------------------------------------------------------------------
@@ -191,34 +182,35 @@ def _steps_resolve(member: Member, batches: list[_StepBatch]) -> None:
 def _batches_apply(
     member: Member, batches: list[_StepBatch], now: datetime.datetime
 ) -> dict[int, list[EventResult]]:
-    """Apply every step's events inside the caller's transaction, the clock locked first."""
+    """Apply every step's events inside the caller's transaction: the clock locked first,
+    then the progress rows in step order; then one write of all that changed."""
     clock = attention_locked(member_id=member.pk, now=now)
     ids = [event_id for batch in batches for event_id, _event in batch.events]
-    seen = set(
-        ProgressEvent.objects.filter(member_id=member.pk, event_id__in=ids).values_list(
-            "event_id", flat=True
-        )
-    )
-    applied, rows, judges = {}, [], []
+    judges: dict[int, EventJudge] = {}
+    seen = None  # read with the first progress row, where the database can
     for batch in batches:
-        judge = None
         if batch.step is not None and not batch.refusal:
-            progress = progress_locked(member, batch.step, now)
-            judge = EventJudge(progress, batch.duration, clock, now)
-        applied[batch.step_id] = _batch_judge(member, batch, judge, seen, rows, now)
-        judges.append(judge)
-    _clock_save(clock)
-    ProgressEvent.objects.bulk_create(rows)
-    for judge in judges:
-        if judge is not None and judge.changed:
-            judge.save()
-            if judge.done:
-                step_complete(progress=judge.progress, at=now)
+            ask = ids if seen is None else ()
+            progress, seen_here = _progress_locked(member, batch.step, now, ask)
+            seen = seen if seen is not None else seen_here
+            judges[batch.step_id] = EventJudge(progress, batch.duration, clock, now)
+    if seen is None:
+        seen = rows.events_seen(member.pk, ids)
+    applied, stored = {}, []
+    for batch in batches:
+        judge = judges.get(batch.step_id)
+        applied[batch.step_id] = _batch_judge(member, batch, judge, seen, stored, now)
+    changed = [judge for judge in judges.values() if judge.changed]
+    updates = [(clock, CLOCK_FIELDS)] + [(judge.progress, judge.fields) for judge in changed]
+    rows.rows_write(updates, stored)
+    for judge in changed:
+        if judge.done:
+            step_complete(progress=judge.progress, at=now)
     return applied
 
 
-def _batch_judge(member, batch, judge, seen, rows, now) -> list[EventResult]:
-    """One step's results; the events to store are added to ``rows``."""
+def _batch_judge(member, batch, judge, seen, stored, now) -> list[EventResult]:
+    """One step's results; the events to store are added to ``stored``."""
     progress = judge.progress if judge else None
     results = []
     for event_id, event in batch.events:
@@ -234,7 +226,7 @@ def _batch_judge(member, batch, judge, seen, rows, now) -> list[EventResult]:
             EventResult(str(event_id), batch.step_id, outcome, detail, seconds, progress, settled)
         )
         if batch.step is not None:  # an unknown step has nothing to store the events under
-            rows.append(
+            stored.append(
                 _event_row(member, batch.step_id, event_id, event, outcome, detail, seconds, now)
             )
     return results
@@ -261,13 +253,18 @@ def _event_row(member, step_id, event_id, event, outcome, detail, seconds, now) 
 
 def progress_locked(member: Member, step: TrackStep, now: datetime.datetime) -> StepProgress:
     """The progress row, locked until the transaction ends; opened now if it never was."""
-    locked = StepProgress.objects.select_for_update()
-    progress = _first(locked.filter(member_id=member.pk, step_id=step.pk))
+    return _progress_locked(member, step, now, ())[0]
+
+
+def _progress_locked(member, step, now, seen_among) -> tuple[StepProgress, set | None]:
+    """The locked progress row and, where the database reads them in the same statement,
+    which of the ``seen_among`` event ids were received before (else None)."""
+    progress, seen = rows.progress_select_for_update(member.pk, step.pk, seen_among=seen_among)
     if progress is None:
         _progress_get_or_create(member, step, now)
-        progress = locked.get(member=member, step=step)
+        progress, seen = rows.progress_select_for_update(member.pk, step.pk, seen_among=seen_among)
     progress.step = step
-    return progress
+    return progress, seen
 
 
 # --- Completing steps and tracks ------------------------------------------------------
