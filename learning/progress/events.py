@@ -58,6 +58,7 @@ class EventResult:
     seconds: int = 0
     progress: StepProgress | None = field(default=None, repr=False)
     settled: bool = True
+    duration: float | None = field(default=None, repr=False)  # the step's video, if any
 
 
 def heartbeat_max_seconds() -> int:

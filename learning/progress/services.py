@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import Member
+from portal.rows import rows_write
 
 from ..credit import services as credit
 from ..models import (
@@ -70,7 +71,7 @@ CLOCK_FIELDS = ("last_seen_at", "present_seconds", "spent_seconds")
 
 def _clock_save(clock: AttentionClock) -> None:
     # An UPDATE of the three fields; no signal listens to the clock.
-    rows.rows_write([(clock, CLOCK_FIELDS)], [])
+    rows_write([(clock, CLOCK_FIELDS)], [])
 
 
 # --- Opening a step -------------------------------------------------------------------------
@@ -202,7 +203,7 @@ def _batches_apply(
         applied[batch.step_id] = _batch_judge(member, batch, judge, seen, stored, now)
     changed = [judge for judge in judges.values() if judge.changed]
     updates = [(clock, CLOCK_FIELDS)] + [(judge.progress, judge.fields) for judge in changed]
-    rows.rows_write(updates, stored)
+    rows_write(updates, stored)
     for judge in changed:
         if judge.done:
             step_complete(progress=judge.progress, at=now)
@@ -212,10 +213,15 @@ def _batches_apply(
 def _batch_judge(member, batch, judge, seen, stored, now) -> list[EventResult]:
     """One step's results; the events to store are added to ``stored``."""
     progress = judge.progress if judge else None
+    duration = batch.duration
     results = []
     for event_id, event in batch.events:
         if event_id in seen:
-            results.append(EventResult(str(event_id), batch.step_id, DUPLICATE, progress=progress))
+            results.append(
+                EventResult(
+                    str(event_id), batch.step_id, DUPLICATE, progress=progress, duration=duration
+                )
+            )
             continue
         seen.add(event_id)
         if judge is None:
@@ -223,7 +229,9 @@ def _batch_judge(member, batch, judge, seen, stored, now) -> list[EventResult]:
         else:
             outcome, detail, seconds, settled = judge.apply(event)
         results.append(
-            EventResult(str(event_id), batch.step_id, outcome, detail, seconds, progress, settled)
+            EventResult(
+                str(event_id), batch.step_id, outcome, detail, seconds, progress, settled, duration
+            )
         )
         if batch.step is not None:  # an unknown step has nothing to store the events under
             stored.append(

@@ -230,7 +230,8 @@ SEARCH_REINDEX_WORKERS = env.int("SEARCH_REINDEX_WORKERS", default=min(2, os.cpu
 # --- Authentication -------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, with the user of each request loaded in one plain SQL statement.
+    "portal.registry.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
