@@ -122,6 +122,8 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Database sessions, read with one plain SQL statement.
+    SESSION_ENGINE = "portal.registry.sessions"
 
 # --- Celery ---------------------------------------------------------------------------
 # No broker means the embedded default: tasks run in-process when they are sent.
