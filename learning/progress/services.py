@@ -7,15 +7,15 @@ once under the client's id (``ProgressEvent``): a retry, or the same event racin
 two tabs, comes back as "duplicate" and changes nothing.
 
 Locks are always taken in one order: the member's attention clock, then the progress rows
-(by step id), then the member's row (``step_complete``). A batch takes the clock first, so
-one member's batches take turns whatever steps they are for, and applies all its steps in one
-short transaction.
+(by step id), then the member's row (``step_complete``), then the progress rows of quiz steps
+(ADR 0013: whoever locks one holds the member's row first, and no event is for a quiz step).
+A batch takes the clock first, so one member's batches take turns whatever steps they are
+for, and applies all its steps in one short transaction.
 
 Steps and tracks are completed each exactly once per member, whatever arrives twice.
 """
 
 import datetime
-import json
 import uuid
 from dataclasses import dataclass
 
@@ -31,14 +31,22 @@ from portal.rows import rows_write
 from ..credit import services as credit
 from ..models import (
     AttentionClock,
-    ProgressEvent,
+    QuizAttempt,
     StepProgress,
     TrackCompletion,
     TrackPage,
     TrackStep,
 )
 from . import rows
-from .events import DUPLICATE, REFUSED, STEP_EVENT_KINDS, EventJudge, EventResult
+from .events import (
+    DUPLICATE,
+    REFUSED,
+    STEP_EVENT_KINDS,
+    EventJudge,
+    EventResult,
+    event_identity,
+    event_row,
+)
 from .selectors import required_seconds_for, step_facts
 
 # --- The attention clock --------------------------------------------------------------------
@@ -126,7 +134,7 @@ def progress_events_record(
     batches: dict[int, _StepBatch] = {}
     order: dict[int, list[int]] = {}
     for index, event in enumerate(events):
-        event_id, step_id, problem = _event_identity(event)
+        event_id, step_id, problem = event_identity(event)
         if problem:
             results[index] = EventResult(str(event.get("id", "")), step_id, REFUSED, problem)
             continue
@@ -141,19 +149,6 @@ def progress_events_record(
             for index, result in zip(order[step_id], step_results, strict=True):
                 results[index] = result
     return results
-
-
-def _event_identity(event: dict) -> tuple[uuid.UUID | None, int | None, str]:
-    """The event's id and step, or why it cannot even be stored."""
-    step_id = event.get("step")
-    step_id = step_id if isinstance(step_id, int) and not isinstance(step_id, bool) else None
-    try:
-        event_id = uuid.UUID(str(event.get("id")))
-    except ValueError:
-        return None, step_id, _("Field “id”: a UUID is required.")
-    if step_id is None:
-        return event_id, None, _("Field “step”: a step number is required.")
-    return event_id, step_id, ""
 
 
 def _steps_resolve(member: Member, batches: list[_StepBatch]) -> None:
@@ -235,28 +230,9 @@ def _batch_judge(member, batch, judge, seen, stored, now) -> list[EventResult]:
         )
         if batch.step is not None:  # an unknown step has nothing to store the events under
             stored.append(
-                _event_row(member, batch.step_id, event_id, event, outcome, detail, seconds, now)
+                event_row(member, batch.step_id, event_id, event, outcome, detail, seconds, now)
             )
     return results
-
-
-def _event_row(member, step_id, event_id, event, outcome, detail, seconds, now) -> ProgressEvent:
-    payload = {k: v for k, v in event.items() if k not in ("id", "step", "kind")}
-    try:
-        json.dumps(payload, allow_nan=False)
-    except (TypeError, ValueError):  # NaN, infinity or objects: keep a readable trace
-        payload = {"unreadable": repr(payload)[:200]}
-    return ProgressEvent(
-        member=member,
-        event_id=event_id,
-        step_id=step_id,
-        kind=str(event.get("kind", ""))[:20],
-        payload=payload,
-        outcome=outcome,
-        detail=str(detail)[:200],
-        seconds_credited=seconds,
-        received_at=now,
-    )
 
 
 def progress_locked(member: Member, step: TrackStep, now: datetime.datetime) -> StepProgress:
@@ -290,13 +266,36 @@ def step_complete(*, progress: StepProgress, at: datetime.datetime) -> bool:
     """
     if progress.completed_at is not None:
         return False
-    list(Member.objects.select_for_update().filter(pk=progress.member_id).values_list("pk"))
+    member_lock(progress.member_id)
+    _step_done(progress, at)
+    track_completion_check(member_id=progress.member_id, track_id=progress.step.track_id, at=at)
+    return True
+
+
+def member_lock(member_id: int) -> None:
+    list(Member.objects.select_for_update().filter(pk=member_id).values_list("pk"))
+
+
+def _step_done(progress: StepProgress, at: datetime.datetime) -> None:
     progress.completed_at = at
     progress.save(update_fields=["completed_at"])
-    step = progress.step
-    credit.step_credit_grant(member_id=progress.member_id, step=step, on=timezone.localdate(at))
-    track_completion_check(member_id=progress.member_id, track_id=step.track_id, at=at)
-    return True
+    on = timezone.localdate(at)
+    credit.step_credit_grant(member_id=progress.member_id, step=progress.step, on=on)
+
+
+def _passed_quiz_steps_complete(member_id: int, track: TrackPage, at: datetime.datetime) -> None:
+    """Complete the track's quiz steps whose quiz the member passed in another track or
+    month (ADR 0013), before the track is judged; the caller holds the member's row."""
+    passed = QuizAttempt.objects.filter(member_id=member_id, passed=True).values("quiz_id")
+    done = StepProgress.objects.filter(member_id=member_id, completed_at__isnull=False)
+    steps = track.steps.filter(kind=TrackStep.Kind.QUIZ, page__in=passed).exclude(
+        pk__in=done.values("step_id")
+    )
+    member = Member(pk=member_id)
+    for step in steps.order_by("pk"):
+        progress = progress_locked(member, step, at)
+        if progress.completed_at is None:
+            _step_done(progress, at)
 
 
 def track_is_done(*, member_id: int, track: TrackPage) -> bool:
@@ -322,6 +321,7 @@ def track_completion_check(
     constraint on (member, track) makes a second completion impossible.
     """
     track = TrackPage.objects.get(pk=track_id)
+    _passed_quiz_steps_complete(member_id, track, at)
     if not track_is_done(member_id=member_id, track=track):
         return None
     completion = TrackCompletion(
