@@ -1,17 +1,19 @@
-"""The rows a progress request reads, locks and writes, in plain SQL (``portal.rows``).
+"""The rows a progress request reads, locks and writes, in plain SQL
+(``portal.registry.rows``).
 
 A phone reports one event every 15 s while a video plays, so a one-event request is the
 site's hot path; building its statements with the ORM cost most of its CPU.
 
 Everything here runs in the caller's transaction. On PostgreSQL the ids already received are
 read by the statement that locks the first progress row (``progress_select_for_update`` says
-why that is safe), and a batch's writes go as one statement (``portal.rows.rows_write``).
+why that is safe), and a batch's writes go as one statement
+(``portal.registry.rows.rows_write``).
 """
 
 import uuid
 from collections.abc import Sequence
 
-from portal.rows import database, kept, rows_select, select
+from portal.registry.rows import database, kept, rows_select, select
 
 from ..models import AttentionClock, ProgressEvent, StepProgress
 

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import Member
-from portal.rows import rows_write
+from portal.registry.rows import rows_write
 
 from ..credit import services as credit
 from ..models import (

@@ -3,8 +3,8 @@ in one plain SQL statement together with the keys of the user's member.
 
 Django asks ``get_user`` once per signed-in request. Built with the ORM, that query cost
 about as much CPU as the rest of a one-event study progress request (docs/benchmarks.md);
-written once (``portal.rows``) it costs a fraction, and the member's keys (its own and its
-organisations') come along, so ``user_member`` answers without another query. Everything
+written once (``portal.registry.rows``) it costs a fraction, and the member's keys (its own
+and its organisations') come along, so ``user_member`` answers without another query. Everything
 else (passwords, permissions, ``is_active``) is Django's own.
 """
 
@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 
 from portal.models import Member
-from portal.rows import database, kept, reader
+from portal.registry.rows import database, kept, reader
 
 MEMBER_KEYS = ("id", "origin", "host")
 

@@ -1,5 +1,6 @@
 """The session engine where there is no shared cache: Django's database sessions, read by a
-plain SQL statement (``portal.rows``) instead of a query built on every signed-in request.
+plain SQL statement (``portal.registry.rows``) instead of a query built on every signed-in
+request.
 
 With ``REDIS_URL`` the settings use ``cached_db``, which reads the database only when the
 cache has lost a session.
@@ -8,7 +9,7 @@ cache has lost a session.
 from django.contrib.sessions.backends import db
 from django.utils import timezone
 
-from portal.rows import rows_select
+from portal.registry.rows import rows_select
 
 
 class SessionStore(db.SessionStore):
