@@ -1,11 +1,10 @@
 """The login backend: Django's ModelBackend, with the user of every signed-in request loaded
 in one plain SQL statement together with the keys of the user's member.
 
-Django asks ``get_user`` once per signed-in request. Built with the ORM, that query cost
-about as much CPU as the rest of a one-event study progress request (docs/benchmarks.md);
-written once (``portal.registry.rows``) it costs a fraction, and the member's keys (its own
-and its organisations') come along, so ``user_member`` answers without another query. Everything
-else (passwords, permissions, ``is_active``) is Django's own.
+Django asks ``get_user`` once per signed-in request. Built with the ORM, that query and the
+member's cost about a quarter of a one-event study progress request's CPU (docs/
+benchmarks.md); written once (``portal.registry.rows``), one statement reads both. Everything
+else (passwords, permissions, ``is_active``, the session's hash check) is Django's own.
 """
 
 from django.contrib.auth import get_user_model
