@@ -16,7 +16,7 @@ from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal.models import Member
+from portal.registry.backends import user_member
 
 from ..progress.events import EVENT_KINDS, is_finite_number
 from ..progress.selectors import progress_states
@@ -210,13 +210,12 @@ class ProgressResponseSerializer(serializers.Serializer):
 class IsMember(permissions.BasePermission):
     """A logged-in member; the member is kept on the request for the view.
 
-    Recording events needs only the member's key: the organisations that decide which steps
-    are theirs load on first use, once a minute at most (``step_facts``), instead of joining
-    every member column and both organisations into each request's query."""
+    Recording events needs only the member's keys, which the login backend loaded with the
+    user (``portal.registry.backends``): the organisations that decide which steps are theirs
+    load on first use, once a minute at most (``step_facts``)."""
 
     def has_permission(self, request, view) -> bool:
-        found = Member.objects.filter(user=request.user).only("pk", "origin", "host")[:1]
-        request.member = next(iter(found), None)
+        request.member = user_member(request.user)
         return request.member is not None
 
 

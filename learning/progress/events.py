@@ -20,8 +20,10 @@ judged rows and completes the step once it is done.
 """
 
 import datetime
+import json
 import math
 import sys
+import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -58,6 +60,39 @@ class EventResult:
     seconds: int = 0
     progress: StepProgress | None = field(default=None, repr=False)
     settled: bool = True
+    duration: float | None = field(default=None, repr=False)  # the step's video, if any
+
+
+def event_identity(event: dict) -> tuple[uuid.UUID | None, int | None, str]:
+    """The event's id and step, or why it cannot even be stored."""
+    step_id = event.get("step")
+    step_id = step_id if isinstance(step_id, int) and not isinstance(step_id, bool) else None
+    try:
+        event_id = uuid.UUID(str(event.get("id")))
+    except ValueError:
+        return None, step_id, _("Field “id”: a UUID is required.")
+    if step_id is None:
+        return event_id, None, _("Field “step”: a step number is required.")
+    return event_id, step_id, ""
+
+
+def event_row(member, step_id, event_id, event, outcome, detail, seconds, now) -> ProgressEvent:
+    payload = {k: v for k, v in event.items() if k not in ("id", "step", "kind")}
+    try:
+        json.dumps(payload, allow_nan=False)
+    except (TypeError, ValueError):  # NaN, infinity or objects: keep a readable trace
+        payload = {"unreadable": repr(payload)[:200]}
+    return ProgressEvent(
+        member=member,
+        event_id=event_id,
+        step_id=step_id,
+        kind=str(event.get("kind", ""))[:20],
+        payload=payload,
+        outcome=outcome,
+        detail=str(detail)[:200],
+        seconds_credited=seconds,
+        received_at=now,
+    )
 
 
 def heartbeat_max_seconds() -> int:
@@ -158,11 +193,6 @@ class EventJudge:
         self.fields.add("last_event_at")
         self.progress.last_event_at = self.now
         self.changed = True
-
-    def save(self) -> None:
-        """One UPDATE of the fields the events changed (no signal listens to progress rows)."""
-        values = {name: getattr(self.progress, name) for name in sorted(self.fields)}
-        StepProgress.objects.filter(pk=self.progress.pk).update(**values)
 
     @property
     def done(self) -> bool:

@@ -130,6 +130,7 @@ def progress_coverage(progress: StepProgress, *, duration: float | None = None) 
 def progress_states(*, member: Member, results: list[EventResult]) -> list[dict]:
     """The state of each step the results touched, for the client's progress bar."""
     steps = {r.progress.step_id: r.progress for r in results if r.progress is not None}
+    durations = {r.progress.step_id: r.duration for r in results if r.progress is not None}
     # A track cannot be complete while one of its required steps is not.
     track_ids = {p.step.track_id for p in steps.values() if p.completed_at or not p.step.required}
     done_tracks = set()
@@ -143,7 +144,7 @@ def progress_states(*, member: Member, results: list[EventResult]) -> list[dict]
         progress_state(
             p,
             track_completed=p.step.track_id in done_tracks,
-            duration=(step_facts(member, p.step_id) or {}).get("duration"),
+            duration=durations[p.step_id],
         )
         for p in steps.values()
     ]

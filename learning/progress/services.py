@@ -7,37 +7,46 @@ once under the client's id (``ProgressEvent``): a retry, or the same event racin
 two tabs, comes back as "duplicate" and changes nothing.
 
 Locks are always taken in one order: the member's attention clock, then the progress rows
-(by step id), then the member's row (``step_complete``). A batch takes the clock first, so
-one member's batches take turns whatever steps they are for, and applies all its steps in one
-short transaction.
+(by step id), then the member's row (``step_complete``), then the progress rows of quiz steps
+(ADR 0013: whoever locks one holds the member's row first, and no event is for a quiz step).
+A batch takes the clock first, so one member's batches take turns whatever steps they are
+for, and applies all its steps in one short transaction.
 
 Steps and tracks are completed each exactly once per member, whatever arrives twice.
 """
 
 import datetime
-import json
 import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import Member
+from portal.registry.rows import rows_write
 
 from ..credit import services as credit
 from ..models import (
     AttentionClock,
-    ProgressEvent,
+    QuizAttempt,
     StepProgress,
     TrackCompletion,
     TrackPage,
     TrackStep,
 )
-from .events import DUPLICATE, REFUSED, STEP_EVENT_KINDS, EventJudge, EventResult
+from . import rows
+from .events import (
+    DUPLICATE,
+    REFUSED,
+    STEP_EVENT_KINDS,
+    EventJudge,
+    EventResult,
+    event_identity,
+    event_row,
+)
 from .selectors import required_seconds_for, step_facts
 
 # --- The attention clock --------------------------------------------------------------------
@@ -46,22 +55,15 @@ from .selectors import required_seconds_for, step_facts
 def attention_locked(*, member_id: int, now: datetime.datetime) -> AttentionClock:
     """The member's attention clock, locked until the transaction ends and advanced to
     ``now`` (not saved: the caller saves it once, with what it spent)."""
-    locked = AttentionClock.objects.select_for_update()
-    clock = _first(locked.filter(member_id=member_id))
+    clock = rows.clock_select_for_update(member_id)
     if clock is None:
-        clock, created = AttentionClock.objects.get_or_create(
+        _clock, created = AttentionClock.objects.get_or_create(
             member_id=member_id, defaults={"last_seen_at": now}
         )
-        if not created:  # another request created it first: wait for it
-            clock = locked.get(member_id=member_id)
+        # Created here or by another request first: either way, wait for it and lock it.
+        clock = rows.clock_select_for_update(member_id)
     clock.advance(now, gap_seconds=settings.LEARNING_ATTENTION_GAP_SECONDS)
     return clock
-
-
-def _first(rows: QuerySet):
-    """The one row a unique key selects, or None: ``first()`` would add an ORDER BY that
-    one row does not need, and building it is a good part of the query's cost per event."""
-    return next(iter(rows[:1]), None)
 
 
 def attention_touch(*, member_id: int, now: datetime.datetime) -> AttentionClock:
@@ -72,14 +74,12 @@ def attention_touch(*, member_id: int, now: datetime.datetime) -> AttentionClock
     return clock
 
 
+CLOCK_FIELDS = ("last_seen_at", "present_seconds", "spent_seconds")
+
+
 def _clock_save(clock: AttentionClock) -> None:
-    # An UPDATE of the three fields; no signal listens to the clock, so Model.save's
-    # machinery would be work for nothing on every event.
-    AttentionClock.objects.filter(pk=clock.pk).update(
-        last_seen_at=clock.last_seen_at,
-        present_seconds=clock.present_seconds,
-        spent_seconds=clock.spent_seconds,
-    )
+    # An UPDATE of the three fields; no signal listens to the clock.
+    rows_write([(clock, CLOCK_FIELDS)], [])
 
 
 # --- Opening a step -------------------------------------------------------------------------
@@ -134,7 +134,7 @@ def progress_events_record(
     batches: dict[int, _StepBatch] = {}
     order: dict[int, list[int]] = {}
     for index, event in enumerate(events):
-        event_id, step_id, problem = _event_identity(event)
+        event_id, step_id, problem = event_identity(event)
         if problem:
             results[index] = EventResult(str(event.get("id", "")), step_id, REFUSED, problem)
             continue
@@ -149,19 +149,6 @@ def progress_events_record(
             for index, result in zip(order[step_id], step_results, strict=True):
                 results[index] = result
     return results
-
-
-def _event_identity(event: dict) -> tuple[uuid.UUID | None, int | None, str]:
-    """The event's id and step, or why it cannot even be stored."""
-    step_id = event.get("step")
-    step_id = step_id if isinstance(step_id, int) and not isinstance(step_id, bool) else None
-    try:
-        event_id = uuid.UUID(str(event.get("id")))
-    except ValueError:
-        return None, step_id, _("Field “id”: a UUID is required.")
-    if step_id is None:
-        return event_id, None, _("Field “step”: a step number is required.")
-    return event_id, step_id, ""
 
 
 def _steps_resolve(member: Member, batches: list[_StepBatch]) -> None:
@@ -191,39 +178,45 @@ def _steps_resolve(member: Member, batches: list[_StepBatch]) -> None:
 def _batches_apply(
     member: Member, batches: list[_StepBatch], now: datetime.datetime
 ) -> dict[int, list[EventResult]]:
-    """Apply every step's events inside the caller's transaction, the clock locked first."""
+    """Apply every step's events inside the caller's transaction: the clock locked first,
+    then the progress rows in step order; then one write of all that changed."""
     clock = attention_locked(member_id=member.pk, now=now)
     ids = [event_id for batch in batches for event_id, _event in batch.events]
-    seen = set(
-        ProgressEvent.objects.filter(member_id=member.pk, event_id__in=ids).values_list(
-            "event_id", flat=True
-        )
-    )
-    applied, rows, judges = {}, [], []
+    judges: dict[int, EventJudge] = {}
+    seen = None  # read with the first progress row, where the database can
     for batch in batches:
-        judge = None
         if batch.step is not None and not batch.refusal:
-            progress = progress_locked(member, batch.step, now)
-            judge = EventJudge(progress, batch.duration, clock, now)
-        applied[batch.step_id] = _batch_judge(member, batch, judge, seen, rows, now)
-        judges.append(judge)
-    _clock_save(clock)
-    ProgressEvent.objects.bulk_create(rows)
-    for judge in judges:
-        if judge is not None and judge.changed:
-            judge.save()
-            if judge.done:
-                step_complete(progress=judge.progress, at=now)
+            ask = ids if seen is None else ()
+            progress, seen_here = _progress_locked(member, batch.step, now, ask)
+            seen = seen if seen is not None else seen_here
+            judges[batch.step_id] = EventJudge(progress, batch.duration, clock, now)
+    if seen is None:
+        seen = rows.events_seen(member.pk, ids)
+    applied, stored = {}, []
+    for batch in batches:
+        judge = judges.get(batch.step_id)
+        applied[batch.step_id] = _batch_judge(member, batch, judge, seen, stored, now)
+    changed = [judge for judge in judges.values() if judge.changed]
+    updates = [(clock, CLOCK_FIELDS)] + [(judge.progress, judge.fields) for judge in changed]
+    rows_write(updates, stored)
+    for judge in changed:
+        if judge.done:
+            step_complete(progress=judge.progress, at=now)
     return applied
 
 
-def _batch_judge(member, batch, judge, seen, rows, now) -> list[EventResult]:
-    """One step's results; the events to store are added to ``rows``."""
+def _batch_judge(member, batch, judge, seen, stored, now) -> list[EventResult]:
+    """One step's results; the events to store are added to ``stored``."""
     progress = judge.progress if judge else None
+    duration = batch.duration
     results = []
     for event_id, event in batch.events:
         if event_id in seen:
-            results.append(EventResult(str(event_id), batch.step_id, DUPLICATE, progress=progress))
+            results.append(
+                EventResult(
+                    str(event_id), batch.step_id, DUPLICATE, progress=progress, duration=duration
+                )
+            )
             continue
         seen.add(event_id)
         if judge is None:
@@ -231,43 +224,31 @@ def _batch_judge(member, batch, judge, seen, rows, now) -> list[EventResult]:
         else:
             outcome, detail, seconds, settled = judge.apply(event)
         results.append(
-            EventResult(str(event_id), batch.step_id, outcome, detail, seconds, progress, settled)
+            EventResult(
+                str(event_id), batch.step_id, outcome, detail, seconds, progress, settled, duration
+            )
         )
         if batch.step is not None:  # an unknown step has nothing to store the events under
-            rows.append(
-                _event_row(member, batch.step_id, event_id, event, outcome, detail, seconds, now)
+            stored.append(
+                event_row(member, batch.step_id, event_id, event, outcome, detail, seconds, now)
             )
     return results
 
 
-def _event_row(member, step_id, event_id, event, outcome, detail, seconds, now) -> ProgressEvent:
-    payload = {k: v for k, v in event.items() if k not in ("id", "step", "kind")}
-    try:
-        json.dumps(payload, allow_nan=False)
-    except (TypeError, ValueError):  # NaN, infinity or objects: keep a readable trace
-        payload = {"unreadable": repr(payload)[:200]}
-    return ProgressEvent(
-        member=member,
-        event_id=event_id,
-        step_id=step_id,
-        kind=str(event.get("kind", ""))[:20],
-        payload=payload,
-        outcome=outcome,
-        detail=str(detail)[:200],
-        seconds_credited=seconds,
-        received_at=now,
-    )
-
-
 def progress_locked(member: Member, step: TrackStep, now: datetime.datetime) -> StepProgress:
     """The progress row, locked until the transaction ends; opened now if it never was."""
-    locked = StepProgress.objects.select_for_update()
-    progress = _first(locked.filter(member_id=member.pk, step_id=step.pk))
+    return _progress_locked(member, step, now, ())[0]
+
+
+def _progress_locked(member, step, now, seen_among) -> tuple[StepProgress, set | None]:
+    """The locked progress row and, where the database reads them in the same statement,
+    which of the ``seen_among`` event ids were received before (else None)."""
+    progress, seen = rows.progress_select_for_update(member.pk, step.pk, seen_among=seen_among)
     if progress is None:
         _progress_get_or_create(member, step, now)
-        progress = locked.get(member=member, step=step)
+        progress, seen = rows.progress_select_for_update(member.pk, step.pk, seen_among=seen_among)
     progress.step = step
-    return progress
+    return progress, seen
 
 
 # --- Completing steps and tracks ------------------------------------------------------
@@ -285,13 +266,36 @@ def step_complete(*, progress: StepProgress, at: datetime.datetime) -> bool:
     """
     if progress.completed_at is not None:
         return False
-    list(Member.objects.select_for_update().filter(pk=progress.member_id).values_list("pk"))
+    member_lock(progress.member_id)
+    _step_done(progress, at)
+    track_completion_check(member_id=progress.member_id, track_id=progress.step.track_id, at=at)
+    return True
+
+
+def member_lock(member_id: int) -> None:
+    list(Member.objects.select_for_update().filter(pk=member_id).values_list("pk"))
+
+
+def _step_done(progress: StepProgress, at: datetime.datetime) -> None:
     progress.completed_at = at
     progress.save(update_fields=["completed_at"])
-    step = progress.step
-    credit.step_credit_grant(member_id=progress.member_id, step=step, on=timezone.localdate(at))
-    track_completion_check(member_id=progress.member_id, track_id=step.track_id, at=at)
-    return True
+    on = timezone.localdate(at)
+    credit.step_credit_grant(member_id=progress.member_id, step=progress.step, on=on)
+
+
+def _passed_quiz_steps_complete(member_id: int, track: TrackPage, at: datetime.datetime) -> None:
+    """Complete the track's quiz steps whose quiz the member passed in another track or
+    month (ADR 0013), before the track is judged; the caller holds the member's row."""
+    passed = QuizAttempt.objects.filter(member_id=member_id, passed=True).values("quiz_id")
+    done = StepProgress.objects.filter(member_id=member_id, completed_at__isnull=False)
+    steps = track.steps.filter(kind=TrackStep.Kind.QUIZ, page__in=passed).exclude(
+        pk__in=done.values("step_id")
+    )
+    member = Member(pk=member_id)
+    for step in steps.order_by("pk"):
+        progress = progress_locked(member, step, at)
+        if progress.completed_at is None:
+            _step_done(progress, at)
 
 
 def track_is_done(*, member_id: int, track: TrackPage) -> bool:
@@ -317,6 +321,7 @@ def track_completion_check(
     constraint on (member, track) makes a second completion impossible.
     """
     track = TrackPage.objects.get(pk=track_id)
+    _passed_quiz_steps_complete(member_id, track, at)
     if not track_is_done(member_id=member_id, track=track):
         return None
     completion = TrackCompletion(

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from portal.models import Member
 
 from ..models import QuizAttempt, QuizPage, TrackStep
-from ..progress.services import progress_locked, step_complete
+from ..progress.services import member_lock, progress_locked, step_complete
 from ..tracks.selectors import step_for_member, tracks_for_member
 from .selectors import Question, attempt_questions, quiz_for_step
 
@@ -149,9 +149,11 @@ def quiz_steps_for(*, member: Member, quiz: QuizPage) -> list[TrackStep]:
 
 
 def _steps_complete(member: Member, steps: list[TrackStep], now) -> None:
-    """Complete the steps, each once. Every progress row is locked, in step order, before
-    step_complete locks the member row, so two of these at once cannot deadlock."""
+    """Complete the quiz steps, each once. The member's row is locked before their progress
+    rows (in step order), as when a track's completion completes its passed quiz steps, so
+    two of these at once, or one and a track's completion, cannot deadlock."""
     steps = sorted(set(steps), key=lambda step: step.pk)
+    member_lock(member.pk)
     locked = [progress_locked(member, step, now) for step in steps]
     for progress in locked:
         step_complete(progress=progress, at=now)

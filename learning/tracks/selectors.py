@@ -98,11 +98,13 @@ class StepStatus:
         return self.step.get_url()
 
 
-def _step_state(step: TrackStep, progress, attended: set[int], tried: set[int]) -> StepStatus:
+def _step_state(step: TrackStep, progress, attended: set[int], quizzes: dict) -> StepStatus:
     if (progress and progress.completed_at) or step.pk in attended:
         return StepStatus(step, "done")
     if step.kind == TrackStep.Kind.QUIZ:
-        return StepStatus(step, "doing" if step.page_id in tried else "todo")
+        # A quiz passed in another track or month counts here too (ADR 0013).
+        state = {True: "done", False: "doing"}.get(quizzes.get(step.page_id), "todo")
+        return StepStatus(step, state)
     if progress is None:
         return StepStatus(step, "todo")
     percent = None
@@ -124,12 +126,11 @@ def track_step_statuses(*, member: Member | None, track: TrackPage) -> list[Step
         )
     )
     quiz_ids = [step.page_id for step in steps if step.kind == TrackStep.Kind.QUIZ]
-    tried = set(
-        QuizAttempt.objects.filter(member=member, quiz_id__in=quiz_ids).values_list(
-            "quiz_id", flat=True
-        )
-    )
-    return [_step_state(step, progress.get(step.pk), attended, tried) for step in steps]
+    quizzes: dict[int, bool] = {}  # each quiz tried: whether it was passed
+    attempts = QuizAttempt.objects.filter(member=member, quiz_id__in=quiz_ids)
+    for quiz_id, passed in attempts.values_list("quiz_id", "passed"):
+        quizzes[quiz_id] = quizzes.get(quiz_id, False) or bool(passed)
+    return [_step_state(step, progress.get(step.pk), attended, quizzes) for step in steps]
 
 
 def track_completion_for(*, member: Member | None, track: TrackPage) -> TrackCompletion | None:

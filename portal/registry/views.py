@@ -68,7 +68,7 @@ def activate(request):
                 for message in messages:
                     form.add_error(field if field in form.fields else None, message)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="portal.registry.backends.ModelBackend")
             return redirect("/")
     return render(request, "portal/activate.html", {"form": form})
 

@@ -122,6 +122,8 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Database sessions, read with one plain SQL statement.
+    SESSION_ENGINE = "portal.registry.sessions"
 
 # --- Celery ---------------------------------------------------------------------------
 # No broker means the embedded default: tasks run in-process when they are sent.
@@ -230,7 +232,8 @@ SEARCH_REINDEX_WORKERS = env.int("SEARCH_REINDEX_WORKERS", default=min(2, os.cpu
 # --- Authentication -------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, with the user of each request loaded in one plain SQL statement.
+    "portal.registry.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

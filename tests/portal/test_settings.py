@@ -68,7 +68,7 @@ def _setting(name: str, extra_env: dict) -> str:
 def test_sessions_are_read_from_redis_only_when_the_cache_is_shared():
     """With Redis, a signed-in request reads its session from the cache; with each process's
     own memory a logged-out session could live on in another process, so it stays in the
-    database."""
+    database (Django's database sessions, read with plain SQL)."""
     shared = _setting("SESSION_ENGINE", {"REDIS_URL": "redis://127.0.0.1:6379/11"})
     assert shared == "django.contrib.sessions.backends.cached_db"
-    assert _setting("SESSION_ENGINE", {}) == "django.contrib.sessions.backends.db"
+    assert _setting("SESSION_ENGINE", {}) == "portal.registry.sessions"

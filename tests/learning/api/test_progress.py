@@ -2,6 +2,8 @@ import datetime
 import uuid
 
 import pytest
+from django.conf import settings
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -189,13 +191,18 @@ def test_a_step_number_beyond_the_database_range_gets_400(member_client):
 
 
 def test_one_event_costs_a_fixed_number_of_queries(
-    steps, members, member_client, django_assert_max_num_queries
+    steps, members, member_client, django_assert_num_queries
 ):
-    """Session, user, member, the locked clock, the ids already received, the locked
-    progress row, the clock's UPDATE, the event's INSERT, the progress UPDATE, and the
-    transaction's savepoint and release: a phone sends one every 15 s while a video plays."""
+    """A phone sends one every 15 s while a video plays. On PostgreSQL: the session, the user
+    with its member's keys, the locked clock, the locked progress row with the ids already
+    received, one statement for every write, and the test transaction's savepoint and
+    release. SQLite reads the ids and writes the clock, the event and the progress row each
+    on its own."""
     opened_a_minute_ago(members.a1, steps.lecture)
     post(member_client, [segments_event(steps.lecture, (0, 5))])  # step facts into the cache
-    with django_assert_max_num_queries(11):
+    expected = 7 if connection.vendor == "postgresql" else 10
+    if settings.SESSION_ENGINE.endswith("cached_db"):
+        expected -= 1  # the session comes from the shared cache
+    with django_assert_num_queries(expected):
         response = post(member_client, [segments_event(steps.lecture, (5, 10))])
     assert response.json()["results"][0]["outcome"] == "accepted"

@@ -3,6 +3,8 @@ in the member's tracks, at once for the tracks they have and on the first visit 
 assigned later, with credit once per step and track; the page of a satisfied step is never
 a dead end."""
 
+import re
+
 import pytest
 from django.test import TestCase
 from django.urls import reverse
@@ -21,7 +23,13 @@ from learning.tracks.services import monthly_pack_create
 from tests.portal.content.helpers import publish
 
 from ..helpers import steps_by_kind
-from ..quiz_helpers import complete_step, member_login, ordered_setup, right_answers
+from ..quiz_helpers import (
+    complete_step,
+    member_login,
+    ordered_setup,
+    right_answers,
+    wrong_answers,
+)
 
 
 @pytest.fixture
@@ -102,6 +110,57 @@ def test_a_track_assigned_after_the_pass_counts_it_on_the_first_visit(client, se
     client.get(_quiz_url(quiz_step))
     assert _credit_keys(members.a1) == credits
     assert QuizAttempt.objects.filter(member=members.a1).count() == 1
+
+
+def _states(html: str) -> dict[int, str]:
+    return {int(pk): state for pk, state in re.findall(r'id="step-(\d+)" data-state="(\w+)"', html)}
+
+
+def test_a_track_assigned_after_the_pass_shows_it_done_and_completes_with_its_other_steps(
+    client, setup, members, tree
+):
+    """Passed in track A; track B, assigned afterwards, takes the same quiz. B's page shows
+    the quiz step done before the member opens it, and B completes, with its hours and the
+    quiz step's points, as soon as its material is read: the quiz step is never visited."""
+    _pass(members.a1, setup.steps.quiz)
+    reserve = _track(setup, tree.township_a, "村级后备干部培训", study_hours="8.0", points=40)
+    b = steps_by_kind(reserve)
+    member_login(client, members.a1)
+    states = _states(client.get(reserve.url).content.decode())
+    assert (states[b.material.pk], states[b.quiz.pk], states[b.lecture.pk]) == (
+        "todo",
+        "done",
+        "todo",
+    )
+    assert not TrackCompletion.objects.filter(member=members.a1, track=reserve).exists()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        complete_step(members.a1, b.material)
+    completion = TrackCompletion.objects.get(member=members.a1, track=reserve)
+    assert completion.study_hours == 8
+    assert _done(members.a1, b.quiz)
+    keys = _credit_keys(members.a1)
+    for key in (f"step:{b.material.pk}", f"step:{b.quiz.pk}", f"track:{reserve.pk}"):
+        assert keys.count(key) == 1
+    html = client.get(reserve.url).content.decode()
+    assert 'id="track-done"' in html and _states(html)[b.quiz.pk] == "done"
+    client.get(_quiz_url(b.quiz))  # opening the quiz step now credits nothing more
+    assert _credit_keys(members.a1) == keys
+    assert QuizAttempt.objects.filter(member=members.a1).count() == 1
+
+
+def test_a_quiz_tried_but_not_passed_shows_in_progress_in_another_track(
+    client, setup, members, tree
+):
+    attempt = quiz_attempt_start(member=members.a1, step=setup.steps.quiz)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        quiz_attempt_submit(attempt=attempt, answers=wrong_answers(attempt))
+    reserve = _track(setup, tree.township_a, "村级后备干部培训")
+    b = steps_by_kind(reserve)
+    member_login(client, members.a1)
+    assert _states(client.get(reserve.url).content.decode())[b.quiz.pk] == "doing"
+    complete_step(members.a1, b.material)
+    assert not _done(members.a1, b.quiz)
+    assert not TrackCompletion.objects.filter(member=members.a1, track=reserve).exists()
 
 
 def test_each_month_of_a_template_takes_the_pass_once(setup, members, tree):
