@@ -234,6 +234,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # Django's ModelBackend, with the user of each request loaded in one plain SQL statement.
     "portal.registry.backends.ModelBackend",
+    # Sessions signed in before the backend above existed name Django's: they stay signed in.
+    "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -77,3 +77,10 @@ def test_the_database_session_engine_reads_a_live_session_and_not_an_expired_one
     )
     expired = SessionStore(live.session_key)
     assert expired.get("answer") is None and expired.session_key is None
+
+
+def test_a_session_signed_in_under_djangos_backend_stays_signed_in(member_user):
+    """Members signed in before the project's backend existed are not signed out by it."""
+    client = Client()
+    client.force_login(member_user.user, backend="django.contrib.auth.backends.ModelBackend")
+    assert client.get("/api/v1/learning/progress").status_code == 405  # signed in: GET not allowed
