@@ -2,9 +2,11 @@
 
 Both store one IndexEntry per document with its tokens space-joined; triggers keep the
 vendor's full-text side in step (PostgreSQL: the narrow table search_indexterms with a
-tsvector under a GIN index, migration 0004; SQLite: an FTS5 table, migration 0002). A Query
-becomes an AND of clauses, each an OR of alternatives, each an AND of tokens, quoted so no
-token is read as an operator: search/engines/postgresql.py and search/engines/sqlite.py.
+tsvector under a GIN index, migration 0004; SQLite: an FTS5 table, migration 0002). A Query's
+clauses are each an OR of alternatives, each an AND of tokens, quoted so no token is read as
+an operator; a document matches enough of the clauses (``Query.minimum_should_match``), and
+matches of more clauses rank first: search/engines/postgresql.py and
+search/engines/sqlite.py.
 
 The database only matches text: one statement returns the matching entries' ids (and,
 where they can differ, their scores) packed as bytes. Filters, facets, sorting and the page
@@ -19,6 +21,7 @@ import threading
 import zlib
 from collections.abc import Sequence
 
+import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
 
@@ -108,10 +111,13 @@ class DatabaseEngine(SearchEngine):
             scores = None
             if request.query is None:
                 positions = columns.live()
-            elif connection.vendor == "postgresql":
-                positions, scores = postgresql.matches(spec, columns, request.query)
             else:
-                positions, scores = sqlite.matches(columns, request.query)
+                if connection.vendor == "postgresql":
+                    found = postgresql.matches(spec, columns, request.query)
+                else:
+                    found = sqlite.matches(columns, request.query)
+                positions, matched, score = found
+                scores = relevance(matched, score)
             keep = columns.passing(positions, request.filters, request.any_of)
             positions = positions[keep]
             scores = scores[keep] if scores is not None else None
@@ -131,6 +137,18 @@ class DatabaseEngine(SearchEngine):
             texts = dict(IndexEntry.objects.filter(id__in=page_ids).values_list("key", "text"))
             highlights = {key: highlight(texts[key], terms) for key in keys if key in texts}
         return SearchResults(keys=keys, total=len(positions), facets=facets, highlights=highlights)
+
+
+def relevance(matched: np.ndarray, score: np.ndarray | None) -> np.ndarray:
+    """One number per match, lower first: more clauses matched first (docs/adr/
+    0016-should-match.md), then the vendor's score (lower first) squeezed into [0, 0.5], so
+    it orders only matches of as many clauses."""
+    rank = -matched.astype(np.float64)
+    if score is not None and len(score):
+        low, high = float(score.min()), float(score.max())
+        if high > low:
+            rank += (score - low) / (high - low) / 2
+    return rank
 
 
 def _next_version(index: str) -> int:
