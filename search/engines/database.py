@@ -139,10 +139,13 @@ class DatabaseEngine(SearchEngine):
         return SearchResults(keys=keys, total=len(positions), facets=facets, highlights=highlights)
 
 
-def relevance(matched: np.ndarray, score: np.ndarray | None) -> np.ndarray:
+def relevance(matched: np.ndarray, score: np.ndarray | None) -> np.ndarray | None:
     """One number per match, lower first: more clauses matched first (docs/adr/
     0016-should-match.md), then the vendor's score (lower first) squeezed into [0, 0.5], so
-    it orders only matches of as many clauses."""
+    it orders only matches of as many clauses. When every match matches as many, the
+    vendor's score alone (None: the page is ordered by key, without sorting every match)."""
+    if not len(matched) or matched.min() == matched.max():
+        return score
     rank = -matched.astype(np.float64)
     if score is not None and len(score):
         low, high = float(score.min()), float(score.max())
@@ -273,9 +276,9 @@ def _load(spec: SearchDocument) -> IndexColumns:
     return columns
 
 
-def term_candidates(spec: SearchDocument, least: int) -> list[str]:
-    """The lexemes PostgreSQL's statistics (ANALYZE) estimate in at least `least` rows of the
-    terms table (with a margin: the statistics come from a sample)."""
+def term_shares() -> tuple[dict[str, float], float]:
+    """The lexemes PostgreSQL's statistics (ANALYZE) find most common in the terms table,
+    each with the share of its rows estimated to hold it, and the table's rows."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples "
@@ -286,21 +289,29 @@ def term_candidates(spec: SearchDocument, least: int) -> list[str]:
         )
         row = cursor.fetchone()
     if not row or not row[0]:
-        return []
+        return {}, 0.0
     lexemes, shares, rows = row  # shares has three more items: minimum, maximum, nulls
-    pairs = zip(lexemes, shares, strict=False)
-    return [lexeme for lexeme, share in pairs if share * rows >= 0.8 * least]
+    return dict(zip(lexemes, shares, strict=False)), rows
+
+
+def term_candidates(spec: SearchDocument, least: int) -> list[str]:
+    """The lexemes the statistics estimate in at least `least` rows of the terms table
+    (with a margin: the statistics come from a sample)."""
+    shares, rows = term_shares()
+    return [lexeme for lexeme, share in shares.items() if share * rows >= 0.8 * least]
 
 
 def _name_frequent_terms(spec: SearchDocument, columns: IndexColumns) -> None:
     """Which terms may be held in memory: those the statistics find in at least
     SEARCH_MEMORY_TERM_SHARE of the index's entries. Each is read the first time a search
     needs it (``postgresql.matches``): as costly as that search would be anyway, and no process
-    pays for terms nobody searches."""
+    pays for terms nobody searches. The statistics' shares also tell which words of a query
+    are rare (``postgresql.covering``)."""
     if len(columns) < settings.SEARCH_MEMORY_TERM_MIN_ENTRIES:
         return
     columns.term_least = max(1, int(settings.SEARCH_MEMORY_TERM_SHARE * len(columns)))
     columns.term_candidates = set(term_candidates(spec, columns.term_least))
+    columns.term_shares = term_shares()[0]
 
 
 def forget_columns() -> None:

@@ -4,9 +4,7 @@ Migration 0004 keeps the narrow table ``search_indexterms`` (entry id, index, th
 tsvector under a GIN index) in step with IndexEntry. Terms the columns hold in memory
 (search/engines/columns.py) are matched in memory instead."""
 
-import itertools
-import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
 
 import numpy as np
@@ -17,9 +15,6 @@ from ..registry import SearchDocument
 from .columns import IndexColumns
 
 Clause = tuple[tuple[str, ...], ...]
-# The most combinations of clauses one statement asks for (tsquery_at_least); past it, each
-# combination holds fewer clauses: more entries are read, none is missed.
-COMBINATIONS_MAX = 64
 
 
 def _lexeme(token: str) -> str:
@@ -37,18 +32,18 @@ def tsquery(query: Query) -> str:
     return " & ".join(_clause(clause) for clause in query.clauses)
 
 
-def tsquery_at_least(clauses: Sequence[Clause], least: int) -> str:
-    """Entries matching at least ``least`` of the clauses, or (when that takes more than
-    COMBINATIONS_MAX combinations) at least fewer of them: an OR of ANDs, which the GIN
-    index evaluates without reading the other entries."""
-    least = max(1, min(least, len(clauses)))
-    while least > 1 and math.comb(len(clauses), least) > COMBINATIONS_MAX:
-        least -= 1
-    ands = (
-        " & ".join(_clause(clause) for clause in chosen)
-        for chosen in itertools.combinations(clauses, least)
-    )
-    return " | ".join(f"( {part} )" for part in ands)
+def covering(clauses: Sequence[Clause], least: int, shares: Mapping[str, float]) -> Clause:
+    """Alternatives one of which every entry matching ``least`` of the clauses holds: those
+    of any ``len(clauses) - least + 1`` clauses, so of the rarest (by ``shares``, from the
+    statistics; a term they do not list is rarer than those they do). Reading the entries
+    holding any of them costs less than having the GIN index weigh every combination of
+    ``least`` clauses (an OR of ANDs over long posting lists)."""
+
+    def share(clause: Clause) -> float:
+        return sum(min(shares.get(token, 0.0) for token in alt) for alt in clause)
+
+    rarest = sorted(clauses, key=share)[: len(clauses) - least + 1]
+    return tuple(alt for clause in rarest for alt in clause)
 
 
 def matches(
@@ -62,10 +57,11 @@ def matches(
     tsvectors hold no positions or weights) and costs more per match than the match itself.
 
     An alternative made only of terms held in memory (``columns.terms``) is evaluated there.
-    The rest goes to PostgreSQL in one statement. It reads the entries that match enough
-    of the clauses with no alternative in memory to reach the minimum with all the others
-    (all of them when every clause is needed: the GIN index intersects them), and tells
-    which of those entries match each clause or alternative still unknown.
+    The rest goes to PostgreSQL in one statement. It reads the entries that may match
+    enough of the clauses with no alternative in memory to reach the minimum with all the
+    others (all of them when every clause is needed: the GIN index intersects them; else
+    ``covering``), and tells which of those entries match each clause or alternative
+    still unknown.
     """
     _hold_terms(spec, columns, query)
     held = columns.terms
@@ -89,8 +85,11 @@ def matches(
         if ranked and len(clause) > 1:
             keys[(clause[0],)] = None
     found = {}
-    if least >= 1:
-        found = _matching_ids(spec, tsquery_at_least(asked_of_sql, least), keys, rows=implied)
+    if implied:  # the GIN index intersects them
+        found = _matching_ids(spec, tsquery(Query(clauses=tuple(asked_of_sql))), keys, rows=True)
+    elif least >= 1:
+        cover = Query(clauses=(covering(asked_of_sql, least, columns.term_shares),))
+        found = _matching_ids(spec, tsquery(cover), keys, rows=False)
     elif keys:  # the clauses in memory may be enough: read every entry of the others
         anything = Query(clauses=(tuple(alt for key in keys for alt in key),))
         found = _matching_ids(spec, tsquery(anything), keys, rows=False)

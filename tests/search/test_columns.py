@@ -184,14 +184,12 @@ def test_a_search_leaves_the_planner_settings_as_it_found_them(people, engine):
             assert cursor.fetchone()[0] == "on"
 
 
-def test_at_least_some_clauses_is_an_or_of_ands_never_missing_a_match():
-    """Two of three clauses: each pair. With more combinations than one statement asks
-    for, fewer clauses in each: more entries read, none missed."""
-    clauses = [(("a",),), (("b",), ("c", "d")), (("e",),)]
-    assert postgresql.tsquery_at_least(clauses, 2) == (
-        "( ( ( 'a' ) ) & ( ( 'b' ) | ( 'c' & 'd' ) ) ) | ( ( ( 'a' ) ) & ( ( 'e' ) ) ) | "
-        "( ( ( 'b' ) | ( 'c' & 'd' ) ) & ( ( 'e' ) ) )"
-    )
-    many = [((f"w{n}",),) for n in range(10)]
-    wide = postgresql.tsquery_at_least(many, 7)  # C(10, 7) = 120 combinations
-    assert wide.count("|") == 44  # C(10, 2) = 45 pairs
+def test_entries_matching_enough_clauses_are_read_by_the_rarest_they_must_hold():
+    """An entry holding two of four clauses holds one of any three of them: of the three
+    rarest by the statistics' shares (a term they do not list is the rarest)."""
+    clauses = [(("a",),), (("b",), ("c", "d")), (("e",),), (("f",),)]
+    shares = {"a": 0.5, "b": 0.1, "c": 0.3, "d": 0.02, "e": 0.2}
+    # b OR (c AND d) is about 0.12; f is unlisted: 0.
+    assert postgresql.covering(clauses, 2, shares) == (("f",), ("b",), ("c", "d"), ("e",))
+    assert postgresql.covering(clauses, 4, shares) == (("f",),)
+    assert postgresql.covering(clauses, 1, {}) == (("a",), ("b",), ("c", "d"), ("e",), ("f",))
