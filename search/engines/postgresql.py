@@ -111,17 +111,25 @@ def matches(
         return either
 
     masks = [clause_mask(clause) for clause in clauses]
-    matched = np.zeros(len(columns.ids), dtype=np.int16)
-    for mask in masks:
-        matched += mask
-    positions = np.flatnonzero(columns.alive & (matched >= needed))
+    if needed == len(clauses):  # every clause: no need to count
+        matching = columns.alive.copy()
+        for mask in masks:
+            matching &= mask
+        positions = np.flatnonzero(matching)
+        matched = np.full(len(positions), needed, dtype=np.int16)
+    else:
+        counts = np.zeros(len(columns.ids), dtype=np.int16)
+        for mask in masks:
+            counts += mask
+        positions = np.flatnonzero(columns.alive & (counts >= needed))
+        matched = counts[positions]
     if not ranked:
-        return positions, matched[positions], None
+        return positions, matched, None
     by_synonym = np.zeros(len(columns.ids), dtype=np.int16)
     for clause, mask in zip(clauses, masks, strict=True):
         if len(clause) > 1:
             by_synonym += mask & ~alternative_mask(clause[0])
-    return positions, matched[positions], by_synonym[positions].astype(np.float64)
+    return positions, matched, by_synonym[positions].astype(np.float64)
 
 
 def _matching_ids(
