@@ -17,7 +17,11 @@ tokens with the synonyms expanded), so they agree on what matches.
 - A word jieba's HMM guessed (not in any dictionary: often a name, 张伟为 in 推荐张伟为…) has
   uncertain edges, so every pair of characters inside it is indexed as a part.
 - Names are indexed whole, by their parts, and as pinyin (search/pinyin.py).
-- At query time, synonyms and abbreviations expand (search/synonyms.py).
+- At query time, the words of how a question is asked (如何, 需要 …: search/data/
+  question_words.txt) are dropped, synonyms and abbreviations expand (search/synonyms.py),
+  and pinyin typed with spaces (Wang Fang) may also be read joined (wangfang).
+- A query matches a document holding most of its words, not necessarily all of them
+  (``Query``, ``minimum_should_match``); docs/adr/0017-should-match.md.
 """
 
 import functools
@@ -31,7 +35,7 @@ from typing import Protocol
 from django.utils.text import slugify
 
 from . import lexicon, pinyin
-from .pinyin import NAME_SEPARATORS, is_han, pinyin_tokens
+from .pinyin import NAME_SEPARATORS, is_han, pinyin_tokens, spells_pinyin
 
 Span = tuple[int, int]
 Tokens = tuple[str, ...]
@@ -71,21 +75,45 @@ def normalize(text: str) -> str:
     return _converter().convert(unicodedata.normalize("NFKC", text)).lower()
 
 
+# How many of a query's clauses a document must match: Elasticsearch's minimum_should_match
+# "2<75%", all of them up to two, beyond that 75% rounded down (as Elasticsearch rounds a
+# percentage), so one clause in four may be missing: 3 of 3 → 2, 4 → 3, 5 → 3, 8 → 6.
+ALL_CLAUSES_UP_TO = 2
+SHOULD_MATCH_PERCENT = 75
+
+
+def minimum_should_match(clauses: int) -> int:
+    """The clauses a document must match, of a query of ``clauses``: the one rule every
+    engine applies (the database engine counts, Elasticsearch is sent the number)."""
+    if clauses <= ALL_CLAUSES_UP_TO:
+        return clauses
+    return clauses * SHOULD_MATCH_PERCENT // 100
+
+
 @dataclass(frozen=True)
 class Query:
-    """What a document must hold to match: every clause, each by at least one alternative,
-    an alternative by all its tokens. A clause has several alternatives when a synonym
-    expanded it: ((电商,), (电子商务,))."""
+    """What a document must hold to match: ``minimum_should_match`` of the clauses, each by
+    at least one alternative, an alternative by all its tokens. A clause has several
+    alternatives when a synonym expanded it: ((电商,), (电子商务,)). Documents matching more
+    clauses rank above those matching fewer."""
 
     clauses: tuple[tuple[Tokens, ...], ...]
 
-    def matches(self, tokens: Iterable[str]) -> bool:
-        """The reference semantics every engine reproduces; an empty query matches nothing."""
+    @property
+    def minimum_should_match(self) -> int:
+        return minimum_should_match(len(self.clauses))
+
+    def matched(self, tokens: Iterable[str]) -> int:
+        """How many clauses the tokens match."""
         present = set(tokens)
-        return bool(self.clauses) and all(
+        return sum(
             any(present.issuperset(alternative) for alternative in clause)
             for clause in self.clauses
         )
+
+    def matches(self, tokens: Iterable[str]) -> bool:
+        """The reference semantics every engine reproduces; an empty query matches nothing."""
+        return bool(self.clauses) and self.matched(tokens) >= self.minimum_should_match
 
     @property
     def terms(self) -> list[str]:
@@ -103,6 +131,7 @@ class Analyzer:
     def __init__(self, segmenter: Segmenter) -> None:
         self.segmenter = segmenter
         self.stop_words = lexicon.stop_words()
+        self.question_words = lexicon.question_words()
         # How jieba cut each domain word before it learnt it: its parts stay findable.
         self.parts = {word: self._pieces(word) for word, _freq in lexicon.user_words()}
         for word, freq in lexicon.user_words():
@@ -147,8 +176,10 @@ class Analyzer:
         return tokens
 
     def query_tokens(self, text: str) -> list[str]:
-        """The query's whole words: each must be a word, or a part of one, of the document."""
-        return [word.strip() for word in self.segmenter.cut(normalize(text)) if self.keep(word)]
+        """The query's whole words, each found as a word, or a part of one, of a document;
+        the words of how a question is asked are left out."""
+        words = (word.strip() for word in self.segmenter.cut(normalize(text)))
+        return [word for word in words if self.keep(word) and word not in self.question_words]
 
     def _analyse_line(self, line: str) -> Tokens:
         tokens: list[str] = []
@@ -236,19 +267,38 @@ def _best_cover(low: int, high: int, spans: list[Span]) -> list[Span]:
 
 
 def expand(tokens: list[str], table: Mapping[Tokens, tuple[Tokens, ...]]) -> Query:
-    """Group the query's tokens into clauses; a run of tokens that spells a synonym's term
-    (the longest one first) becomes one clause with the term's alternatives."""
+    """Group the query's tokens into clauses, each clause once.
+
+    Two or more tokens in a row that are each pinyin (wang fang) are one clause, met by
+    the tokens joined as a name is indexed (wangfang) or by each of them. A run of tokens
+    that spells a synonym's term (the longest one first) is one clause with the term's
+    alternatives. Any other token is a clause of its own."""
     longest = max(map(len, table), default=1)
     clauses: list[tuple[Tokens, ...]] = []
     index = 0
     while index < len(tokens):
+        spelled = _pinyin_run(tokens, index)
+        if len(spelled) > 1:
+            clauses.append((("".join(spelled),), spelled))
+            index += len(spelled)
+            continue
         for size in range(min(longest, len(tokens) - index), 0, -1):
             run = tuple(tokens[index : index + size])
             if run in table or size == 1:
                 clauses.append(table.get(run, (run,)))
                 index += size
                 break
-    return Query(clauses=tuple(clauses))
+    return Query(clauses=tuple(dict.fromkeys(clauses)))
+
+
+def _pinyin_run(tokens: list[str], start: int) -> Tokens:
+    pair = tokens[start : start + 2]
+    if len(pair) < 2 or not all(token.isascii() and token.isalpha() for token in pair):
+        return tuple(pair[:1])  # no run: the syllables stay unread
+    end = start
+    while end < len(tokens) and spells_pinyin(tokens[end]):
+        end += 1
+    return tuple(tokens[start:end])
 
 
 @functools.cache

@@ -1,4 +1,5 @@
-"""The word lists shipped in search/data/: domain words, stop words, surnames, synonyms.
+"""The word lists shipped in search/data/: domain words, stop words, question words, surnames,
+synonyms.
 
 Read once per process; the files are small and change only with a deployment.
 """
@@ -10,6 +11,7 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parent / "data"
 USER_WORDS = DATA / "userdict.txt"
 STOP_WORDS = DATA / "stopwords.txt"
+QUESTION_WORDS = DATA / "question_words.txt"
 SURNAMES = DATA / "surnames.txt"
 SYNONYMS = DATA / "synonyms.txt"
 
@@ -36,6 +38,12 @@ def stop_words() -> frozenset[str]:
 
 
 @functools.cache
+def question_words() -> frozenset[str]:
+    """Words dropped from queries only: how a question is asked (如何, 需要, 期间 …)."""
+    return frozenset(_lines(QUESTION_WORDS))
+
+
+@functools.cache
 def surname_readings() -> dict[str, str]:
     """Surname → its pinyin as a surname, for the surnames pypinyin reads otherwise."""
     return dict(line.split(maxsplit=1) for line in _lines(SURNAMES))
@@ -52,6 +60,6 @@ def builtin_synonyms() -> tuple[tuple[str, ...], ...]:
 def fingerprint() -> str:
     """Changes whenever a file that decides the tokens of a synonym changes."""
     digest = hashlib.sha256()
-    for path in (USER_WORDS, STOP_WORDS, SYNONYMS):
+    for path in (USER_WORDS, STOP_WORDS, QUESTION_WORDS, SYNONYMS):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

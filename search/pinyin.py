@@ -83,3 +83,32 @@ def pinyin_tokens(name: str) -> list[str]:
             if token not in tokens:
                 tokens.append(token)
     return tokens
+
+
+@functools.cache
+def _plain_syllables() -> frozenset[str]:
+    """Every syllable pypinyin knows, in plain letters (ü as v, as names are indexed)."""
+    from pypinyin import Style
+    from pypinyin.pinyin_dict import pinyin_dict
+    from pypinyin.style import convert
+
+    readings = (reading for value in pinyin_dict.values() for reading in value.split(","))
+    plain = {convert(reading, Style.NORMAL, True) for reading in readings}
+    return frozenset(syllable for syllable in plain if syllable.isascii() and syllable.isalpha())
+
+
+def spells_pinyin(token: str) -> bool:
+    """Whether the token is one or more pinyin syllables written together: wang, ouyang,
+    xiaoming; not excel or cad."""
+    if not (token.isascii() and token.isalpha()):
+        return False
+    known = _plain_syllables()
+    longest = max(map(len, known))
+    # Whether token[:end] splits into syllables, for each end.
+    splits = [True] + [False] * len(token)
+    for end in range(1, len(token) + 1):
+        splits[end] = any(
+            splits[start] and token[start:end] in known
+            for start in range(max(0, end - longest), end)
+        )
+    return splits[-1]

@@ -181,6 +181,7 @@ class IndexColumns:
         self.terms: dict[str, np.ndarray] = {}  # token → which entries hold it
         self.term_candidates: set[str] = set()  # may be held: read on first use
         self.term_least = 0  # entries a term must be in to be held
+        self.term_shares: dict[str, float] = {}  # common terms' shares of entries (estimated)
         self.version = 0
         self.stamp = ""
         self._key_rank: np.ndarray | None = None

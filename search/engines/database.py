@@ -2,9 +2,11 @@
 
 Both store one IndexEntry per document with its tokens space-joined; triggers keep the
 vendor's full-text side in step (PostgreSQL: the narrow table search_indexterms with a
-tsvector under a GIN index, migration 0004; SQLite: an FTS5 table, migration 0002). A Query
-becomes an AND of clauses, each an OR of alternatives, each an AND of tokens, quoted so no
-token is read as an operator: search/engines/postgresql.py and search/engines/sqlite.py.
+tsvector under a GIN index, migration 0004; SQLite: an FTS5 table, migration 0002). A Query's
+clauses are each an OR of alternatives, each an AND of tokens, quoted so no token is read as
+an operator; a document matches enough of the clauses (``Query.minimum_should_match``), and
+matches of more clauses rank first: search/engines/postgresql.py and
+search/engines/sqlite.py.
 
 The database only matches text: one statement returns the matching entries' ids (and,
 where they can differ, their scores) packed as bytes. Filters, facets, sorting and the page
@@ -19,6 +21,7 @@ import threading
 import zlib
 from collections.abc import Sequence
 
+import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
 
@@ -108,10 +111,13 @@ class DatabaseEngine(SearchEngine):
             scores = None
             if request.query is None:
                 positions = columns.live()
-            elif connection.vendor == "postgresql":
-                positions, scores = postgresql.matches(spec, columns, request.query)
             else:
-                positions, scores = sqlite.matches(columns, request.query)
+                if connection.vendor == "postgresql":
+                    found = postgresql.matches(spec, columns, request.query)
+                else:
+                    found = sqlite.matches(columns, request.query)
+                positions, matched, score = found
+                scores = relevance(matched, score)
             keep = columns.passing(positions, request.filters, request.any_of)
             positions = positions[keep]
             scores = scores[keep] if scores is not None else None
@@ -131,6 +137,21 @@ class DatabaseEngine(SearchEngine):
             texts = dict(IndexEntry.objects.filter(id__in=page_ids).values_list("key", "text"))
             highlights = {key: highlight(texts[key], terms) for key in keys if key in texts}
         return SearchResults(keys=keys, total=len(positions), facets=facets, highlights=highlights)
+
+
+def relevance(matched: np.ndarray, score: np.ndarray | None) -> np.ndarray | None:
+    """One number per match, lower first: more clauses matched first (docs/adr/
+    0017-should-match.md), then the vendor's score (lower first) squeezed into [0, 0.5], so
+    it orders only matches of as many clauses. When every match matches as many, the
+    vendor's score alone (None: the page is ordered by key, without sorting every match)."""
+    if not len(matched) or matched.min() == matched.max():
+        return score
+    rank = -matched.astype(np.float64)
+    if score is not None and len(score):
+        low, high = float(score.min()), float(score.max())
+        if high > low:
+            rank += (score - low) / (high - low) / 2
+    return rank
 
 
 def _next_version(index: str) -> int:
@@ -255,9 +276,9 @@ def _load(spec: SearchDocument) -> IndexColumns:
     return columns
 
 
-def term_candidates(spec: SearchDocument, least: int) -> list[str]:
-    """The lexemes PostgreSQL's statistics (ANALYZE) estimate in at least `least` rows of the
-    terms table (with a margin: the statistics come from a sample)."""
+def term_shares() -> tuple[dict[str, float], float]:
+    """The lexemes PostgreSQL's statistics (ANALYZE) find most common in the terms table,
+    each with the share of its rows estimated to hold it, and the table's rows."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples "
@@ -268,21 +289,29 @@ def term_candidates(spec: SearchDocument, least: int) -> list[str]:
         )
         row = cursor.fetchone()
     if not row or not row[0]:
-        return []
+        return {}, 0.0
     lexemes, shares, rows = row  # shares has three more items: minimum, maximum, nulls
-    pairs = zip(lexemes, shares, strict=False)
-    return [lexeme for lexeme, share in pairs if share * rows >= 0.8 * least]
+    return dict(zip(lexemes, shares, strict=False)), rows
+
+
+def term_candidates(spec: SearchDocument, least: int) -> list[str]:
+    """The lexemes the statistics estimate in at least `least` rows of the terms table
+    (with a margin: the statistics come from a sample)."""
+    shares, rows = term_shares()
+    return [lexeme for lexeme, share in shares.items() if share * rows >= 0.8 * least]
 
 
 def _name_frequent_terms(spec: SearchDocument, columns: IndexColumns) -> None:
     """Which terms may be held in memory: those the statistics find in at least
     SEARCH_MEMORY_TERM_SHARE of the index's entries. Each is read the first time a search
     needs it (``postgresql.matches``): as costly as that search would be anyway, and no process
-    pays for terms nobody searches."""
+    pays for terms nobody searches. The statistics' shares also tell which words of a query
+    are rare (``postgresql.covering``)."""
     if len(columns) < settings.SEARCH_MEMORY_TERM_MIN_ENTRIES:
         return
     columns.term_least = max(1, int(settings.SEARCH_MEMORY_TERM_SHARE * len(columns)))
     columns.term_candidates = set(term_candidates(spec, columns.term_least))
+    columns.term_shares = term_shares()[0]
 
 
 def forget_columns() -> None:

@@ -39,6 +39,10 @@ from .base import (
 FIELD_TYPES = {"keyword": Keyword, "integer": Integer, "date": Date, "boolean": Boolean}
 TOKENS_ANALYZER = analyzer("guiyan_tokens", tokenizer="whitespace")
 FACET_SIZE = 100
+# What a clause met adds to a document's score: far more than BM25 gives its words (tens at
+# most), so documents meeting more clauses come first, as on the database engine, and BM25
+# orders those meeting as many.
+CLAUSE_SCORE = 1000.0
 # A connection failure is a TransportError, a refusal by the server an ApiError.
 ERRORS = (TransportError, ApiError, helpers.BulkIndexError)
 
@@ -69,14 +73,28 @@ def _alternative(tokens: Sequence[str]) -> EsQ:
     return terms[0] if len(terms) == 1 else EsQ("bool", must=terms)
 
 
-def query_clause(query: Query) -> EsQ:
-    """Every clause must match by one of its alternatives, each by all its tokens."""
+def _clause(clause: tuple[tuple[str, ...], ...]) -> EsQ:
+    """Met by any alternative; scores CLAUSE_SCORE and the BM25 of the alternatives met."""
+    alternatives = [_alternative(alt) for alt in clause]
+    either = (
+        alternatives[0]
+        if len(alternatives) == 1
+        else EsQ("bool", should=alternatives, minimum_should_match=1)
+    )
     return EsQ(
         "bool",
-        must=[
-            EsQ("bool", should=[_alternative(alt) for alt in clause], minimum_should_match=1)
-            for clause in query.clauses
-        ],
+        should=[EsQ("constant_score", filter=either, boost=CLAUSE_SCORE), *alternatives],
+        minimum_should_match=1,
+    )
+
+
+def query_clause(query: Query) -> EsQ:
+    """At least ``query.minimum_should_match`` of the clauses (the rule the database engine
+    counts with too), each by one of its alternatives, an alternative by all its tokens."""
+    return EsQ(
+        "bool",
+        should=[_clause(clause) for clause in query.clauses],
+        minimum_should_match=query.minimum_should_match,
     )
 
 

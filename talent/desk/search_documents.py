@@ -3,6 +3,10 @@
 Registered from TalentConfig.ready(). The key is the profile's primary key; ``load`` yields only
 profiles in the pool, so a member who withdraws consent drops out of the index the next time
 their profile is indexed (talent/signal_handlers.py queues that on commit).
+
+The home township and village are filters and facets, not text: their names (甲一村党支部,
+苹果村) would otherwise make people match words of a topic (党支部, 苹果) through where they
+come from (docs/adr/0017-should-match.md).
 """
 
 from collections.abc import Iterator, Sequence
@@ -27,7 +31,6 @@ TEXT_FIELDS = (
     "trainings",
     "self_introduction",
     "industry_label",
-    "hometown",
 )
 FILTER_FIELDS = {
     "profile": "integer",  # the profile's key: what a filter the database answers narrows to
@@ -115,7 +118,6 @@ def talent_fields(row: dict, places: "Places", skills: Sequence[str] = ()) -> di
         "trainings": row["trainings"],
         "self_introduction": row["self_introduction"],
         "industry_label": places.industry_label(industry),
-        "hometown": [org.name for org in (township, village) if org is not None],
         "profile": row["pk"],
         "township": township.pk if township is not None else None,
         "village": village.pk if village is not None else None,

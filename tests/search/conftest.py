@@ -74,3 +74,39 @@ def people():
     )
     yield spec
     unregister("people")
+
+
+# Short texts for the queries of several words: how many of its words a text holds decides
+# whether it is found and where.
+NOTES = {
+    "all-four": "流动党员外出务工前向党支部报告，到流入地参加组织生活",
+    "three-of-four": "在外务工党员参加组织生活的办法",
+    "one-of-four": "组织生活会的召开程序",
+    # All three words of 养殖 技术 培训, in a long text where 培训 is a common word ...
+    "course": "生态养殖技术培训班，报名时间另行通知，请各村做好宣传发动，组织有意愿的村民参加学习",
+    # ... and two of them, each said four times in a short one: BM25 alone ranks it first,
+    # and so would its key on a tie.
+    "breeding-talk": "养殖技术交流：养殖技术，养殖技术，养殖技术",
+    "breeder": "养殖大户",
+    "electrician": "电工培训",
+    "driver": "驾驶员培训",
+    "accountant": "会计培训",
+}
+
+
+def notes_load(keys):
+    for key in NOTES if keys is None else keys:
+        if key in NOTES:
+            yield key, {"body": NOTES[key]}
+
+
+@pytest.fixture
+def notes():
+    """NOTES registered as the index "notes" for the test's duration."""
+    spec = register(
+        SearchDocument(
+            name="notes", load=notes_load, text_fields=("body",), count=lambda: len(NOTES)
+        )
+    )
+    yield spec
+    unregister("notes")

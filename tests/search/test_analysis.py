@@ -5,6 +5,7 @@ import pytest
 from search.analysis import (
     default_analyzer,
     expand,
+    minimum_should_match,
     normalize,
     tokens_for_index,
 )
@@ -205,9 +206,48 @@ def test_numbers_are_kept_and_punctuation_and_function_words_dropped():
 # --- The query ----------------------------------------------------------------------------
 
 
-def test_every_word_of_a_query_must_be_in_the_document():
+def test_both_words_of_a_two_word_query_must_be_in_the_document():
     assert finds("养殖 电商", "养殖大户兼做电商")
     assert not finds("养殖 电商", "养殖大户")
+
+
+@pytest.mark.parametrize(
+    ("clauses", "needed"),
+    [(0, 0), (1, 1), (2, 2), (3, 2), (4, 3), (5, 3), (6, 4), (7, 5), (8, 6), (10, 7)],
+)
+def test_a_query_needs_all_of_two_words_and_three_in_four_beyond(clauses, needed):
+    """Elasticsearch's minimum_should_match "2<75%", a percentage rounded down."""
+    assert minimum_should_match(clauses) == needed
+
+
+def test_a_document_matches_enough_of_the_clauses_and_counts_them():
+    query = tokens_for_query("养殖 技术 培训 电商", synonyms=False)
+    assert query.minimum_should_match == 3
+    assert query.matched(tokens_for_index("生态养殖技术培训")) == 3
+    assert finds("养殖 技术 培训 电商", "生态养殖技术培训")
+    assert not finds("养殖 技术 培训 电商", "养殖技术交流")
+
+
+def test_question_words_are_left_out_of_the_query_but_kept_in_documents():
+    """如何, 期间 say how the question is asked; documents are still indexed with them."""
+    assert tokens_for_query("外出务工期间如何参加组织生活", synonyms=False).terms == [
+        "外出",
+        "务工",
+        "参加",
+        "组织生活",
+    ]
+    assert tokens_for_query("请问怎么办呢？", synonyms=False).clauses == ()
+    assert "如何" in tokens_for_index("流动党员如何参加组织生活")
+
+
+def test_spaced_pinyin_is_one_clause_met_joined_or_apart():
+    """wang fang is met by wangfang (a name's pinyin) or by both words; a word that is not
+    pinyin (excel) stays a clause of its own, and a repeated word counts once."""
+    query = tokens_for_query("WANG fang Excel excel", synonyms=False)
+    assert query.clauses == ((("wangfang",), ("wang", "fang")), (("excel",),))
+    assert finds("Wang Fang", "", names=("王芳",))
+    assert finds("ou yang na na", "", names=("欧阳娜娜",))
+    assert not finds("wang fang", "", names=("王方圆",))
 
 
 def test_an_empty_query_matches_nothing():

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection, transaction
 from django.test import override_settings
 
-from search.engines import database
+from search.engines import database, postgresql
 from search.engines.columns import IndexColumns, _top, typed
 from search.registry import document_prepare
 from search.selectors import document_search
@@ -130,10 +130,14 @@ def test_a_page_is_the_same_as_sorting_everything():
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="terms in memory: PostgreSQL only")
 def test_terms_held_in_memory_find_what_the_gin_index_finds(people, engine, monkeypatch):
     """Every mix of terms held in memory and terms asked of PostgreSQL gives the results
-    (and the order: typed words before synonyms) that PostgreSQL alone gives."""
+    (and the order: more words matched first, then typed words before synonyms) that
+    PostgreSQL alone gives."""
     index_rebuild(spec=people, engine=engine)
     queries = ["党章", "电商", "电子商务 养殖", "合同", "张伟", "zw", "学习 党章", "党章 养殖"]
     queries += ["纪律", "excel 合同", "带动 村民", "开网店"]
+    # Enough of several words: through a synonym, one short, none enough, spaced pinyin.
+    queries += ["电商 网店 创业", "带动 村民 致富 电商", "学习 党章 纪律 养殖", "党章 养殖 电商"]
+    queries += ["Zhang Wei", "返乡 创业 电子商务 开 网店"]
     options = [{}, {"filters": {"town": "甲镇"}}, {"sort": "-age"}]
     alone = {(q, n): keys(q, **o) for q in queries for n, o in enumerate(options)}
 
@@ -178,3 +182,14 @@ def test_a_search_leaves_the_planner_settings_as_it_found_them(people, engine):
         with connection.cursor() as cursor:
             cursor.execute("SHOW enable_seqscan")
             assert cursor.fetchone()[0] == "on"
+
+
+def test_entries_matching_enough_clauses_are_read_by_the_rarest_they_must_hold():
+    """An entry holding two of four clauses holds one of any three of them: of the three
+    rarest by the statistics' shares (a term they do not list is the rarest)."""
+    clauses = [(("a",),), (("b",), ("c", "d")), (("e",),), (("f",),)]
+    shares = {"a": 0.5, "b": 0.1, "c": 0.3, "d": 0.02, "e": 0.2}
+    # b OR (c AND d) is about 0.12; f is unlisted: 0.
+    assert postgresql.covering(clauses, 2, shares) == (("f",), ("b",), ("c", "d"), ("e",))
+    assert postgresql.covering(clauses, 4, shares) == (("f",),)
+    assert postgresql.covering(clauses, 1, {}) == (("a",), ("b",), ("c", "d"), ("e",), ("f",))

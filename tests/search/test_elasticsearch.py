@@ -1,9 +1,12 @@
 """search/engines/elasticsearch.py without a server: the index mapping, the query body for a
 request, the bulk actions, and reading a response are pure functions of the spec."""
 
+import pytest
+
 from search.analysis import Query
 from search.engines.base import SearchRequest
 from search.engines.elasticsearch import (
+    CLAUSE_SCORE,
     bulk_actions,
     delete_actions,
     index_body,
@@ -29,10 +32,12 @@ def test_mapping_keeps_our_tokens_and_types_the_filters(people):
     }
 
 
-def test_query_body_is_and_of_or_of_and(people):
-    """Each clause must match by one alternative; an alternative needs all its tokens;
-    filters do not score; facets are terms aggregations."""
-    query = Query(clauses=((("养殖",),), (("电商",), ("电子", "商务"))))
+def test_query_body_is_should_clauses_with_the_shared_minimum(people):
+    """The clauses are should clauses, enough of them required (two of three); a clause is
+    met by one alternative, an alternative by all its tokens, and a clause met scores far
+    above BM25 so more clauses rank first; filters do not score; facets are terms
+    aggregations."""
+    query = Query(clauses=((("养殖",),), (("电商",), ("电子", "商务")), (("党章",),)))
     request = SearchRequest(
         query=query,
         filters={"town": ["甲镇"], "age": {"gte": 30}, "willing": True},
@@ -41,28 +46,61 @@ def test_query_body_is_and_of_or_of_and(people):
         page_size=10,
     )
     body = search_body("t-people", people, request)
+    typed = {"bool": {"must": [{"term": {"tokens": "电子"}}, {"term": {"tokens": "商务"}}]}}
     assert body["query"]["bool"]["must"] == [
         {
             "bool": {
-                "must": [
-                    {"bool": {"should": [{"term": {"tokens": "养殖"}}], "minimum_should_match": 1}},
+                "should": [
                     {
                         "bool": {
                             "should": [
-                                {"term": {"tokens": "电商"}},
                                 {
-                                    "bool": {
-                                        "must": [
-                                            {"term": {"tokens": "电子"}},
-                                            {"term": {"tokens": "商务"}},
-                                        ]
+                                    "constant_score": {
+                                        "filter": {"term": {"tokens": "养殖"}},
+                                        "boost": CLAUSE_SCORE,
                                     }
                                 },
+                                {"term": {"tokens": "养殖"}},
                             ],
                             "minimum_should_match": 1,
                         }
                     },
-                ]
+                    {
+                        "bool": {
+                            "should": [
+                                {
+                                    "constant_score": {
+                                        "filter": {
+                                            "bool": {
+                                                "should": [{"term": {"tokens": "电商"}}, typed],
+                                                "minimum_should_match": 1,
+                                            }
+                                        },
+                                        "boost": CLAUSE_SCORE,
+                                    }
+                                },
+                                {"term": {"tokens": "电商"}},
+                                typed,
+                            ],
+                            "minimum_should_match": 1,
+                        }
+                    },
+                    {
+                        "bool": {
+                            "should": [
+                                {
+                                    "constant_score": {
+                                        "filter": {"term": {"tokens": "党章"}},
+                                        "boost": CLAUSE_SCORE,
+                                    }
+                                },
+                                {"term": {"tokens": "党章"}},
+                            ],
+                            "minimum_should_match": 1,
+                        }
+                    },
+                ],
+                "minimum_should_match": 2,
             }
         }
     ]
@@ -75,6 +113,18 @@ def test_query_body_is_and_of_or_of_and(people):
     assert (body["from"], body["size"]) == (10, 10)
     assert body["sort"] == ["_score", {"_id": "asc"}]
     assert body["track_total_hits"] is True
+
+
+@pytest.mark.parametrize(
+    ("words", "needed"), [(1, 1), (2, 2), (3, 2), (4, 3), (5, 3), (6, 4), (8, 6), (12, 9)]
+)
+def test_the_body_asks_for_as_many_clauses_as_the_database_engine_counts(people, words, needed):
+    """All of up to two clauses, 75% rounded down beyond: Elasticsearch's "2<75%"."""
+    query = Query(clauses=tuple(((f"w{n}",),) for n in range(words)))
+    body = search_body("t-people", people, SearchRequest(query=query))
+    text = body["query"]["bool"]["must"][0]["bool"]
+    assert (len(text["should"]), text["minimum_should_match"]) == (words, needed)
+    assert query.minimum_should_match == needed
 
 
 def test_any_of_is_one_filter_of_alternatives(people):

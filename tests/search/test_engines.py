@@ -55,7 +55,7 @@ def keys(text="", **options):
         ("zhangwei", ["5"]),
         ("zw", ["5"]),
         ("张伟", ["5"]),
-        ("党章 养殖", []),  # every word must be found
+        ("党章 养殖", []),  # both of two words must be found
         ("，。", []),  # nothing left to look for finds nothing
     ],
 )

@@ -9,6 +9,7 @@ from taggit.models import Tag
 from wagtail.models import PageViewRestriction
 
 from portal.content.models.catalog import validate_isbn
+from portal.content.search_selectors import page_search
 from portal.content.selectors import collection_pages, notices_in_effect
 from portal.models import (
     CollectionPage,
@@ -21,6 +22,7 @@ from portal.models import (
 )
 from portal.parcels.demo import BOOKS
 from portal.registry.demo import DEMO_MEMBER_PHONE
+from search.services import index_queue_drain
 
 pytestmark = pytest.mark.usefixtures("media_in_tmp")
 
@@ -83,3 +85,21 @@ def test_the_demo_member_can_open_every_demo_page(seeded, client):
     ]
     for page in pages:
         assert client.get(page.url).status_code == 200, page.url
+
+
+def test_a_question_in_plain_words_finds_the_demo_pages_that_answer_it(seeded):
+    """外出务工期间如何参加组织生活: the pages holding three of its four words (外出, 务工,
+    参加, 组织生活; 期间 and 如何 say how it is asked) are found, the one holding all four
+    first; the page only tagged 组织生活 is not."""
+    index_queue_drain()
+    member = get_user_model().objects.get(username=DEMO_MEMBER_PHONE)
+
+    def titles(text: str) -> list[str]:
+        return [hit.page.title for hit in page_search(user=member, text=text).hits]
+
+    tagged = titles("组织生活")
+    assert "青溪镇“一月一课”学习安排" in tagged
+    assert titles("外出务工期间如何参加组织生活") == [
+        "流动党员如何参加组织生活",
+        "学习党章：流动党员的“必修课”",
+    ]

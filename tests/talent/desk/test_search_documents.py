@@ -7,6 +7,7 @@ import pytest
 from django.db import transaction
 from django.test import override_settings
 
+from portal.registry.factories import OrganizationFactory
 from search import selectors
 from search.models import IndexEntry, IndexTask
 from search.registry import document_spec
@@ -71,7 +72,6 @@ def test_the_talent_document_is_registered_as_the_contract_says():
         "trainings",
         "self_introduction",
         "industry_label",
-        "hometown",
     }
     assert spec.filter_fields == {
         "profile": "integer",
@@ -116,7 +116,7 @@ def test_the_loader_yields_the_pool_with_labels_and_derived_fields(talent_pool, 
     farmer = loaded[str(pool.farmer.pk)]
     assert farmer["township"] == tree.township_a.pk  # derived when the profile was cleaned
     assert farmer["village"] == tree.village_a1.pk
-    assert farmer["hometown"] == ["甲镇党委", "甲一村党支部"]
+    assert "hometown" not in farmer  # the places are filters, not text
     assert farmer["industry_label"] == "农业与养殖"
     assert farmer["skills"] == ["农机", "生态养殖"]
     assert farmer["study_hours"] == 40  # tenths of an hour
@@ -203,9 +203,13 @@ def found(text: str, **options) -> list[str]:
         ("直播", ["陈刚"]),  # a skill
         ("杭州", ["陈刚"]),  # the current city
         ("制造业", ["张伟"]),  # the industry's Chinese label
-        ("甲一村", ["王芳"]),  # the home village's name
+        ("甲一村", []),  # the home village is a filter, not text
         ("电工", ["甲二党员"]),
-        ("养殖 杭州", []),  # every word must be found
+        ("养殖 杭州", []),  # both of two words must be found
+        ("养殖 农机 直播", ["王芳"]),  # two of three words are enough
+        ("王芳 电工 直播 杭州 excel", []),  # one of five is not
+        ("Wang Fang", ["王芳"]),  # pinyin with a space and capitals
+        ("生态养殖需要什么农机", ["王芳"]),  # 需要 and 什么 need not match
         ("，。", []),
     ],
 )
@@ -213,6 +217,23 @@ def test_chinese_text_finds_profiles_by_their_words(engine, text, expected):
     """Two-character words, synonyms, traditional characters, Latin words in any case and
     names by pinyin and initials find profiles; characters meeting across a word do not."""
     assert found(text) == expected
+
+
+def test_a_home_village_named_after_a_crop_does_not_make_its_people_growers(engine, tree):
+    """苹果种植 finds the apple grower, not the vegetable grower from 苹果村 (whose village
+    name holds 苹果 and whose skill holds 种植): the place is a filter, not words."""
+    apple_village = OrganizationFactory(parent=tree.township_b, name="苹果村党支部", code="B2")
+    villager = profile_create(
+        name="刘洋", hometown_village=apple_village, skills=["蔬菜种植"], occupation="菜农"
+    )
+    grower = profile_create(name="孙丽", hometown_village=tree.village_a1, skills=["苹果种植"])
+    index_rebuild(spec=document_spec("talent"))
+    if selectors.search_engine().name == "elasticsearch":
+        selectors.search_engine().client.indices.refresh(index="guiyan-test-search-talent")
+    assert villager.pk < grower.pk  # on a tie the villager would come first
+    assert document_search(index="talent", text="苹果种植").keys == [str(grower.pk)]
+    assert found("种植") == ["刘洋", "孙丽"]
+    assert found("", filters={"village": apple_village.pk}) == ["刘洋"]
 
 
 def test_filters_narrow_text_and_list_alone(engine, tree):
