@@ -113,7 +113,9 @@ class _Search:
         for name, values in selected_values(self.query).items():
             if values:
                 try:
-                    counts[name] = self.run(without=name, facets=[name], page_size=1).facets[name]
+                    # A query with no searchable word finds nothing and counts no facet at all.
+                    found_again = self.run(without=name, facets=[name], page_size=1)
+                    counts[name] = found_again.facets.get(name, {})
                 except Nothing:
                     counts[name] = {}
         return counts

@@ -63,6 +63,15 @@ def test_the_format_parameter_drf_reads_is_still_accepted(wide_pool, people):
     assert response.json()["total"] == 2
 
 
+def test_words_that_analyse_to_nothing_with_a_chosen_facet_find_nothing_without_an_error(
+    wide_pool, people
+):
+    """Schemathesis found it: no searchable word and a facet chosen was a 500."""
+    response = get(people.county_admin, {"q": "´·¯", "education": "4", "exclude_negative": "1"})
+    assert response.status_code == 200, response.content.decode()
+    assert response.json()["total"] == 0
+
+
 def test_someone_who_may_not_search_is_refused_before_any_parameter_is_read(wide_pool, people):
     assert get(people.member, {"nonsense": "1"}).status_code == 403
 
