@@ -35,7 +35,7 @@ def _url(profile) -> str:
 def _record(client, profile, **fields):
     data = {
         "action": "record",
-        "record-given_on": GIVEN,
+        "record-given_on": GIVEN(),
         "record-method": "signed_form",
         "record-note": "",
     }
@@ -44,7 +44,7 @@ def _record(client, profile, **fields):
 
 
 def _withdraw(client, profile, **fields):
-    data = {"action": "withdraw", "withdraw-withdrawn_on": WITHDRAWN, "withdraw-note": ""}
+    data = {"action": "withdraw", "withdraw-withdrawn_on": WITHDRAWN(), "withdraw-note": ""}
     data.update({f"withdraw-{k}": v for k, v in fields.items()})
     return client.post(_url(profile), data)
 
@@ -54,7 +54,16 @@ def _day(offset: int) -> str:
     return (timezone.localdate() + datetime.timedelta(days=offset)).isoformat()
 
 
-GIVEN, WITHDRAWN, TOMORROW = _day(-60), _day(-20), _day(1)
+def GIVEN():  # noqa: N802 - read as the dates they name; computed when used, not at import
+    return _day(-60)
+
+
+def WITHDRAWN():  # noqa: N802
+    return _day(-20)
+
+
+def TOMORROW():  # noqa: N802
+    return _day(1)
 
 
 def _entries(profile):
@@ -76,8 +85,8 @@ def test_consent_round_trip(client, tree, profile, county_admin, user_with_role)
     assert profile in profiles_visible_to(recruiter)
     recorded = _entries(profile).get()
     assert (recorded.action, recorded.user) == (LOG_CONSENT_RECORD, county_admin)
-    assert recorded.data == {"given_on": GIVEN, "method": "in_person", "note": "在村委会当面确认"}
-    assert GIVEN in recorded.message and recorded.comment == "在村委会当面确认"
+    assert recorded.data == {"given_on": GIVEN(), "method": "in_person", "note": "在村委会当面确认"}
+    assert GIVEN() in recorded.message and recorded.comment == "在村委会当面确认"
     page = client.get(_url(profile)).content.decode()
     assert "在村委会当面确认" in page and "data-consent-withdraw" in page
 
@@ -89,8 +98,8 @@ def test_consent_round_trip(client, tree, profile, county_admin, user_with_role)
     assert not TalentProfile.objects.in_pool().filter(pk=profile.pk).exists()
     withdrawn = _entries(profile).last()
     assert withdrawn.action == LOG_CONSENT_WITHDRAW
-    assert withdrawn.data == {"withdrawn_on": WITHDRAWN, "note": "本人电话要求退出"}
-    assert WITHDRAWN in withdrawn.message
+    assert withdrawn.data == {"withdrawn_on": WITHDRAWN(), "note": "本人电话要求退出"}
+    assert WITHDRAWN() in withdrawn.message
 
     # The history view of the profile shows both steps with their Chinese labels.
     history = client.get(reverse("talent_profile:history", args=[profile.pk])).content.decode()
@@ -116,6 +125,8 @@ def test_recording_consent_refuses_bad_input_on_its_field(
     client, profile, county_admin, fields, field, message
 ):
     client.force_login(county_admin)
+    # A date is computed when the test runs: collected before midnight, run after, it holds.
+    fields = {name: value() if callable(value) else value for name, value in fields.items()}
     response = _record(client, profile, **fields)
     assert response.status_code == 200
     assert response.context["record_form"].errors[field] == [gettext(message)]
@@ -140,9 +151,9 @@ def test_consent_is_not_recorded_twice_nor_withdrawn_before_it_was_given(
     response = _withdraw(client, profile, withdrawn_on=_day(-61))
     assert response.context["withdraw_form"].errors["withdrawn_on"] == [
         gettext("Consent is withdrawn on or after the day it was given (%(date)s).")
-        % {"date": GIVEN}
+        % {"date": GIVEN()}
     ]
-    response = _withdraw(client, profile, withdrawn_on=TOMORROW)
+    response = _withdraw(client, profile, withdrawn_on=TOMORROW())
     assert response.context["withdraw_form"].errors["withdrawn_on"] == [
         gettext("The date consent was withdrawn cannot be in the future.")
     ]
