@@ -44,6 +44,12 @@ class SearchResults:
     facets: dict[str, dict[object, int]]
     highlights: dict[str, str]
 
+    @classmethod
+    def nothing(cls, request: "SearchRequest") -> "SearchResults":
+        """No hits, and each facet the request asked for, counting none (a query whose words
+        all analyse away finds nothing, on every engine)."""
+        return cls(keys=[], total=0, facets={name: {} for name in request.facets}, highlights={})
+
 
 class SearchEngine(ABC):
     name: str

@@ -105,7 +105,7 @@ class DatabaseEngine(SearchEngine):
     def search(self, spec: SearchDocument, request: SearchRequest) -> SearchResults:
         check_request(spec, request)
         if request.query is not None and not request.query.clauses:
-            return SearchResults(keys=[], total=0, facets={}, highlights={})
+            return SearchResults.nothing(request)
         with _columns_lock(spec):
             columns = current_columns(spec)
             scores = None

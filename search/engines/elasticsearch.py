@@ -230,7 +230,7 @@ class ElasticsearchEngine(SearchEngine):
 
     def search(self, spec: SearchDocument, request: SearchRequest) -> SearchResults:
         if request.query is not None and not request.query.clauses:
-            return SearchResults(keys=[], total=0, facets={}, highlights={})
+            return SearchResults.nothing(request)
         name = self._name(spec)
         try:
             response = self.client.search(index=name, body=search_body(name, spec, request))

@@ -113,9 +113,7 @@ class _Search:
         for name, values in selected_values(self.query).items():
             if values:
                 try:
-                    # A query with no searchable word finds nothing and counts no facet at all.
-                    found_again = self.run(without=name, facets=[name], page_size=1)
-                    counts[name] = found_again.facets.get(name, {})
+                    counts[name] = self.run(without=name, facets=[name], page_size=1).facets[name]
                 except Nothing:
                     counts[name] = {}
         return counts
