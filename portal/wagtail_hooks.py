@@ -1,3 +1,5 @@
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
@@ -25,6 +27,12 @@ def register_sites():
 @hooks.register("register_admin_viewset")
 def register_videos():
     return [VideoViewSet("portal_video"), VideoChooserViewSet("portal_video_chooser")]
+
+
+@hooks.register("insert_editor_js")
+def submit_after_autosave():
+    """Sending an add form while its autosave is on the way must not create the page twice."""
+    return format_html('<script src="{}"></script>', static("portal/submit_after_autosave.js"))
 
 
 @hooks.register("after_create_page")
