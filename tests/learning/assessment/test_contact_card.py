@@ -20,7 +20,10 @@ from portal.cards import services as cards
 from portal.models import Role
 from portal.registry.factories import MemberFactory
 
-YEAR = timezone.localdate().year - 1
+
+def last_year():
+    """Last year, read when the test runs (not at import, which may be before a new year)."""
+    return timezone.localdate().year - 1
 
 
 @pytest.fixture
@@ -47,18 +50,18 @@ def excellent_year(tree, org_admin_a):
             deduction=0,
             reason="测试",
             author=org_admin_a,
-            occurred_on=datetime.date(YEAR, 6, 1),
+            occurred_on=datetime.date(last_year(), 6, 1),
         )
     return people
 
 
 def _attest(member, user, activities: int):
-    card = cards.contact_card_open(member=member, year=YEAR)
+    card = cards.contact_card_open(member=member, year=last_year())
     for day in range(1, activities + 1):
         cards.contact_activity_record(
             card=card,
             kind="theme_day",
-            held_on=datetime.date(YEAR, day, 9),
+            held_on=datetime.date(last_year(), day, 9),
             description="主题党日",
             user=user,
             countersign=True,
@@ -67,10 +70,12 @@ def _attest(member, user, activities: int):
 
 
 def _drafts(tree):
-    annual_assessment.assessment_drafts_compute(organization_id=tree.township_a.pk, year=YEAR)
+    annual_assessment.assessment_drafts_compute(
+        organization_id=tree.township_a.pk, year=last_year()
+    )
     return {
         a.member.name: (a.draft_grade, a.draft_reasons)
-        for a in AnnualAssessment.objects.filter(year=YEAR).select_related("member")
+        for a in AnnualAssessment.objects.filter(year=last_year()).select_related("member")
     }
 
 
@@ -99,11 +104,11 @@ def test_too_few_attested_activities_is_named(tree, excellent_year, host_admin):
 def test_a_card_not_yet_attested_does_not_count(tree, excellent_year, host_admin):
     """Countersigned activities count only once the host branch issued the attestation."""
     AssessmentPolicy.objects.create(organization=tree.township_a, min_contact_activities=1)
-    card = cards.contact_card_open(member=excellent_year["attested"], year=YEAR)
+    card = cards.contact_card_open(member=excellent_year["attested"], year=last_year())
     cards.contact_activity_record(
         card=card,
         kind="meetings",
-        held_on=datetime.date(YEAR, 3, 1),
+        held_on=datetime.date(last_year(), 3, 1),
         description="党员大会",
         user=host_admin,
         countersign=True,

@@ -17,7 +17,11 @@ from portal.registry.factories import MemberFactory
 from portal.registry.identity import mask_name
 
 Kind = ContactActivity.Kind
-LAST_YEAR = timezone.localdate().year - 1
+
+
+def last_year():
+    """Last year, read when the test runs (not at import, which may be before a new year)."""
+    return timezone.localdate().year - 1
 
 
 @pytest.fixture
@@ -136,8 +140,8 @@ def test_certificates_managed_by_is_the_origin_side(members, origin_admin, host_
 # --- Contact cards ----------------------------------------------------------------------------
 
 
-def _card(member, year=LAST_YEAR):
-    return cards.contact_card_open(member=member, year=year)
+def _card(member, year=None):
+    return cards.contact_card_open(member=member, year=year or last_year())
 
 
 def _record(card, user, **kwargs):
@@ -178,24 +182,24 @@ def test_countersigning_counts_as_contact_and_clears_lost_contact(members, host_
     member = members.b1
     LostContact.objects.create(
         member=member,
-        since=datetime.date(LAST_YEAR, 1, 2),
-        flagged_on=datetime.date(LAST_YEAR, 4, 2),
+        since=datetime.date(last_year(), 1, 2),
+        flagged_on=datetime.date(last_year(), 4, 2),
     )
     card = _card(member)
-    _record(card, host_admin, held_on=datetime.date(LAST_YEAR, 5, 1), countersign=True)
+    _record(card, host_admin, held_on=datetime.date(last_year(), 5, 1), countersign=True)
     member.refresh_from_db()
-    assert member.last_contact_on == datetime.date(LAST_YEAR, 5, 1)
+    assert member.last_contact_on == datetime.date(last_year(), 5, 1)
     flag = LostContact.objects.get(member=member)
-    assert flag.cleared_on == datetime.date(LAST_YEAR, 5, 1)
+    assert flag.cleared_on == datetime.date(last_year(), 5, 1)
     assert flag.cleared_by == host_admin
 
 
 @pytest.mark.parametrize(
     ("kind", "held_on", "hours", "field"),
     [
-        (Kind.VOLUNTEER, datetime.date(LAST_YEAR, 4, 1), None, "volunteer_hours"),
-        (Kind.MEETINGS, datetime.date(LAST_YEAR, 4, 1), Decimal("2"), "volunteer_hours"),
-        (Kind.MEETINGS, datetime.date(LAST_YEAR - 1, 4, 1), None, "held_on"),
+        (Kind.VOLUNTEER, datetime.date(last_year(), 4, 1), None, "volunteer_hours"),
+        (Kind.MEETINGS, datetime.date(last_year(), 4, 1), Decimal("2"), "volunteer_hours"),
+        (Kind.MEETINGS, datetime.date(last_year() - 1, 4, 1), None, "held_on"),
     ],
 )
 def test_record_refuses_bad_input_naming_the_field(
@@ -212,11 +216,11 @@ def test_member_proposal_lands_on_the_card_of_its_year(members, host_admin):
     activity = cards.contact_activity_propose(
         member=members.b1,
         kind=Kind.VOLUNTEER,
-        held_on=datetime.date(LAST_YEAR, 6, 1),
+        held_on=datetime.date(last_year(), 6, 1),
         description="社区义务清扫",
         volunteer_hours=Decimal("3.5"),
     )
-    assert activity.card.year == LAST_YEAR
+    assert activity.card.year == last_year()
     assert activity.countersigned_at is None
     cards.contact_activity_reject(activity=activity)
     assert not ContactActivity.objects.exists()
@@ -246,7 +250,7 @@ def test_attestation_freezes_the_summary_and_the_card(members, host_admin):
         _record(card, host_admin)
     with pytest.raises(ValidationError):
         cards.contact_card_attest(card=card, user=host_admin)
-    assert selectors.contact_activities_attested(member_ids=[members.b1.pk], year=LAST_YEAR) == {
+    assert selectors.contact_activities_attested(member_ids=[members.b1.pk], year=last_year()) == {
         members.b1.pk: 3
     }
 

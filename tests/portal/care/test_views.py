@@ -11,7 +11,10 @@ from portal.care import services as care
 from portal.models import Role, Talk
 from portal.registry.factories import UserFactory
 
-TODAY = timezone.localdate()
+
+def today():
+    """Today in Shanghai, read when the test runs (not at import, which may be before midnight)."""
+    return timezone.localdate()
 
 
 @pytest.fixture
@@ -20,7 +23,7 @@ def liaison(tree, members):
     user = UserFactory(username="liaison_a")
     for member in (members.a1, members.a2):
         care.liaison_pair(
-            liaison=user, member=member, organization=tree.township_a, started_on=TODAY
+            liaison=user, member=member, organization=tree.township_a, started_on=today()
         )
     return user
 
@@ -29,7 +32,7 @@ def liaison(tree, members):
 def other_liaison(tree, members):
     user = UserFactory(username="liaison_b")
     care.liaison_pair(
-        liaison=user, member=members.b1, organization=tree.township_b, started_on=TODAY
+        liaison=user, member=members.b1, organization=tree.township_b, started_on=today()
     )
     return user
 
@@ -38,7 +41,9 @@ def test_the_liaison_sees_their_members_with_full_phones_and_last_talk(
     client, members, liaison, other_liaison
 ):
     """Full phone numbers for the liaison to call; nobody else's member is listed."""
-    care.talk_record(member=members.a1, talked_by=liaison, held_on=TODAY, way="phone", summary="好")
+    care.talk_record(
+        member=members.a1, talked_by=liaison, held_on=today(), way="phone", summary="好"
+    )
     client.force_login(liaison)
     response = client.get(reverse("care_members"))
     assert response.status_code == 200
@@ -47,7 +52,7 @@ def test_the_liaison_sees_their_members_with_full_phones_and_last_talk(
     body = response.content.decode()
     assert f'href="tel:{members.a1.phone}"' in body
     assert members.b1.phone not in body and members.b1.name not in body
-    assert listed[members.a1.pk].last_talk_on == TODAY
+    assert listed[members.a1.pk].last_talk_on == today()
     assert [member.pk for member in response.context["due"]] == [members.a2.pk]
 
 
@@ -61,7 +66,7 @@ def test_the_liaison_records_a_talk_which_counts_as_contact(client, members, lia
     client.force_login(liaison)
     url = reverse("care_talk", args=[members.a2.pk])
     assert client.get(url).status_code == 200
-    held_on = TODAY - datetime.timedelta(days=2)
+    held_on = today() - datetime.timedelta(days=2)
     response = client.post(url, {"held_on": held_on, "way": "in_person", "summary": "谈工作"})
     assert response.status_code == 302
     talk = Talk.objects.get(member=members.a2)
@@ -73,11 +78,11 @@ def test_the_liaison_records_a_talk_which_counts_as_contact(client, members, lia
 def test_a_talk_form_with_errors_names_the_field_and_saves_nothing(client, members, liaison):
     client.force_login(liaison)
     url = reverse("care_talk", args=[members.a2.pk])
-    future = TODAY + datetime.timedelta(days=3)
+    future = today() + datetime.timedelta(days=3)
     response = client.post(url, {"held_on": future, "way": "phone", "summary": "x"})
     assert response.status_code == 200
     assert "held_on" in response.context["form"].errors
-    response = client.post(url, {"held_on": TODAY, "way": "phone", "summary": ""})
+    response = client.post(url, {"held_on": today(), "way": "phone", "summary": ""})
     assert "summary" in response.context["form"].errors
     assert not Talk.objects.exists()
 
@@ -86,13 +91,13 @@ def test_another_liaisons_member_is_a_404(client, members, liaison, other_liaiso
     client.force_login(other_liaison)
     url = reverse("care_talk", args=[members.a1.pk])
     assert client.get(url).status_code == 404
-    assert client.post(url, {"held_on": TODAY, "way": "phone", "summary": "x"}).status_code == 404
+    assert client.post(url, {"held_on": today(), "way": "phone", "summary": "x"}).status_code == 404
     assert not Talk.objects.exists()
 
 
 def test_an_ended_pairing_takes_the_member_off_the_page(client, members, liaison):
     pairing = liaison.liaison_pairings.get(member=members.a1)
-    care.liaison_end(pairing=pairing, ended_on=TODAY)
+    care.liaison_end(pairing=pairing, ended_on=today())
     client.force_login(liaison)
     listed = [member.pk for member in client.get(reverse("care_members")).context["members"]]
     assert listed == [members.a2.pk]

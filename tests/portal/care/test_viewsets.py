@@ -12,7 +12,10 @@ from portal.care import services as care
 from portal.models import CareCase, CareVisit, Liaison, Role, Talk
 from portal.registry.factories import UserFactory
 
-TODAY = timezone.localdate()
+
+def today():
+    """Today in Shanghai, read when the test runs (not at import, which may be before midnight)."""
+    return timezone.localdate()
 
 
 @pytest.fixture
@@ -24,7 +27,7 @@ def people(tree, members, user_with_role):
     secretary_a = user_with_role(Role.ORG_ADMIN, tree.township_a, "secretary_a")
     liaison = user_with_role(Role.MEMBER, tree.village_a1, "liaison_a")
     care.liaison_pair(
-        liaison=liaison, member=members.a1, organization=tree.township_a, started_on=TODAY
+        liaison=liaison, member=members.a1, organization=tree.township_a, started_on=today()
     )
     return SimpleNamespace(
         secretary_a=secretary_a,
@@ -40,7 +43,7 @@ def case(members, people):
         member=members.a1,
         hardship="illness",
         description="住院",
-        opened_on=TODAY,
+        opened_on=today(),
         opened_by=people.secretary_a,
     )
 
@@ -62,7 +65,7 @@ def test_the_secretary_pairs_a_liaison_and_lists_the_pairing_with_a_masked_phone
             "liaison": people.liaison.pk,
             "member": members.a2.pk,
             "organization": tree.township_a.pk,
-            "started_on": TODAY,
+            "started_on": today(),
         },
     )
     assert response.status_code == 302
@@ -80,7 +83,7 @@ def test_pairing_a_member_who_has_a_liaison_names_the_member_field(client, tree,
             "liaison": people.secretary_a.pk,
             "member": members.a1.pk,
             "organization": tree.township_a.pk,
-            "started_on": TODAY,
+            "started_on": today(),
         },
     )
     assert response.status_code == 200
@@ -96,7 +99,7 @@ def test_a_secretary_cannot_pair_a_member_they_do_not_keep(client, tree, members
             "liaison": people.liaison.pk,
             "member": members.b1.pk,
             "organization": tree.township_a.pk,
-            "started_on": TODAY,
+            "started_on": today(),
         },
     )
     assert response.status_code == 200
@@ -107,10 +110,10 @@ def test_a_secretary_cannot_pair_a_member_they_do_not_keep(client, tree, members
 def test_the_secretary_ends_a_pairing_and_it_stays_listed(client, members, people):
     pairing = Liaison.objects.get(member=members.a1)
     client.force_login(people.secretary_a)
-    response = client.post(reverse("portal_liaison:end", args=[pairing.pk]), {"ended_on": TODAY})
+    response = client.post(reverse("portal_liaison:end", args=[pairing.pk]), {"ended_on": today()})
     assert response.status_code == 302
     pairing.refresh_from_db()
-    assert pairing.ended_on == TODAY
+    assert pairing.ended_on == today()
     assert pairing in listed(client, "portal_liaison:index")
 
 
@@ -118,7 +121,7 @@ def test_another_townships_secretary_neither_sees_nor_ends_the_pairing(client, m
     pairing = Liaison.objects.get(member=members.a1)
     client.force_login(people.secretary_b)
     assert pairing not in listed(client, "portal_liaison:index")
-    response = client.post(reverse("portal_liaison:end", args=[pairing.pk]), {"ended_on": TODAY})
+    response = client.post(reverse("portal_liaison:end", args=[pairing.pk]), {"ended_on": today()})
     assert response.status_code == 404
     pairing.refresh_from_db()
     assert pairing.ended_on is None
@@ -132,19 +135,19 @@ def test_the_secretary_records_a_talk_in_the_admin(client, members, people):
     url = reverse("portal_talk:add") + f"?member={members.a2.pk}"
     assert client.get(url).context["form"].initial["member"] == members.a2
     response = client.post(
-        url, {"member": members.a2.pk, "held_on": TODAY, "way": "phone", "summary": "谈心"}
+        url, {"member": members.a2.pk, "held_on": today(), "way": "phone", "summary": "谈心"}
     )
     assert response.status_code == 302
     assert Talk.objects.get().talked_by == people.secretary_a
     members.a2.refresh_from_db()
-    assert members.a2.last_contact_on == TODAY
+    assert members.a2.last_contact_on == today()
 
 
 def test_a_secretary_cannot_record_a_talk_with_a_member_they_do_not_keep(client, members, people):
     client.force_login(people.secretary_b)
     response = client.post(
         reverse("portal_talk:add"),
-        {"member": members.a1.pk, "held_on": TODAY, "way": "phone", "summary": "x"},
+        {"member": members.a1.pk, "held_on": today(), "way": "phone", "summary": "x"},
     )
     assert "member" in response.context["form"].errors
     assert not Talk.objects.exists()
@@ -154,7 +157,7 @@ def test_the_due_list_is_the_secretarys_own_with_the_liaison_and_a_masked_phone(
     client, members, people
 ):
     care.talk_record(
-        member=members.a2, talked_by=people.secretary_a, held_on=TODAY, way="phone", summary="好"
+        member=members.a2, talked_by=people.secretary_a, held_on=today(), way="phone", summary="好"
     )
     client.force_login(people.secretary_a)
     response = client.get(reverse("portal_talk:due"))
@@ -169,10 +172,10 @@ def test_the_due_list_is_the_secretarys_own_with_the_liaison_and_a_masked_phone(
 
 def test_talks_are_listed_only_for_the_members_kept(client, members, people):
     care.talk_record(
-        member=members.a1, talked_by=people.liaison, held_on=TODAY, way="phone", summary="a"
+        member=members.a1, talked_by=people.liaison, held_on=today(), way="phone", summary="a"
     )
     care.talk_record(
-        member=members.b1, talked_by=people.secretary_b, held_on=TODAY, way="phone", summary="b"
+        member=members.b1, talked_by=people.secretary_b, held_on=today(), way="phone", summary="b"
     )
     client.force_login(people.secretary_a)
     assert [talk.member for talk in listed(client, "portal_talk:index")] == [members.a1]
@@ -187,29 +190,36 @@ def test_the_secretary_opens_a_case_records_a_visit_and_closes_it(client, member
     client.force_login(people.secretary_a)
     response = client.post(
         reverse("portal_care_case:add"),
-        {"member": members.a2.pk, "hardship": "income", "description": "失业", "opened_on": TODAY},
+        {
+            "member": members.a2.pk,
+            "hardship": "income",
+            "description": "失业",
+            "opened_on": today(),
+        },
     )
     assert response.status_code == 302
     case = CareCase.objects.get(member=members.a2)
     response = client.post(
         reverse("portal_care_case:visit", args=[case.pk]),
-        {"visited_on": TODAY, "visitors": "书记", "help_given": "慰问", "amount": "300"},
+        {"visited_on": today(), "visitors": "书记", "help_given": "慰问", "amount": "300"},
     )
     assert response.status_code == 302
     assert CareVisit.objects.get(case=case).recorded_by == people.secretary_a
     page = client.get(reverse("portal_care_case:inspect", args=[case.pk]))
     assert list(page.context["visits"]) == [CareVisit.objects.get(case=case)]
-    response = client.post(reverse("portal_care_case:close", args=[case.pk]), {"closed_on": TODAY})
+    response = client.post(
+        reverse("portal_care_case:close", args=[case.pk]), {"closed_on": today()}
+    )
     assert response.status_code == 302
     case.refresh_from_db()
-    assert case.closed_on == TODAY
+    assert case.closed_on == today()
 
 
 def test_a_bad_visit_names_its_field_and_saves_nothing(client, case, people):
     client.force_login(people.secretary_a)
     response = client.post(
         reverse("portal_care_case:visit", args=[case.pk]),
-        {"visited_on": TODAY, "visitors": "书记", "help_given": "慰问", "amount": "-3"},
+        {"visited_on": today(), "visitors": "书记", "help_given": "慰问", "amount": "-3"},
     )
     assert response.status_code == 200
     assert "amount" in response.context["form"].errors
@@ -221,10 +231,10 @@ def test_the_open_and_closed_filter(client, case, members, people):
         member=members.a2,
         hardship="family",
         description="x",
-        opened_on=TODAY - datetime.timedelta(days=3),
+        opened_on=today() - datetime.timedelta(days=3),
         opened_by=people.secretary_a,
     )
-    care.care_case_close(case=closed, closed_on=TODAY)
+    care.care_case_close(case=closed, closed_on=today())
     client.force_login(people.secretary_a)
     url = reverse("portal_care_case:index")
     assert list(client.get(url, {"open": "true"}).context["object_list"]) == [case]
@@ -236,7 +246,9 @@ def test_another_townships_secretary_does_not_see_or_change_the_case(client, cas
     assert case not in listed(client, "portal_care_case:index")
     for name in ("inspect", "visit", "close"):
         assert client.get(reverse(f"portal_care_case:{name}", args=[case.pk])).status_code == 404
-    response = client.post(reverse("portal_care_case:close", args=[case.pk]), {"closed_on": TODAY})
+    response = client.post(
+        reverse("portal_care_case:close", args=[case.pk]), {"closed_on": today()}
+    )
     assert response.status_code == 404
     case.refresh_from_db()
     assert case.closed_on is None
@@ -258,7 +270,7 @@ def test_a_liaison_or_a_member_has_no_care_admin(client, case, members, people, 
         response = client.get(url)
         assert response.status_code in (302, 403), url
         assert members.a1.phone not in response.content.decode()
-    client.post(reverse("portal_care_case:close", args=[case.pk]), {"closed_on": TODAY})
+    client.post(reverse("portal_care_case:close", args=[case.pk]), {"closed_on": today()})
     case.refresh_from_db()
     assert case.closed_on is None
 

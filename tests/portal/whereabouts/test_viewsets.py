@@ -13,7 +13,11 @@ from portal.registry import services
 from portal.whereabouts.services import whereabouts_report_submit
 
 INDEX = "portal_whereabouts:index"
-THIS_MONTH = timezone.localdate().replace(day=1)
+
+
+def this_month():
+    """The first of this month, read when the test runs (not at import)."""
+    return timezone.localdate().replace(day=1)
 
 
 def _report(member, **overrides):
@@ -49,7 +53,7 @@ def test_origin_admin_lists_the_reports_of_their_subtree(client, reports, org_ad
 def test_the_list_filters_by_township_month_and_status(client, tree, reports, user_with_role):
     client.force_login(user_with_role(Role.ORG_ADMIN, tree.county))
     assert _listed(client, township=tree.township_b.pk) == {reports["b1"].pk}
-    assert _listed(client, month=f"{THIS_MONTH:%Y-%m}") == {r.pk for r in reports.values()}
+    assert _listed(client, month=f"{this_month():%Y-%m}") == {r.pk for r in reports.values()}
     assert _listed(client, month="2020-01") == set()
     WhereaboutsReport.objects.filter(pk=reports["a1"].pk).update(
         status=WhereaboutsReport.Status.VERIFIED
