@@ -54,6 +54,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, which answers static files itself (already compressed at collectstatic):
+    # pages and JSON go out gzipped, with Django's BREACH mitigation (docs/adr/0018).
+    "portal.content.middleware.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -292,11 +295,14 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # MEDIA_ROOT on shared storage (an NFS or similar mount) when several web processes run.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MEDIA_URL = "/media/"
+# Collected files get a content hash in their names and a gzipped copy: WhiteNoise sends them
+# compressed and cacheable for a year, so a repeat visit fetches none of them again.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": env.str(
-            "STATICFILES_STORAGE", default="whitenoise.storage.CompressedStaticFilesStorage"
+            "STATICFILES_STORAGE",
+            default="whitenoise.storage.CompressedManifestStaticFilesStorage",
         )
     },
 }
