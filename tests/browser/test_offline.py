@@ -59,6 +59,16 @@ def kept_pages(page) -> list[str]:
     return page.evaluate(KEPT_PAGES)
 
 
+def kept_until(page, condition, timeout_ms: int = TIMEOUT_MS) -> list[str]:
+    """The kept paths, once they meet the condition (the worker writes after it answers)."""
+    for _attempt in range(timeout_ms // 100):
+        paths = kept_pages(page)
+        if condition(paths):
+            return paths
+        page.wait_for_timeout(100)
+    raise AssertionError(f"the kept pages never met the condition: {paths}")
+
+
 def open_through_worker(page, url: str) -> None:
     """Open a page once the service worker controls the site; it keeps a copy of the page."""
     page.wait_for_function(
@@ -66,7 +76,7 @@ def open_through_worker(page, url: str) -> None:
     )
     page.goto(url)
     path = urlsplit(url).path
-    page.wait_for_function(f"async () => (await ({KEPT_PAGES})()).includes({path!r})")
+    kept_until(page, lambda paths: path in paths)
 
 
 @pytest.fixture
@@ -161,9 +171,7 @@ def test_logging_out_leaves_no_page_of_the_member_on_the_phone(
 
     page.locator('form[action="/accounts/logout/"] button').click()
     page.wait_for_url(f"{live_server.url}/")
-    page.wait_for_function(
-        f"async () => !(await ({KEPT_PAGES})()).some(path => path.startsWith('/learning/'))"
-    )
+    kept_until(page, lambda paths: not any(path.startswith("/learning/") for path in paths))
     page.context.set_offline(True)
     response = page.goto(material_url)
     assert response.status == 503
