@@ -30,8 +30,18 @@ from portal.registry.selectors import member_for_user
 TAG_PAGE_SIZE = 20
 SERVICE_WORKER_TEMPLATE = "portal/service_worker.js"
 # Never kept offline: the admin, the API, login and activation, documents, a liaison's pages
-# about other members, and the worker itself (docs/adr/0018-offline-and-slow-networks.md).
-OFFLINE_NEVER = ("/admin/", "/api/", "/accounts/", "/documents/", "/care/", "/sw.js", "/healthz")
+# about other members, the member's personal pages (whereabouts with address and phone, the
+# activity certificate, parcels), and the worker itself (docs/adr/0018).
+OFFLINE_NEVER = (
+    "/admin/",
+    "/api/",
+    "/accounts/",
+    "/documents/",
+    "/care/",
+    "/me/",
+    "/sw.js",
+    "/healthz",
+)
 
 
 def tag_page(request, slug: str):

@@ -28,8 +28,8 @@
  * Every event has its own UUID and waits in localStorage ("guiyan.progress.queue.<user id>":
  * one queue per member, so that nobody else signing in on the phone sends it) until the
  * server has answered for it (accepted, duplicate or refused), across reloads, closing the
- * browser and days offline; static/portal/offline.js sends what waits from any other page. Several
- * requests may be in flight: a stalled one holds back only its own events, which go again
+ * browser and days offline; static/portal/offline.js sends what waits from any other page.
+ * Several requests may be in flight: a stalled one holds back only its own events, which go again
  * after a timeout; failures are retried with backoff, and a page being hidden or closed sends
  * what waits with keepalive. The server de-duplicates, so sending twice is harmless.
  */

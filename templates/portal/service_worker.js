@@ -8,7 +8,8 @@
  *   static  collected files with a content hash in their names (cache first: they never change)
  *   images  image renditions of study pages (cache first: a changed image gets a new name)
  * What it never keeps: anything but GET; the paths in NEVER (the admin, the API, login and
- * activation, documents); responses marked no-store (the inbox, parcels); redirects; videos.
+ * activation, documents, liaisons' pages, the member's /me/ pages); responses marked no-store
+ * (the inbox); redirects; videos.
  * Logging out (a POST to LOGOUT) and a page telling it another member or nobody is signed in
  * (static/portal/offline.js) empty pages and images.
  */

@@ -85,7 +85,7 @@ def test_the_service_worker_is_served_from_the_root_and_never_keeps_private_path
     source = response.content.decode()
     assert re.search(r'var VERSION = "[0-9a-f]{12}";', source)
     never = json.loads(re.search(r"var NEVER = (\[.*?\]);", source).group(1))
-    for path in ("/admin/", "/api/", "/accounts/", "/documents/", "/care/"):
+    for path in ("/admin/", "/api/", "/accounts/", "/documents/", "/care/", "/me/"):
         assert path in never
     assert 'var LOGOUT = "/accounts/logout/";' in source
     assert "{%" not in source and "{{" not in source
