@@ -54,9 +54,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # After WhiteNoise, which answers static files itself (already compressed at collectstatic):
-    # pages and JSON go out gzipped, with Django's BREACH mitigation (docs/adr/0018).
-    "portal.content.middleware.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -71,6 +68,15 @@ MIDDLEWARE = [
     # Last, so that it sees the outcome of every authentication attempt.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Pages and JSON go out gzipped, with Django's BREACH mitigation (docs/adr/0018), unless a
+# reverse proxy compresses them instead (about 0.8 ms of CPU per 20 KB page either way).
+# After WhiteNoise, which answers static files itself, compressed once at collectstatic.
+if env.bool("GZIP_RESPONSES", default=True):
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+        "portal.content.middleware.TextGZipMiddleware",
+    )
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"

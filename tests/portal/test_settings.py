@@ -87,3 +87,9 @@ def test_production_collects_static_files_under_hashed_names():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+
+def test_pages_are_gzipped_by_django_unless_the_proxy_does_it():
+    gzip = "portal.content.middleware.TextGZipMiddleware"
+    assert gzip in _setting("MIDDLEWARE", {})
+    assert gzip not in _setting("MIDDLEWARE", {"GZIP_RESPONSES": "false"})
