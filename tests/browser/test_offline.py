@@ -30,6 +30,19 @@ KEPT_PAGES = """async () => {
 }"""
 
 
+# Send progress events again, as a page would.
+RESEND = """async events => {
+    const token = document.cookie.match(/(?:^|;\\s*)csrftoken=([^;]+)/)[1];
+    const response = await fetch('/api/v1/learning/progress', {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: {'Content-Type': 'application/json', 'X-CSRFToken': token},
+        body: JSON.stringify({events}),
+    });
+    return (await response.json()).results.map(result => result.outcome);
+}"""
+
+
 @pytest.fixture
 def assignment(home_page, tree, settings, monkeypatch):
     """The township's track; its material needs 3 s of reading, so a few seconds do, and a
@@ -113,7 +126,7 @@ def test_an_assignment_read_offline_is_credited_after_the_browser_is_closed_and_
     both still open (served by the service worker, styled), and the member reads the
     material; the reading waits on the phone, and the browser is closed while still offline.
     Opened again online, on "my record" (not a step page), the reading is sent and the
-    material is completed."""
+    material is completed; the same events sent again credit nothing more."""
     browser = phone_browser()
     page = browser.new_page()
     material = assignment.steps.material
@@ -153,6 +166,13 @@ def test_an_assignment_read_offline_is_credited_after_the_browser_is_closed_and_
     progress.refresh_from_db()
     assert progress.completed_at is not None
     assert 3 <= progress.seconds_credited <= READ_OFFLINE_MS / 1000 + 10
+
+    # What the phone sent may come again (a page closed before the answer): it is a duplicate.
+    outcomes = page.evaluate(RESEND, queued)
+    assert outcomes and set(outcomes) == {"duplicate"}
+    credited = progress.seconds_credited
+    progress.refresh_from_db()
+    assert progress.seconds_credited == credited
     page.goto(material_url)
     page.locator("#step-status").wait_for(state="visible")
     screenshot(page, request, "3-credited")
