@@ -98,6 +98,9 @@ def run(backend: str, args) -> dict:
             SECRET_KEY="guiyan-bench-only-not-a-secret",  # noqa: S106
             ALLOWED_HOSTS="testserver",
             CELERY_BROKER_URL=args.broker,
+            # Nothing is collected here: pages only need their static URLs, which production's
+            # hashed storage would look up in a manifest that a build writes.
+            STATICFILES_STORAGE="django.contrib.staticfiles.storage.StaticFilesStorage",
         )
         manage(env, "migrate", "--no-input", "-v0")
         manage(env, "seed_demo", "--members", str(args.members))

@@ -2,6 +2,7 @@
 
 from django.core.cache import cache
 from django.http.request import split_domain_port
+from django.middleware.gzip import GZipMiddleware
 from django.utils.deprecation import MiddlewareMixin
 from wagtail import views as wagtail_views
 from wagtail.models import Site
@@ -37,3 +38,21 @@ class SiteCacheMiddleware(MiddlewareMixin):
                 cache.set(key, site, SITE_CACHE_SECONDS)
         request._wagtail_site = site
         return None
+
+
+COMPRESSED_TYPES = ("text/", "application/json", "application/javascript", "image/svg+xml")
+
+
+class TextGZipMiddleware(GZipMiddleware):
+    """Django's gzip for text only: pages, JSON, scripts and SVG shrink to a fifth; images,
+    videos and documents are compressed already, and gzipping a ranged video reply would break it.
+
+    BREACH: Django masks the CSRF token differently in every response and pads the gzip
+    stream to a random length (Django 4.2's "Heal the Breach"), and no member page reflects
+    a visitor's input beside a secret (docs/adr/0018-offline-and-slow-networks.md).
+    """
+
+    def process_response(self, request, response):
+        if not response.get("Content-Type", "").startswith(COMPRESSED_TYPES):
+            return response
+        return super().process_response(request, response)

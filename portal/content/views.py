@@ -1,7 +1,18 @@
 """Site views for CMS content: what the home page, a section and a collection show beyond
 their fields (``page_view``), and the pages of a tag."""
 
+import hashlib
+import json
+from functools import lru_cache
+
+from django.conf import settings
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template import loader
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from taggit.models import Tag
 
 from portal.content.feeds import CollectionFeed
@@ -17,6 +28,20 @@ from portal.content.selectors import (
 from portal.registry.selectors import member_for_user
 
 TAG_PAGE_SIZE = 20
+SERVICE_WORKER_TEMPLATE = "portal/service_worker.js"
+# Never kept offline: the admin, the API, login and activation, documents, a liaison's pages
+# about other members, the member's personal pages (whereabouts with address and phone, the
+# activity certificate, parcels), and the worker itself (docs/adr/0018).
+OFFLINE_NEVER = (
+    "/admin/",
+    "/api/",
+    "/accounts/",
+    "/documents/",
+    "/care/",
+    "/me/",
+    "/sw.js",
+    "/healthz",
+)
 
 
 def tag_page(request, slug: str):
@@ -46,3 +71,36 @@ def collection_page_context(page: CollectionPage, request) -> dict:
 @page_view(CollectionPage, "rss")
 def collection_feed(page: CollectionPage, request):
     return CollectionFeed(page)(request)
+
+
+@lru_cache(maxsize=4)
+def _service_worker_source(language: str) -> bytes:
+    template = loader.get_template(SERVICE_WORKER_TEMPLATE)
+    with open(template.origin.name, "rb") as source:
+        version = hashlib.sha256(source.read()).hexdigest()[:12]
+    offline_page = format_html(
+        '<!DOCTYPE html><html lang="zh-hans"><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<title>{}</title><p style="margin:2rem 1rem">{}</p></html>',
+        _("Offline"),
+        _("You are offline, and this page has not been opened on this phone before."),
+    )
+    context = {
+        "version": version,
+        "never": json.dumps(OFFLINE_NEVER),
+        "logout": reverse("portal:logout"),
+        "static_url": settings.STATIC_URL,
+        "images_url": f"{settings.MEDIA_URL}images/",
+        "offline_page": json.dumps(str(offline_page)),
+    }
+    return template.render(context).encode()
+
+
+def service_worker(request):
+    """The offline worker, at the site's root so that it may control every page. The browser
+    checks it for a new version on every visit (and never through its HTTP cache)."""
+    response = HttpResponse(
+        _service_worker_source(get_language()), content_type="text/javascript; charset=utf-8"
+    )
+    response["Cache-Control"] = "no-cache"
+    return response

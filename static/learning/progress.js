@@ -2,7 +2,8 @@
  *
  * What the templates give and the browser tests may rely on (keep these stable):
  *   #step-page            the step's <article>: data-step, data-track, data-kind
- *                         ("material" or "lecture"), data-endpoint (POST /api/v1/learning/progress),
+ *                         ("material" or "lecture"), data-member (the user's id: whose queue),
+ *                         data-endpoint (POST /api/v1/learning/progress),
  *                         data-csrf-token (used if there is no csrftoken cookie),
  *                         data-completed ("true" or "false"), data-offline-text,
  *                         data-heartbeat-seconds and data-heartbeat-max (the reading interval and
@@ -24,9 +25,11 @@
  * attention clock pays them as time passes), the visible page reports its position every
  * interval so that they are counted.
  *
- * Every event has its own UUID and waits in localStorage ("guiyan.progress.queue") until the
- * server has answered for it (accepted, duplicate or refused), across reloads. Several
- * requests may be in flight: a stalled one holds back only its own events, which go again
+ * Every event has its own UUID and waits in localStorage ("guiyan.progress.queue.<user id>":
+ * one queue per member, so that nobody else signing in on the phone sends it) until the
+ * server has answered for it (accepted, duplicate or refused), across reloads, closing the
+ * browser and days offline; static/portal/offline.js sends what waits from any other page.
+ * Several requests may be in flight: a stalled one holds back only its own events, which go again
  * after a timeout; failures are retried with backoff, and a page being hidden or closed sends
  * what waits with keepalive. The server de-duplicates, so sending twice is harmless.
  */
@@ -36,7 +39,8 @@
   var root = document.getElementById("step-page");
   if (!root || !window.fetch || !window.JSON) return;
 
-  var QUEUE_KEY = "guiyan.progress.queue";
+  var LEGACY_KEY = "guiyan.progress.queue"; // before one queue per member
+  var QUEUE_KEY = LEGACY_KEY + "." + (root.getAttribute("data-member") || "");
   var INTERVAL_MS = 1000 * (Number(root.getAttribute("data-heartbeat-seconds")) || 15);
   var MAX_CLAIM_MS = 1000 * (Number(root.getAttribute("data-heartbeat-max")) || 20);
   var MAX_BATCH = 100;
@@ -95,6 +99,19 @@
     } catch (e) {
       storage = null; // full: keep going in memory
     }
+  }
+
+  // Events queued before the queues were per member belong to whoever studied on this
+  // phone then, most likely the member signed in now: they join this queue once.
+  function legacyAdopt() {
+    if (!storage) return;
+    try {
+      var legacy = JSON.parse(storage.getItem(LEGACY_KEY) || "[]");
+      if (legacy.length) saveQueue(loadQueue().concat(legacy));
+    } catch (e) {
+      // unreadable: nothing to adopt
+    }
+    if (storage) storage.removeItem(LEGACY_KEY);
   }
 
   function withoutIds(ids) {
@@ -360,6 +377,7 @@
     else video.addEventListener("loadedmetadata", seekToResume, { once: true });
   }
 
+  legacyAdopt();
   window.addEventListener("online", function () { send(false, true); });
   var player = document.getElementById("lecture-player");
   if (player) {

@@ -198,5 +198,6 @@ def test_a_lecture_watched_while_the_network_drops_completes_without_watching_ag
     progress.refresh_from_db()
     assert progress.completed_at is not None
     assert progress.seconds_credited >= 3 and progress.segments_pending == []
-    queue = page.evaluate("() => JSON.parse(localStorage.getItem('guiyan.progress.queue'))")
+    key = f"guiyan.progress.queue.{journey.member.user_id}"
+    queue = page.evaluate("key => JSON.parse(localStorage.getItem(key))", key)
     assert queue == []

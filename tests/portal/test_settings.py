@@ -72,3 +72,24 @@ def test_sessions_are_read_from_redis_only_when_the_cache_is_shared():
     shared = _setting("SESSION_ENGINE", {"REDIS_URL": "redis://127.0.0.1:6379/11"})
     assert shared == "django.contrib.sessions.backends.cached_db"
     assert _setting("SESSION_ENGINE", {}) == "portal.registry.sessions"
+
+
+def test_production_collects_static_files_under_hashed_names():
+    """Hashed names let WhiteNoise send static files cacheable for a year: a repeat visit
+    downloads none of them (the page-weight budget, tests/browser/test_page_weight.py)."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.production", "SECRET_KEY": "k"}
+    for test_only in ("DATABASE_URL", "REDIS_URL", "STATICFILES_STORAGE"):
+        env.pop(test_only, None)
+    code = "import django; django.setup(); from django.conf import settings; "
+    code += "print(settings.STORAGES['staticfiles']['BACKEND'])"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+
+def test_pages_are_gzipped_by_django_unless_the_proxy_does_it():
+    gzip = "portal.content.middleware.TextGZipMiddleware"
+    assert gzip in _setting("MIDDLEWARE", {})
+    assert gzip not in _setting("MIDDLEWARE", {"GZIP_RESPONSES": "false"})

@@ -1,6 +1,10 @@
-from django.test import Client
+import gzip
+
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
 from wagtail.models import Page, Site
 
+from portal.content.middleware import TextGZipMiddleware
 from portal.models import HomePage
 
 
@@ -53,3 +57,26 @@ def test_a_remembered_page_is_not_served_once_unpublished(db, tree):
     url = page.url
     page.unpublish()
     assert client.get(url).status_code == 404
+
+
+def test_pages_go_out_gzipped_to_a_browser_that_takes_it(db):
+    """A page is gzipped for a client that accepts gzip, with
+    Vary: Accept-Encoding so that no cache hands it to one that does not."""
+    plain = Client().get("/")
+    response = Client().get("/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+    assert gzip.decompress(response.content).decode().count("<html") == 1
+    assert len(response.content) < len(plain.content)
+    assert not plain.has_header("Content-Encoding")
+
+
+def test_videos_and_images_are_not_gzipped_again():
+    """Compressed formats gain nothing, and a gzipped ranged video reply would break playback."""
+    request = RequestFactory().get("/media/videos/a.mp4", HTTP_ACCEPT_ENCODING="gzip")
+    for content_type in ("video/mp4", "image/jpeg", "application/pdf"):
+        response = HttpResponse(b"x" * 5000, content_type=content_type)
+        response = TextGZipMiddleware(lambda request, response=response: response)(request)
+        assert not response.has_header("Content-Encoding"), content_type
+    text = HttpResponse(b"x" * 5000, content_type="application/json")
+    assert TextGZipMiddleware(lambda request: text)(request)["Content-Encoding"] == "gzip"

@@ -1,5 +1,8 @@
 """The page per tag at /tags/<slug>/: tagged live study content the visitor may see."""
 
+import json
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -70,3 +73,19 @@ def test_tag_page_paginates(client, sections):
     assert first.count('class="item"') == TAG_PAGE_SIZE
     last = client.get(url, {"page": "999"})
     assert last.status_code == 200 and _main(last).count('class="item"') == 3
+
+
+def test_the_service_worker_is_served_from_the_root_and_never_keeps_private_paths(client):
+    """/sw.js (the root: a worker controls only pages under its own path) answers anyone,
+    is checked again on every visit, and names the paths it must never keep."""
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert response["Cache-Control"] == "no-cache"
+    source = response.content.decode()
+    assert re.search(r'var VERSION = "[0-9a-f]{12}";', source)
+    never = json.loads(re.search(r"var NEVER = (\[.*?\]);", source).group(1))
+    for path in ("/admin/", "/api/", "/accounts/", "/documents/", "/care/", "/me/"):
+        assert path in never
+    assert 'var LOGOUT = "/accounts/logout/";' in source
+    assert "{%" not in source and "{{" not in source
