@@ -106,6 +106,39 @@ def section_listing(section: SectionPage, user) -> dict:
     }
 
 
+def site_shortcuts(home: Page, user) -> dict:
+    """What a member can open from the home page in one tap: the collections (本月学习),
+    the red-package catalogs and the sections the user may see, in one query.
+
+    Sections and collections are children of the home page, catalogs and a section's own
+    collections its grandchildren: the query reads two levels of the tree, nothing deeper.
+    """
+    kinds = {
+        ContentType.objects.get_for_model(model).pk: key
+        for key, model in (
+            ("collections", CollectionPage),
+            ("catalogs", RedPackageCatalogPage),
+            ("sections", SectionPage),
+        )
+    }
+    pages = Page.objects.live().filter(
+        path__startswith=home.path, depth__in=(home.depth + 1, home.depth + 2)
+    )
+    # The home page's own collections (本月学习) first, then the sections' in tree order.
+    pages = pages.filter(content_type_id__in=kinds).order_by("depth", "path")
+    shortcuts = {key: [] for key in kinds.values()}
+    fields = ("pk", "title", "url_path", "path", "depth", "content_type_id")
+    for page in pages_visible_to(pages, user).only(*fields):
+        shortcuts[kinds[page.content_type_id]].append(page)
+    return shortcuts
+
+
+def red_package_catalogs(user) -> list[RedPackageCatalogPage]:
+    """The live catalogs the user may see, in tree order: where to choose a package."""
+    catalogs = RedPackageCatalogPage.objects.live().only("pk", "title", "url_path", "path")
+    return list(pages_visible_to(catalogs, user).order_by("path"))
+
+
 def red_packages_in(catalog: RedPackageCatalogPage, user) -> list[RedPackagePage]:
     packages = RedPackagePage.objects.child_of(catalog).live().select_related("cover")
     packages = packages.prefetch_related("books", "eligible_organizations")

@@ -23,6 +23,7 @@ from portal.content.selectors import (
     latest_study_content,
     page_of,
     section_listing,
+    site_shortcuts,
     tagged_pages,
 )
 from portal.registry.selectors import member_for_user
@@ -53,8 +54,13 @@ def tag_page(request, slug: str):
 
 @page_view(HomePage)
 def home_page_context(page: HomePage, request) -> dict:
-    """The member's own summary and the newest study content."""
-    return {"member": member_for_user(request.user), **latest_study_content(request.user)}
+    """The member's own summary, where to go (collections, catalogs, sections) and the
+    newest study content."""
+    return {
+        "member": member_for_user(request.user),
+        "shortcuts": site_shortcuts(page, request.user),
+        **latest_study_content(request.user),
+    }
 
 
 @page_view(SectionPage)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.content.models import RedPackageCatalogPage, RedPackagePage
 from portal.content.page_views import page_view
-from portal.content.selectors import pages_visible_to, red_packages_in
+from portal.content.selectors import pages_visible_to, red_package_catalogs, red_packages_in
 from portal.parcels import selectors as parcel_selectors
 from portal.parcels import services as parcels
 from portal.parcels.models import RedPackageRequest
@@ -111,7 +111,12 @@ def package_request(request, page_id: int):
 def my_packages(request):
     member = member_for_user(request.user)
     requests = list(parcel_selectors.requests_of_member(member)) if member else []
-    context = {"member": member, "package_requests": requests, "State": RedPackageRequest.State}
+    context = {
+        "member": member,
+        "package_requests": requests,
+        "catalogs": red_package_catalogs(request.user),
+        "State": RedPackageRequest.State,
+    }
     return TemplateResponse(request, "portal/parcels/my_packages.html", context)
 
 

@@ -1,4 +1,5 @@
-"""The registry's pages: logging in and out, activation, and /healthz."""
+"""The registry's pages: logging in and out, activation, the member's own hub (/me/), and
+/healthz."""
 
 from django.urls import include, path
 
@@ -13,4 +14,5 @@ portal_patterns = [
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include((portal_patterns, "portal"))),
+    path("me/", views.me, name="me"),
 ]

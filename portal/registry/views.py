@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView, LogoutView
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection
@@ -11,6 +12,7 @@ from wagtail.admin.views.account import LogoutView as WagtailLogoutView
 
 from portal.celery import app as celery_app
 from portal.registry.forms import ActivationForm, SiteLoginForm
+from portal.registry.selectors import member_for_user
 from portal.registry.services import member_activate
 from portal.registry.throttles import (
     activation_failure_record,
@@ -71,6 +73,13 @@ def activate(request):
             login(request, user, backend="portal.registry.backends.ModelBackend")
             return redirect("/")
     return render(request, "portal/activate.html", {"form": form})
+
+
+@login_required
+def me(request):
+    """The 我的 tab: the member's own pages (whereabouts, activity certificate, micro-lectures)
+    and logging out, one tap away. A login with no member record sees what applies to it."""
+    return render(request, "portal/me.html", {"member": member_for_user(request.user)})
 
 
 def _database_status() -> str:

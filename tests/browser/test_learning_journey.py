@@ -138,7 +138,7 @@ def test_member_completes_a_track_on_a_phone_and_sees_the_credit(
     page.locator("#track-done").wait_for()
     screenshot(page, request, "6-track-done")
 
-    page.locator("header a.record-link").click()
+    page.locator("nav.tabbar a.tab-study").click()
     page.wait_for_url(f"{live_server.url}/learning/record/")
     completion = TrackCompletion.objects.get(member=journey.member)
     points = sum(CreditEntry.objects.filter(member=journey.member).values_list("points", flat=True))

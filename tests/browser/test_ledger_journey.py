@@ -110,7 +110,7 @@ def test_member_reports_asks_secretary_verifies_and_sends_member_confirms(
     parcel = phone.locator('.parcel[data-state="dispatched"]')
     assert TRACKING in parcel.locator(".tracking-number").inner_text()
     assert "顺丰速运" in parcel.locator(".courier").inner_text()
-    assert phone.locator(".inbox-link .badge").inner_text() == "1"
+    assert phone.locator("nav.tabbar .tab-inbox .badge").inner_text() == "1"
     assert_phone_friendly(phone)
     screenshot(phone, request, "4-on-its-way")
     parcel.locator("button.receive").click()

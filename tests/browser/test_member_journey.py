@@ -36,7 +36,7 @@ def assert_member_home(page, live_server, home_title) -> None:
     assert "甲一村党支部" in facts.inner_text()
     assert MASKED_PHONE in facts.inner_text()
     assert PHONE_NUMBER not in page.content()
-    assert page.locator('form[action="/accounts/logout/"] button').is_visible()
+    assert page.locator("nav.tabbar a.tab-me").is_visible()
     assert_phone_friendly(page)
 
 
@@ -69,6 +69,10 @@ def test_member_activates_logs_out_and_logs_in_on_a_phone(
     screenshot(page, request, "3-member-home")
     assert_member_home(page, live_server, home_page.title)
 
+    # Logging out is on the 我的 tab.
+    page.locator("nav.tabbar a.tab-me").click()
+    page.wait_for_url(f"{live_server.url}/me/")
+    assert_phone_friendly(page)
     page.locator('form[action="/accounts/logout/"] button').click()
     page.wait_for_url(f"{live_server.url}/")
     assert page.locator("#me").count() == 0

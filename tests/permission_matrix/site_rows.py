@@ -19,6 +19,7 @@ ROWS = [
     row("lecture_mine", "LOO DDDD DDD DD"),
     row("lecture_submit", "LOO DDDD DDD DD"),
     row("me_record", "DOO DDDD DDD DD"),
+    row("me", "LOO OOOO OOO OO"),
     row("media", "MMM MMMM MMM MM"),
     row("my_attestation", "LMM DDDD DDD DD"),
     row("my_certificate", "LOO DDDD DDD DD"),

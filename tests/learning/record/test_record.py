@@ -162,3 +162,11 @@ def test_anonymous_is_sent_to_log_in_and_a_user_without_a_member_refused(client,
 def test_the_nav_links_to_my_study_for_logged_in_users(client, setup, members):
     member_login(client, members.a1)
     assert f'href="{RECORD}"' in client.get(RECORD).content.decode()
+
+
+def test_with_nothing_due_the_record_points_to_more_on_the_home_page(client, setup, members):
+    track_complete(members.a1, setup)
+    member_login(client, members.a1)
+    html = client.get(RECORD).content.decode()
+    due = html[html.index('id="due"') :].split("</section>", 1)[0]
+    assert 'href="/#shortcuts"' in due

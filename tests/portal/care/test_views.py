@@ -56,9 +56,9 @@ def test_the_liaison_sees_their_members_with_full_phones_and_last_talk(
     assert [member.pk for member in response.context["due"]] == [members.a2.pk]
 
 
-def test_the_header_links_a_liaison_to_their_members(client, liaison, members):
+def test_the_me_tab_links_a_liaison_to_their_members(client, liaison, members):
     client.force_login(liaison)
-    body = client.get(reverse("care_members")).content.decode()
+    body = client.get(reverse("me")).content.decode()
     assert f'href="{reverse("care_members")}"' in body
 
 

@@ -152,3 +152,18 @@ def test_the_dispatch_notification_links_to_my_packages(
         )
     notice = Notification.objects.get(recipient=member.user)
     assert notice.url == reverse("my_packages")
+
+
+def test_my_packages_links_the_catalog_and_says_what_to_do_when_empty(member_client, package):
+    catalog = package.get_parent()
+    html = member_client.get(reverse("my_packages")).content.decode()
+    assert f'href="{catalog.url}"' in html
+    empty = html[html.index('class="item empty"') :].split("</li>", 1)[0]
+    assert _("You have not asked for a red package yet.") in empty
+    assert (
+        _(
+            "Open the catalog above, choose a package and ask for it on its page: "
+            "your branch mails it to you."
+        )
+        in empty
+    )

@@ -144,3 +144,25 @@ def test_log_lines_never_carry_id_or_phone_numbers(caplog):
     text = caplog.text
     assert "11010519491231002X" not in text and "13812345678" not in text
     assert "110105********002X" in text and "138****5678" in text
+
+
+def test_the_me_tab_lists_a_members_own_pages_and_logging_out(client, member_user):
+    client.force_login(member_user.user)
+    html = client.get(reverse("me")).content.decode()
+    menu = html[html.index('id="my-pages"') :].split("</ul>", 1)[0]
+    for name in ("whereabouts", "my_certificate", "my_contact_card", "lecture_mine"):
+        assert f'href="{reverse(name)}"' in menu
+    assert f'action="{reverse("portal:logout")}"' in html
+    assert "139****0001" in html and "13900000001" not in html
+
+
+def test_the_me_tab_of_a_login_without_member_record_offers_only_what_applies(client, db):
+    client.force_login(UserFactory(username="editor-li"))
+    html = client.get(reverse("me")).content.decode()
+    assert reverse("whereabouts") not in html and reverse("my_certificate") not in html
+    assert f'action="{reverse("portal:logout")}"' in html
+
+
+def test_the_me_tab_asks_a_visitor_to_log_in(client, db):
+    response = client.get(reverse("me"))
+    assert response.status_code == 302 and response.url.startswith(reverse("portal:login"))
