@@ -13,21 +13,24 @@ tokens with the synonyms expanded), so they agree on what matches.
 - Parts are chosen so they tile the word: 中华人民共和国 gives 中华, 人民, 共和国 (and 共和),
   never 华人, which straddles two of them. A query therefore matches a word or a proper part
   of one, not characters that happen to meet across a boundary (合同 does not find 配合同事,
-  which jieba reads as 配合 / 同事).
+  which jieba reads as 配合 / 同事). Where two tilings cover as much, the one jieba would cut
+  the word into if it did not know it wins: 党组织 gives 组织 (党 / 组织), not 党组.
 - A word jieba's HMM guessed (not in any dictionary: often a name, 张伟为 in 推荐张伟为…) has
   uncertain edges, so every pair of characters inside it is indexed as a part.
 - Names are indexed whole, by their parts, and as pinyin (search/pinyin.py).
 - At query time, the words of how a question is asked (如何, 需要 …: search/data/
   question_words.txt) are dropped, synonyms and abbreviations expand (search/synonyms.py),
-  and pinyin typed with spaces (Wang Fang) may also be read joined (wangfang).
+  and pinyin typed with spaces or hyphens (Wang Fang, Zhang-Wei) may also be read joined
+  (wangfang).
 - A query matches a document holding most of its words, not necessarily all of them
   (``Query``, ``minimum_should_match``); docs/adr/0017-should-match.md.
 """
 
 import functools
+import math
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Protocol
@@ -46,6 +49,9 @@ LINE_CACHE = 20_000
 CLAUSE_CACHE = 30_000
 WORD_CACHE = 30_000
 NAME_CACHE = 20_000
+# Hyphens joining pinyin syllables a name is typed with (Zhang-Wei); NFKC has made a
+# full-width one ASCII.
+HYPHEN = "-"
 # Punctuation, once normalised (full-width ，；：！？ are then ,;:!?), that jieba never puts in
 # a word: it cuts the text on either side of one on its own, so clauses can be cut one by one.
 CLAUSE_BREAK = re.compile("[,;:!?。、]")
@@ -61,6 +67,8 @@ class Segmenter(Protocol):
     def add_word(self, word: str, freq: int | None, tag: str | None) -> object: ...
 
     def has_word(self, word: str) -> bool: ...
+
+    def suggest_freq(self, segment: str) -> int: ...
 
 
 @functools.cache
@@ -143,10 +151,17 @@ class Analyzer:
         self._clause_tokens = functools.lru_cache(maxsize=CLAUSE_CACHE)(self._analyse_clause)
         self._word_tokens = functools.lru_cache(maxsize=WORD_CACHE)(self._analyse_word)
         self._name_tokens = functools.lru_cache(maxsize=NAME_CACHE)(self._analyse_name)
+        self._log_frequency = functools.lru_cache(maxsize=WORD_CACHE)(self._frequency)
 
     def cache_clear(self) -> None:
         """Forget what was analysed (benchmarks measure a cold start with it)."""
-        caches = (self._line_tokens, self._clause_tokens, self._word_tokens, self._name_tokens)
+        caches = (
+            self._line_tokens,
+            self._clause_tokens,
+            self._word_tokens,
+            self._name_tokens,
+            self._log_frequency,
+        )
         for cached in caches:
             cached.cache_clear()
         pinyin.cache_clear()
@@ -177,9 +192,14 @@ class Analyzer:
 
     def query_tokens(self, text: str) -> list[str]:
         """The query's whole words, each found as a word, or a part of one, of a document;
-        the words of how a question is asked are left out."""
+        the words of how a question is asked are left out. Pinyin syllables joined by hyphens
+        (zhang-wei) are read as typed apart, so ``expand`` joins them as a name is indexed."""
         words = (word.strip() for word in self.segmenter.cut(normalize(text)))
-        return [word for word in words if self.keep(word) and word not in self.question_words]
+        tokens = []
+        for word in words:
+            if self.keep(word) and word not in self.question_words:
+                tokens.extend(_hyphenated_pinyin(word) or [word])
+        return tokens
 
     def _analyse_line(self, line: str) -> Tokens:
         tokens: list[str] = []
@@ -218,8 +238,14 @@ class Analyzer:
             parts = [word[start : start + 2] for start in range(len(word) - 1)]
         else:
             candidates = inside | self.parts.get(word, set())
-            parts = [word[start:end] for start, end in _tile(0, len(word), candidates)]
+            cover = Cover(word, candidates, self._log_frequency)
+            parts = [word[start:end] for start, end in cover.tile(0, len(word))]
         return tuple(dict.fromkeys([word, *(part for part in parts if self.keep(part))]))
+
+    def _frequency(self, piece: str) -> float:
+        # jieba's frequency of a dictionary word (its suggestion to keep the word whole is
+        # that frequency plus one); a small one for anything else.
+        return math.log(max(self.segmenter.suggest_freq(piece), 1))
 
     def _analyse_name(self, name: str) -> Tokens:
         name = normalize(name).translate(NAME_SEPARATORS)
@@ -233,37 +259,52 @@ def _start_then_longest(span: tuple[str, int, int]) -> tuple[int, int]:
     return span[1], -span[2]
 
 
-def _tile(low: int, high: int, candidates: AbstractSet[Span]) -> list[Span]:
-    """Parts of the span [low, high) that do not overlap and cover most of it, fewest first,
-    then the parts of each part longer than two characters."""
-    inside = [(s, e) for s, e in candidates if low <= s and e <= high and (s, e) != (low, high)]
-    if not inside:
-        return []
-    chosen = _best_cover(low, high, inside)
-    spans = []
-    for start, end in chosen:
-        spans.append((start, end))
-        if end - start > 2:
-            spans.extend(_tile(start, end, candidates))
-    return spans
+class Cover:
+    """The parts a word is indexed by: parts of the word that do not overlap and cover most
+    of it, fewest first; on a tie, the cut jieba would make of the word if it did not know it
+    (the largest product of the pieces' frequencies, a character left out counting as a
+    piece): 党组织 gives 组织 (党 + 组织), not 党组 (党组 + 织); 二十大 gives 二十, not 十大."""
 
+    def __init__(
+        self, word: str, candidates: AbstractSet[Span], log_frequency: Callable[[str], float]
+    ) -> None:
+        self.word = word
+        self.candidates = candidates
+        self.log_frequency = log_frequency
 
-def _best_cover(low: int, high: int, spans: list[Span]) -> list[Span]:
-    """Dynamic programming from the right: (characters covered, -parts, parts) per position.
-    On a tie the earlier part wins: 二十大 keeps 二十, not 十大."""
-    starting: dict[int, list[Span]] = {}
-    for start, end in sorted(spans, key=lambda s: s[1] - s[0], reverse=True):
-        starting.setdefault(start, []).append((start, end))
-    best: dict[int, tuple[int, int, list[Span]]] = {high: (0, 0, [])}
-    for position in range(high - 1, low - 1, -1):
-        result = best[position + 1]
-        for start, end in starting.get(position, []):
-            covered, negative_parts, parts = best[end]
-            option = (covered + end - start, negative_parts - 1, [(start, end), *parts])
-            if option[:2] >= result[:2]:
-                result = option
-        best[position] = result
-    return best[low][2]
+    def tile(self, low: int, high: int) -> list[Span]:
+        """The parts of [low, high), then the parts of each part longer than two characters."""
+        inside = [
+            (s, e) for s, e in self.candidates if low <= s and e <= high and (s, e) != (low, high)
+        ]
+        if not inside:
+            return []
+        spans = []
+        for start, end in self._best(low, high, inside):
+            spans.append((start, end))
+            if end - start > 2:
+                spans.extend(self.tile(start, end))
+        return spans
+
+    def _best(self, low: int, high: int, spans: list[Span]) -> list[Span]:
+        """Dynamic programming from the right: (characters covered, -parts, log-probability,
+        parts) per position."""
+        starting: dict[int, list[Span]] = {}
+        for start, end in spans:
+            starting.setdefault(start, []).append((start, end))
+        best: dict[int, tuple[int, int, float, list[Span]]] = {high: (0, 0, 0.0, [])}
+        for position in range(high - 1, low - 1, -1):
+            covered, negative_parts, score, parts = best[position + 1]
+            character = self.log_frequency(self.word[position])
+            result = (covered, negative_parts, score + character, parts)
+            for start, end in starting.get(position, []):
+                covered, negative_parts, score, parts = best[end]
+                piece = self.log_frequency(self.word[start:end])
+                option = (covered + end - start, negative_parts - 1, score + piece)
+                if option > result[:3]:
+                    result = (*option, [(start, end), *parts])
+            best[position] = result
+        return best[low][3]
 
 
 def expand(tokens: list[str], table: Mapping[Tokens, tuple[Tokens, ...]]) -> Query:
@@ -289,6 +330,14 @@ def expand(tokens: list[str], table: Mapping[Tokens, tuple[Tokens, ...]]) -> Que
                 index += size
                 break
     return Query(clauses=tuple(dict.fromkeys(clauses)))
+
+
+def _hyphenated_pinyin(word: str) -> list[str]:
+    """zhang-wei → [zhang, wei] when every piece is pinyin; else nothing (wi-fi, covid-19)."""
+    pieces = word.split(HYPHEN)
+    if len(pieces) > 1 and all(spells_pinyin(piece) for piece in pieces):
+        return pieces
+    return []
 
 
 def _pinyin_run(tokens: list[str], start: int) -> Tokens:
