@@ -107,8 +107,8 @@ def demo_catalog_build(*, county: Organization) -> None:
         eligibility=RedPackagePage.Eligibility.FLOATING,
     )
     package.books = [
-        RedPackageBook(title=title, publisher=publisher, isbn=isbn)
-        for title, publisher, isbn in BOOKS
+        RedPackageBook(title=title, publisher=publisher, isbn=isbn, sort_order=order)
+        for order, (title, publisher, isbn) in enumerate(BOOKS)
     ]
     demo_page_publish(catalog, package)
     RedPackageStock.objects.get_or_create(package=package, defaults={"available": 200})
