@@ -137,6 +137,13 @@ def register_care():
 
 
 # --- Meetings: organisational life (三会一课, 主题党日), closing and correcting -------------
+@hooks.register("register_admin_viewset")
+def register_meetings():
+    from portal.meetings.viewsets import MeetingViewSetGroup
+
+    return MeetingViewSetGroup()
+
+
 @hooks.register("register_log_actions")
 def register_meeting_log_actions(actions):
     from portal.meetings.services import LOG_CLOSE, LOG_CORRECT

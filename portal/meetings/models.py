@@ -15,6 +15,13 @@ from wagtail.models import RevisionMixin
 from portal.cards.models import ContactActivity
 from portal.registry.models import Member, Organization
 
+# Who holds meetings: branches, temporary branches, general branches and party groups.
+MEETING_ORG_KINDS = (
+    Organization.Kind.BRANCH,
+    Organization.Kind.TEMPORARY_BRANCH,
+    Organization.Kind.GENERAL_BRANCH,
+    Organization.Kind.GROUP,
+)
 MINUTES_FEATURES = ["h3", "bold", "ol", "ul", "link", "document-link"]
 
 

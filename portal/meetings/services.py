@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.cards import services as cards
 from portal.cards.models import ContactActivity
-from portal.meetings.models import Meeting, MeetingAttendance
+from portal.meetings.models import MEETING_ORG_KINDS, Meeting, MeetingAttendance
 from portal.registry.models import Member, Organization
 from portal.registry.selectors import members_paired_at
 
@@ -46,12 +46,6 @@ MESSAGES = {
     "leave_not_asked": _("Nobody asked for this leave."),
     "final_status": _("Each member is present, on leave or absent."),
 }
-MEETING_ORG_KINDS = (
-    Organization.Kind.BRANCH,
-    Organization.Kind.TEMPORARY_BRANCH,
-    Organization.Kind.GENERAL_BRANCH,
-    Organization.Kind.GROUP,
-)
 
 
 def _refuse(key: str, field: str | None = None):
