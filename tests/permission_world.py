@@ -24,8 +24,8 @@ from learning.models import (
     Certificate as LearningCertificate,
 )
 from portal.ledger.jobs import job_create
-from portal.meetings.services import meeting_plan
 from portal.management.commands.seed_demo import demo_build
+from portal.meetings.services import meeting_plan
 from portal.models import (
     ActivityCertificate,
     CareCase,
