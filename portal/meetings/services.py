@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.cards import services as cards
 from portal.cards.models import ContactActivity
+from portal.meetings import tasks
 from portal.meetings.models import MEETING_ORG_KINDS, Meeting, MeetingAttendance
 from portal.registry.models import Member, Organization
 from portal.registry.selectors import members_paired_at
@@ -89,6 +90,7 @@ def meeting_plan(*, user, **fields) -> Meeting:
     _meeting_check(meeting)
     meeting.save()
     attendance_expected_sync(meeting)
+    tasks.meeting_notify.delay_on_commit(meeting.pk, "planned")
     return meeting
 
 

@@ -165,6 +165,10 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 290},
     },
     # Ledger: flag members out of contact (失联), daily; a second run flags nobody twice.
+    "meetings-reminders-send": {
+        "task": "portal.meetings.tasks.meeting_reminders_send",
+        "schedule": crontab(hour="18", minute="0"),
+    },
     "ledger-lost-contacts-flag": {
         "task": "portal.whereabouts.tasks.lost_contacts_flag",
         "schedule": crontab(hour="2", minute="15"),
