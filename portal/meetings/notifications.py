@@ -15,6 +15,7 @@ from portal.meetings.models import Meeting, MeetingAttendance
 from portal.meetings.selectors import meetings_due_reminder
 
 OCCASIONS = ("planned", "reminder")
+STILL_EXPECTED = (MeetingAttendance.Status.EXPECTED, MeetingAttendance.Status.LEAVE_REQUESTED)
 
 
 def meeting_notify(*, meeting_id: int, occasion: str) -> int:
@@ -27,7 +28,7 @@ def meeting_notify(*, meeting_id: int, occasion: str) -> int:
         meeting.attendances.filter(
             member__user__isnull=False,
             member__user__is_active=True,
-            status__in=(MeetingAttendance.Status.EXPECTED, MeetingAttendance.Status.LEAVE_REQUESTED),
+            status__in=STILL_EXPECTED,
         )
         .order_by("member__user_id")
         .values_list("member__user_id", flat=True)
