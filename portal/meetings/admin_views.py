@@ -180,9 +180,27 @@ def _figures(request):
     return year, branches, figures.oversight_areas(request.user, branches)
 
 
+BAR_WIDTH = 320
+
+
+def rate_bars(rows) -> list[dict]:
+    """Attendance rate as bars on a 0–100 % scale, for the inline SVG chart."""
+    rated = [row for row in rows if row.rate is not None]
+    return [
+        {
+            "label": row.organization.name,
+            "text": f"{row.rate}%",
+            "width": round(BAR_WIDTH * row.rate / 100),
+            "y": index * 24,
+        }
+        for index, row in enumerate(rated)
+    ]
+
+
 def oversight(request):
     year, branches, areas = _figures(request)
     shown = [row for row in branches if row.expected or row.held or row.flagged]
+    bars = rate_bars(areas or shown)
     context = {
         "title": _("Organisational life"),
         "year": year,
@@ -192,6 +210,8 @@ def oversight(request):
         "flagged": [flag for row in branches for flag in row.flagged],
         "short": [row for row in branches if row.short()],
         "kinds": Meeting.Kind.choices,
+        "bars": bars,
+        "bars_height": 24 * len(bars),
     }
     return TemplateResponse(request, "portal/meetings/admin_oversight.html", context)
 

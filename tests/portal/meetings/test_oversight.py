@@ -3,6 +3,7 @@ attendance rate, three absences in a row, per branch and per township; the maske
 
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -116,3 +117,13 @@ def test_the_export_masks_names_and_phones(client, held, tree, members, people):
     assert flagged.cell(2, 3).value == members.b1.masked_phone
     page = client.get(reverse("portal_meeting:oversight")).content.decode()
     assert f'data-member="{members.b1.pk}"' in page
+
+
+def test_the_chart_shows_the_rates_of_the_table(client, held, tree, members, people):
+    held(1, {members.b1.pk: Status.PRESENT})
+    held(2, {members.b1.pk: Status.ABSENT})
+    client.force_login(people["origin"])
+    page = client.get(reverse("portal_meeting:oversight")).content.decode()
+    chart = re.findall(r"<text[^>]*data-rate>([^<]*)</text>", page)
+    table = re.findall(r'<td class="rate">([^<]*)</td>', page)
+    assert chart == ["50.0%"] and table == ["50.0%"]
