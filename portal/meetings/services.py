@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import signals
 from portal.cards import services as cards
 from portal.cards.models import ContactActivity
 from portal.meetings import tasks
@@ -291,6 +292,10 @@ def _record(meeting: Meeting, *, user, statuses, minutes: str, decisions: str, l
     meeting.save()
     _contact_cards_sync(meeting, user)
     meeting.save_revision(user=user, log_action=log)
+    meeting_id = meeting.pk
+    transaction.on_commit(
+        lambda: signals.meeting_recorded.send(sender=Meeting, meeting_id=meeting_id)
+    )
     return meeting
 
 
