@@ -4,7 +4,7 @@ oversight page has something to show; a few members absent three times in a row;
 upcoming meetings for the demo member, one at the host branch and one at home.
 
 Past meetings are written in bulk (no revisions: nobody closed them in the admin). A demo
-built for benchmarks (more than ``MAX_MEMBERS`` members) gets the upcoming meetings only.
+built for benchmarks (more than ``MAX_MEMBERS`` members in all) gets the upcoming meetings only.
 """
 
 import datetime
@@ -18,7 +18,7 @@ from portal.meetings.models import MEETING_ORG_KINDS, Meeting, MeetingAttendance
 from portal.registry.models import Member, Organization
 
 Kind, Status = Meeting.Kind, MeetingAttendance.Status
-MAX_MEMBERS = 5000
+MAX_MEMBERS = 10_000
 # (kind, day of the month, months it is held in: None for every month)
 CALENDAR = [
     (Kind.THEME_DAY, 9, None),
