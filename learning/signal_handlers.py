@@ -9,6 +9,12 @@ def red_package_received_enqueue(sender, *, member_id, package_id, **kwargs) -> 
     red_package_tracks_assign.delay(member_id, package_id)
 
 
+def meeting_recorded_enqueue(sender, *, meeting_id, **kwargs) -> None:
+    from .attendance.tasks import meeting_sessions_credit
+
+    meeting_sessions_credit.delay(meeting_id)
+
+
 # --- The step facts the progress API keeps: stale the moment the track changes -----------
 
 
@@ -71,6 +77,11 @@ def register() -> None:
     red_package_received.connect(
         red_package_received_enqueue, dispatch_uid="learning_red_package_received"
     )
+
+    # A meeting linked to a track, closed or corrected: its offline sessions are credited.
+    from portal.signals import meeting_recorded
+
+    meeting_recorded.connect(meeting_recorded_enqueue, dispatch_uid="learning_meeting_recorded")
 
     # Unpublished, unassigned or changed: the progress API stops crediting at once.
     _step_facts_connect()

@@ -17,9 +17,18 @@ RETRY = {
 
 # The portal's wings keep their tasks beside their services; the other apps at their top,
 # and learning's and talent's wings beside theirs too.
-PORTAL_WINGS = ("registry", "content", "video", "parcels", "whereabouts", "care", "ledger")
+PORTAL_WINGS = (
+    "registry",
+    "content",
+    "video",
+    "parcels",
+    "whereabouts",
+    "care",
+    "ledger",
+    "meetings",
+)
 TALENT_WINGS = ("ledger", "saved_searches")
-LEARNING_WINGS = ("tracks", "record", "periods", "assessment", "pace")
+LEARNING_WINGS = ("tracks", "record", "periods", "assessment", "pace", "attendance")
 
 app = Celery("guiyan")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -22,3 +22,8 @@ demo_built = Signal()
 # Sent once a member's confirmation of receipt is committed, with ``request_id``,
 # ``member_id`` and ``package_id``: learning assigns the package's reading tracks.
 red_package_received = Signal()
+
+# --- Meetings (三会一课) --------------------------------------------------------------------
+# Sent once a meeting's close or correction is committed, with ``meeting_id``: learning
+# credits the offline sessions of a linked track to the members present (once, by its ledger).
+meeting_recorded = Signal()

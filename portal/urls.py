@@ -19,6 +19,7 @@ WINGS_WITH_PAGES = (
     "cards",
     "care",
     "whereabouts",
+    "meetings",
 )
 
 urlpatterns = [

@@ -142,3 +142,19 @@ def register_care():
     from portal.care.viewsets import member_chooser_viewset
 
     return [CareViewSetGroup(), member_chooser_viewset]
+
+
+# --- Meetings: organisational life (三会一课, 主题党日), closing and correcting -------------
+@hooks.register("register_admin_viewset")
+def register_meetings():
+    from portal.meetings.viewsets import MeetingViewSetGroup
+
+    return MeetingViewSetGroup()
+
+
+@hooks.register("register_log_actions")
+def register_meeting_log_actions(actions):
+    from portal.meetings.services import LOG_CLOSE, LOG_CORRECT
+
+    actions.register_action(LOG_CLOSE, _("Close"), _("Closed the meeting"))
+    actions.register_action(LOG_CORRECT, _("Correct"), _("Corrected the closed meeting"))

@@ -25,6 +25,7 @@ from learning.models import (
 )
 from portal.ledger.jobs import job_create
 from portal.management.commands.seed_demo import demo_build
+from portal.meetings.services import meeting_plan
 from portal.models import (
     ActivityCertificate,
     CareCase,
@@ -32,6 +33,7 @@ from portal.models import (
     ContactCard,
     Liaison,
     LostContact,
+    Meeting,
     Member,
     Organization,
     Pairing,
@@ -149,7 +151,28 @@ def world_build() -> World:
     ) | {"admin": Organization.objects.get(code="QX").pk}
     _scoped_objects_build(world, member=member, other=other)
     world.extra["year"] = datetime.date.today().year
+    _meetings_build(world, member=member, other=other)
     return world
+
+
+def _meetings_build(world: World, *, member: Member, other: Member) -> None:
+    """A meeting of each member's home branch: T01-V01's (in scope), T02's (out)."""
+    starts = now() + datetime.timedelta(days=1)
+    pks = []
+    for who, planner in ((member, "secretary"), (other, "county_admin")):
+        meeting = meeting_plan(
+            user=world.users[planner],
+            organization=who.origin,
+            kind=Meeting.Kind.THEME_DAY,
+            title="主题党日",
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=2),
+            place="党员活动室",
+        )
+        pks.append(meeting.pk)
+    world.objects["meeting"] = tuple(pks)
+    world.extra["meeting_attendance"] = _pk_or_zero(Meeting.objects.get(pk=pks[0]).attendances)
+    world.extra["meeting_id"] = pks[0]
 
 
 def _scoped_objects_build(world: World, *, member: Member, other: Member) -> None:

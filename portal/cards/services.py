@@ -328,3 +328,16 @@ def contact_card_attest(*, card: ContactCard, user) -> ContactCard:
     card.attested_at = timezone.now()
     card.save(update_fields=["attestation", "attested_by", "attested_at"])
     return card
+
+
+@transaction.atomic
+def contact_activity_withdraw(*, activity: ContactActivity) -> None:
+    """Remove a line another record wrote (a meeting's attendance corrected to absent), while
+    the card's year is still open."""
+    activity = (
+        ContactActivity.objects.select_for_update(of=("self", "card"))
+        .select_related("card")
+        .get(pk=activity.pk)
+    )
+    _card_writable(activity.card)
+    activity.delete()

@@ -16,6 +16,7 @@ from portal.content.models import (
 )
 from portal.inbox.models import Notification
 from portal.ledger.models import Job
+from portal.meetings.models import Meeting, MeetingAttendance
 from portal.parcels.models import RedPackageRequest, RedPackageStock, StockMovement
 from portal.registry.models import (
     ActivationCode,
@@ -41,6 +42,8 @@ __all__ = [
     "Job",
     "Liaison",
     "LostContact",
+    "Meeting",
+    "MeetingAttendance",
     "Member",
     "MicroLecturePage",
     "MicroLectureTag",

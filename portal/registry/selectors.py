@@ -100,6 +100,15 @@ def _paired_hosted_members(root: Organization) -> Q:
     return query
 
 
+def members_paired_at(organization: Organization) -> QuerySet[Member]:
+    """Floating members living in a host-side organisation's area whose origin is paired with
+    it (or with an organisation above it): those its meetings expect under dual management."""
+    return Member.objects.filter(
+        _paired_hosted_members(organization),
+        floating_status=Member.FloatingStatus.FLOATING,
+    )
+
+
 def members_kept_at_origin(user) -> QuerySet[Member]:
     """Members whose origin branch is in the user's org-admin subtrees: the side that keeps
     their core ledger data (ID, origin) and verifies their whereabouts."""

@@ -53,6 +53,8 @@ KINDS = {
     "portal_talk": "talk",
     "portal_care_case": "care_case",
     "portal_transfer": "transfer",
+    "portal_meeting": "meeting",
+    "portal_meeting:member": "member",
     "learning_assignment": "assignment",
     "learning_credit_entry": "credit",
     "talent_profile": "talent_profile",
@@ -84,11 +86,13 @@ PARAMS = {
     "package_cancel": {"pk": "package_request_id"},
     "portal_contact_card:countersign": {"activity_pk": "contact_activity"},
     "portal_contact_card:reject": {"activity_pk": "contact_activity"},
+    "my_meeting": {"pk": "meeting_id"},
 }
 
 # Kinds with an out-of-scope object in the world.
 SCOPED_KINDS = {
     "member",
+    "meeting",
     "organization",
     "pairing",
     "role",

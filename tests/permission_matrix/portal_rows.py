@@ -6,7 +6,36 @@ from portal.models import Role
 
 from .core import row, self_grant
 
+
+def _leave_data(world, user) -> dict:
+    return {"attendance": world.extra["meeting_attendance"]}
+
+
 ROWS = [
+    # Meetings (三会一课): the branch's org admins; a host branch its own meetings only.
+    row("portal_meeting:add", "LLL OOOO DDD LO"),
+    row("portal_meeting:close", "LLL OMOO DDD LO", out="LLL MMMO DDD LO"),
+    row("portal_meeting:code", "LLL OMOO DDD LO", out="LLL MMMO DDD LO"),
+    row("portal_meeting:detail", "LLL OMOO DDD LO", out="LLL MMMO DDD LO"),
+    row("portal_meeting:edit", "LLL OMOO DDD LO", out="LLL MMMO DDD LO"),
+    row("portal_meeting:history", "LLL OMOO MMM LO", out="LLL MMMO MMM LO"),
+    row("portal_meeting:history_results", "LLL OMOO MMM LO", out="LLL MMMO MMM LO"),
+    row("portal_meeting:index", "LLL OOOO DDD LO"),
+    row("portal_meeting:index_results", "LLL OOOO DDD LO"),
+    row("portal_meeting:leave", "LLL NNNN NNN LN", out="LLL NNNN NNN LN"),
+    row(
+        "portal_meeting:leave",
+        "LLL RMRR DDD LR",
+        out="LLL MMMM DDD LM",
+        method="POST",
+        data=_leave_data,
+        suffix="post",
+    ),
+    # The member's attendance on both sides: the host branch keeps its paired members too.
+    row("portal_meeting:member", "LLL OOOO DDD LO", out="LLL MMMO DDD LO"),
+    row("portal_meeting:oversight", "LLL OOOO DDD LO"),
+    row("portal_meeting:oversight_export", "LLL OOOO DDD LO"),
+    row("portal_meeting:usage", "LLL OMOO MMM LO", out="LLL MMMO MMM LO"),
     row("portal_care_case:add", "LLL OOOO DDD LO"),
     row("portal_care_case:close", "LLL OOOO DDD LO"),
     row("portal_care_case:delete", "LLL DDDD DDD LD"),

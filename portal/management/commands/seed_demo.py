@@ -6,6 +6,7 @@ from portal import signals
 from portal.cards.demo import demo_cards_build
 from portal.care.demo import LIAISON_USERNAME, demo_care_build
 from portal.content.demo import demo_content_build
+from portal.meetings.demo import demo_meetings_build
 from portal.parcels.demo import demo_catalog_build, demo_parcels_build
 from portal.registry.demo import DEMO_MEMBER_BRANCH, DEMO_PASSWORD, DemoBuilder, demo_logins
 from portal.video.demo import demo_lecture_build
@@ -27,6 +28,8 @@ def demo_build(*, members: int, seed: int) -> None:
     demo_care_build(member=member, secretary_username="secretary", password=DEMO_PASSWORD)
     # Red packages: the demo member's, received, and a few for the secretary to send.
     demo_parcels_build(member=member, secretary_username="secretary")
+    # A year of meetings (三会一课, 主题党日) across the branches, two upcoming.
+    demo_meetings_build(county=county, member=member, seed=seed)
     signals.demo_built.send(sender=DemoBuilder, county=county, member=member)
 
 
