@@ -173,11 +173,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=5),
         "options": {"expires": 290},
     },
-    # Ledger: flag members out of contact (失联), daily; a second run flags nobody twice.
+    # Organisational life: tell the members expected at tomorrow's meetings, once each.
     "meetings-reminders-send": {
         "task": "portal.meetings.tasks.meeting_reminders_send",
         "schedule": crontab(hour="18", minute="0"),
     },
+    # Ledger: flag members out of contact (失联), daily; a second run flags nobody twice.
     "ledger-lost-contacts-flag": {
         "task": "portal.whereabouts.tasks.lost_contacts_flag",
         "schedule": crontab(hour="2", minute="15"),
@@ -330,12 +331,6 @@ VIDEO_MAX_UPLOAD_MB = env.int("VIDEO_MAX_UPLOAD_MB", default=500)
 WAGTAIL_SITE_NAME = "归雁"
 # Wagtail's login form with a Chinese label on its password field.
 WAGTAILADMIN_USER_LOGIN_FORM = "portal.registry.forms.AdminLoginForm"
-# Organisational life: how often each kind of meeting is due (month or quarter), e.g.
-# MEETING_RULES="assembly=quarter,lecture=quarter,theme_day=month" (portal.meetings.oversight).
-MEETING_RULES = env.dict(
-    "MEETING_RULES", default={"assembly": "quarter", "lecture": "quarter", "theme_day": "month"}
-)
-
 WAGTAILADMIN_BASE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 # Documents only through Wagtail's view, which applies collection privacy (a section's

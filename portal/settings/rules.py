@@ -27,6 +27,13 @@ LEARNING_READING_NOTE_MIN_CHARS = env.int("LEARNING_READING_NOTE_MIN_CHARS", def
 # The yearly requirement of centralised study (at least 32 hours a year).
 LEARNING_YEARLY_HOURS = env.float("LEARNING_YEARLY_HOURS", default=32.0)
 
+# --- Organisational life ------------------------------------------------------------
+# How often each kind of meeting is due (month or quarter), e.g.
+# MEETING_RULES="assembly=quarter,lecture=quarter,theme_day=month" (portal.meetings.oversight).
+MEETING_RULES = env.dict(
+    "MEETING_RULES", default={"assembly": "quarter", "lecture": "quarter", "theme_day": "month"}
+)
+
 # --- Ledger: whereabouts and lost contact (失联) ----------------------------------------
 # A floating member with no report and no recorded contact for this many days is flagged.
 LEDGER_LOST_CONTACT_DAYS = env.int("LEDGER_LOST_CONTACT_DAYS", default=90)
