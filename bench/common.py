@@ -179,7 +179,7 @@ def free_port() -> int:
 
 
 def wait_until_ready(
-    server: subprocess.Popen, port: int, path: str = "/healthz", timeout: float = 60
+    server: subprocess.Popen, port: int, path: str = "/healthz", timeout: float = 240
 ) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

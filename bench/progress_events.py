@@ -21,8 +21,9 @@ It runs twice on the same server: batches of --batch events (the target), then
 --single-requests requests of one event each (what a phone sends every 15 s while a video
 plays). Last, a `manage.py shell` child replays --single-requests one-event requests through
 Django's handler in-process (the whole middleware stack, no gunicorn) and reports the CPU time
-(time.process_time) of each request and of the API view alone, and the statements it sends
-(counted by an execute wrapper: BEGIN and COMMIT are not among them).
+(time.process_time) of each request and of the lean view alone (`learning.api.progress_lean`,
+which answers a well-formed one-event request; before it, ProgressView's dispatch), and the
+statements it sends (counted by an execute wrapper: BEGIN and COMMIT are not among them).
 
 Reported: accepted events per second (every event must come back "accepted"; the counts of
 anything else are printed), requests per second, gunicorn worker CPU ms per event (utime +
@@ -113,21 +114,21 @@ IN_PROCESS_SCRIPT = r"""
 import json, statistics, time, uuid
 from django.db import connection
 from django.test import Client
-from learning.api.progress import ProgressView
+from learning.api import progress_lean
 
 MEMBERS = json.loads(MEMBERS_JSON)
 REQUESTS = REQUEST_COUNT
 view_cpu = []
-dispatch = ProgressView.dispatch
+answer = progress_lean.progress_lean
 
-def timed(self, request, *args, **kwargs):
+def timed(request):
     start = time.process_time()
     try:
-        return dispatch(self, request, *args, **kwargs)
+        return answer(request)
     finally:
         view_cpu.append(time.process_time() - start)
 
-ProgressView.dispatch = timed
+progress_lean.progress_lean = timed  # what ProgressShortcutMiddleware calls
 
 def counting(captured):
     # Counts statements without Django's debug cursor, which would add its own CPU to each.
@@ -366,7 +367,7 @@ def print_in_process(result: dict) -> None:
     print(
         f"\nin-process, one event per request ({result['requests']} requests): "
         f"{result['request_cpu_ms']:.2f} ms CPU per request "
-        f"(median {result['request_cpu_ms_median']:.2f}), of which the view "
+        f"(median {result['request_cpu_ms_median']:.2f}), of which the lean view "
         f"{result['view_cpu_ms']:.2f} ms (median {result['view_cpu_ms_median']:.2f}); "
         f"{result['queries']:.1f} queries; outcomes {result['outcomes']}"
     )

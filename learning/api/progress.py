@@ -246,13 +246,16 @@ class ProgressView(APIView):
     def post(self, request):
         batch = ProgressBatchSerializer(data=request.data)
         batch.is_valid(raise_exception=True)
-        events = batch.validated_data["events"]
-        results = progress_events_record(member=request.member, events=events)
-        body = {
-            "results": [
-                {"id": r.id, "outcome": r.outcome, "detail": r.detail, "settled": r.settled}
-                for r in results
-            ],
-            "steps": progress_states(member=request.member, results=results),
-        }
-        return Response(body)
+        return Response(progress_report(request.member, batch.validated_data["events"]))
+
+
+def progress_report(member, events: list[dict]) -> dict:
+    """Record checked events; the answer's body: each event's outcome, each step's state."""
+    results = progress_events_record(member=member, events=events)
+    return {
+        "results": [
+            {"id": r.id, "outcome": r.outcome, "detail": r.detail, "settled": r.settled}
+            for r in results
+        ],
+        "steps": progress_states(member=member, results=results),
+    }

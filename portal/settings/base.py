@@ -56,6 +56,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A study progress event from a signed-in member is answered here, without the rest of
+    # the stack or DRF; anything else goes on (learning/api/progress_lean.py, ADR 0018).
+    "learning.api.progress_lean.ProgressShortcutMiddleware",
     "django.middleware.common.CommonMiddleware",
     "portal.content.middleware.SiteCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
