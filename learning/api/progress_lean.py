@@ -1,6 +1,6 @@
 """The lean answer to POST /api/v1/learning/progress: what a phone sends every 15 s while a
 video plays, answered without DRF and without the middleware below the session's and the
-language's (ADR 0018).
+language's (ADR 0021).
 
 It answers only what ProgressView would accept: a JSON batch of well-formed events from a
 signed-in, active member whose CSRF token checks out. It answers it as ProgressView does,

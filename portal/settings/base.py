@@ -57,7 +57,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # A study progress event from a signed-in member is answered here, without the rest of
-    # the stack or DRF; anything else goes on (learning/api/progress_lean.py, ADR 0018).
+    # the stack or DRF; anything else goes on (learning/api/progress_lean.py, ADR 0021).
     "learning.api.progress_lean.ProgressShortcutMiddleware",
     "django.middleware.common.CommonMiddleware",
     "portal.content.middleware.SiteCacheMiddleware",
