@@ -17,7 +17,16 @@ RETRY = {
 
 # The portal's wings keep their tasks beside their services; the other apps at their top,
 # and learning's and talent's wings beside theirs too.
-PORTAL_WINGS = ("registry", "content", "video", "parcels", "whereabouts", "care", "ledger")
+PORTAL_WINGS = (
+    "registry",
+    "content",
+    "video",
+    "parcels",
+    "whereabouts",
+    "care",
+    "ledger",
+    "rules",
+)
 TALENT_WINGS = ("ledger", "saved_searches")
 LEARNING_WINGS = ("tracks", "record", "periods", "assessment", "pace")
 
