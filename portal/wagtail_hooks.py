@@ -142,3 +142,18 @@ def register_care():
     from portal.care.viewsets import member_chooser_viewset
 
     return [CareViewSetGroup(), member_chooser_viewset]
+
+
+# --- Content rules: when this happens, if that holds, do this ---------------------------
+@hooks.register("register_log_actions")
+def register_rule_log_actions(actions):
+    from portal.rules.viewsets import RuleNoted
+
+    actions.register_action("portal.rule")(RuleNoted)
+
+
+@hooks.register("register_admin_viewset")
+def register_rules():
+    from portal.rules.viewsets import rule_viewset
+
+    return rule_viewset

@@ -43,15 +43,21 @@ def rules_editable_by(user) -> QuerySet[Rule]:
 
 def rules_visible_to(user) -> QuerySet[Rule]:
     """What ``rules_editable_by`` gives, and for editors and reviewers (read-only) the rules
-    assigned in or above the organisations whose sections they work on."""
+    that touch the sections they work on: site-wide, assigned above, at or below their
+    organisations."""
     if user.is_active and user.is_superuser:
         return Rule.objects.all()
     own = organizations_for_roles(user, [Role.EDITOR, Role.REVIEWER])
     above = set()
     for path in own.values_list("path", flat=True):
         above.update(_ancestor_paths(path, Organization.steplen))
+    if not above:
+        return rules_editable_by(user)
     return Rule.objects.filter(
-        Q(pk__in=rules_editable_by(user).values("pk")) | Q(organization__path__in=above)
+        Q(pk__in=rules_editable_by(user).values("pk"))
+        | Q(organization__isnull=True)
+        | Q(organization__path__in=above)
+        | Q(organization__in=own)
     )
 
 
