@@ -123,10 +123,7 @@ def template_check(template: str, trigger: Trigger | None) -> None:
         )
 
 
-def _entry_errors(
-    entry: Any, number: int, kind: str, registry: Mapping, trigger: Trigger | None
-) -> list[str]:
-    where = _("%(kind)s %(number)s") % {"kind": kind, "number": number}
+def _entry_errors(entry: Any, where: str, registry: Mapping, trigger: Trigger | None) -> list[str]:
     if not isinstance(entry, dict) or entry.get("key") not in registry:
         known = "、".join(registry)
         return [_("%(where)s: unknown kind; one of %(known)s") % {"where": where, "known": known}]
@@ -165,7 +162,9 @@ def rule_definition_errors(*, trigger: str, conditions: Any, actions: Any) -> di
         found = [
             message
             for number, entry in enumerate(conditions, 1)
-            for message in _entry_errors(entry, number, _("Condition"), CONDITIONS, spec)
+            for message in _entry_errors(
+                entry, _("Condition %(number)s") % {"number": number}, CONDITIONS, spec
+            )
         ]
         if found:
             errors["conditions"] = found
@@ -175,7 +174,9 @@ def rule_definition_errors(*, trigger: str, conditions: Any, actions: Any) -> di
         found = [
             message
             for number, entry in enumerate(actions, 1)
-            for message in _entry_errors(entry, number, _("Action"), ACTIONS, spec)
+            for message in _entry_errors(
+                entry, _("Action %(number)s") % {"number": number}, ACTIONS, spec
+            )
         ]
         if found:
             errors["actions"] = found

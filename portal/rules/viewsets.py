@@ -23,7 +23,7 @@ from portal.registry.identity import mask_login
 from portal.registry.models import Role
 from portal.registry.permissions import is_org_admin
 from portal.registry.selectors import holds_role
-from portal.registry.viewsets import ScopedQuerysetMixin
+from portal.registry.viewsets import ScopedQuerysetMixin, ScopedViewSetMixin
 
 from .actions import RuleBroken, recipients_for
 from .forms import PreviewForm, RuleForm
@@ -169,7 +169,9 @@ def _trigger_label(rule: Rule) -> str:
     return str(trigger.label) if trigger else rule.trigger
 
 
-class RuleViewSet(ModelViewSet):
+class RuleViewSet(ScopedViewSetMixin, ModelViewSet):
+    scope = Visible
+    copy_view_enabled = True  # a rule holds no personal data: copying it is the quick way
     model = Rule
     icon = "cogs"
     menu_label = _("Content rules")

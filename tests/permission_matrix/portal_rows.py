@@ -7,6 +7,25 @@ from portal.models import Role
 from .core import row, self_grant
 
 ROWS = [
+    # Content rules: org admins in their subtrees, editors and reviewers (county) read.
+    row("portal_rules:add", "LLL OOOO DDD LO"),
+    row("portal_rules:copy", "LLL OMOO DDD LO", out="LLL MMMO DDD LO"),
+    row("portal_rules:delete", "LLL OMOO MMM LO", out="LLL MMMO MMM LO"),
+    row("portal_rules:edit", "LLL OMOO DDD LO", out="LLL MMMO DDD LO"),
+    row("portal_rules:history", "LLL OMOO DDM LO", out="LLL MMMO DDM LO"),
+    row("portal_rules:history_results", "LLL OMOO DDM LO", out="LLL MMMO DDM LO"),
+    row("portal_rules:index", "LLL OOOO OOD LO"),
+    row("portal_rules:index_results", "LLL OOOO OOD LO"),
+    row("portal_rules:inspect", "LLL OMOO OOM LO", out="LLL MMMO OOM LO"),
+    row("portal_rules:toggle", "LLL NNNN NNN LN"),
+    row(
+        "portal_rules:toggle",
+        "LLL RMRR MMM LR",
+        out="LLL MMMR MMM LR",
+        method="POST",
+        suffix="post",
+    ),
+    row("portal_rules:usage", "LLL OMOO DDM LO", out="LLL MMMO DDM LO"),
     row("portal_care_case:add", "LLL OOOO DDD LO"),
     row("portal_care_case:close", "LLL OOOO DDD LO"),
     row("portal_care_case:delete", "LLL DDDD DDD LD"),
