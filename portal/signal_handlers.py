@@ -86,11 +86,22 @@ def _register_content_rules() -> None:
     register_builtin_actions()
     register_builtin_recipients()
     register_page_triggers()
+    _register_member_triggers()
     page_published.connect(page_published_event, dispatch_uid="portal_rules_published")
     page_unpublished.connect(page_unpublished_event, dispatch_uid="portal_rules_unpublished")
     task_submitted.connect(task_submitted_event, dispatch_uid="portal_rules_submitted")
     task_rejected.connect(task_rejected_event, dispatch_uid="portal_rules_rejected")
     workflow_approved.connect(workflow_approved_event, dispatch_uid="portal_rules_approved")
+
+
+def _register_member_triggers() -> None:
+    from portal.care.rule_triggers import register_transfer_triggers
+    from portal.parcels.rule_triggers import register_parcel_triggers
+    from portal.whereabouts.rule_triggers import register_whereabouts_triggers
+
+    register_whereabouts_triggers()
+    register_parcel_triggers()
+    register_transfer_triggers()
 
 
 def _register_site_cache() -> None:

@@ -35,6 +35,22 @@ DEFAULT_RULES = [
         ],
     },
     {
+        "builtin_key": "lost_contact",
+        "title": "党员被标记为失联时，告知其所在支部书记",
+        "trigger": "member_lost_contact",
+        "conditions": [],
+        "actions": [
+            {
+                "key": "notify_role",
+                "params": {
+                    "recipients": "secretary",
+                    "title": "{title}",
+                    "body": "已 {days} 天未联系，请尽快联系并记录。",
+                },
+            }
+        ],
+    },
+    {
         "builtin_key": "approval",
         "title": "审核通过时，告知提交人",
         "trigger": "page_approved",
