@@ -8,6 +8,7 @@ from portal.care.demo import LIAISON_USERNAME, demo_care_build
 from portal.content.demo import demo_content_build
 from portal.parcels.demo import demo_catalog_build, demo_parcels_build
 from portal.registry.demo import DEMO_MEMBER_BRANCH, DEMO_PASSWORD, DemoBuilder, demo_logins
+from portal.rules.demo import demo_rules_build
 from portal.video.demo import demo_lecture_build
 from portal.whereabouts.demo import demo_whereabouts_build
 
@@ -27,6 +28,8 @@ def demo_build(*, members: int, seed: int) -> None:
     demo_care_build(member=member, secretary_username="secretary", password=DEMO_PASSWORD)
     # Red packages: the demo member's, received, and a few for the secretary to send.
     demo_parcels_build(member=member, secretary_username="secretary")
+    # Content rules: the built-in ones and a township's own.
+    demo_rules_build(township_code="T01")
     signals.demo_built.send(sender=DemoBuilder, county=county, member=member)
 
 
