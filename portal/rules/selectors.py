@@ -3,8 +3,8 @@
 from django.db.models import Q, QuerySet
 from wagtail.models import Page
 
-from portal.registry.models import Organization, Role
-from portal.registry.selectors import organizations_for_role, organizations_for_roles
+from portal.registry.models import Organization, Role, RoleAssignment
+from portal.registry.selectors import organizations_for_role
 
 from .models import Rule
 from .registry import Event
@@ -42,22 +42,21 @@ def rules_editable_by(user) -> QuerySet[Rule]:
 
 
 def rules_visible_to(user) -> QuerySet[Rule]:
-    """What ``rules_editable_by`` gives, and for editors and reviewers (read-only) the rules
-    that touch the sections they work on: site-wide, assigned above, at or below their
-    organisations."""
+    """What ``rules_editable_by`` gives, and read-only the rules that touch an org admin's,
+    editor's or reviewer's organisations: site-wide, assigned above them, or within them."""
     if user.is_active and user.is_superuser:
         return Rule.objects.all()
-    own = organizations_for_roles(user, [Role.EDITOR, Role.REVIEWER])
-    above = set()
-    for path in own.values_list("path", flat=True):
+    roots = RoleAssignment.objects.filter(
+        user=user, role__in=[Role.ORG_ADMIN, Role.EDITOR, Role.REVIEWER]
+    ).values_list("organization__path", flat=True)
+    above, within = set(), Q()
+    for path in roots:
         above.update(_ancestor_paths(path, Organization.steplen))
+        within |= Q(organization__path__startswith=path)
     if not above:
-        return rules_editable_by(user)
+        return Rule.objects.none()
     return Rule.objects.filter(
-        Q(pk__in=rules_editable_by(user).values("pk"))
-        | Q(organization__isnull=True)
-        | Q(organization__path__in=above)
-        | Q(organization__in=own)
+        Q(organization__isnull=True) | Q(organization__path__in=above) | within
     )
 
 

@@ -128,3 +128,14 @@ def test_editors_read_the_rules_touching_their_section_but_do_not_edit(
     assert elsewhere.title not in html
     assert client.get(reverse("portal_rules:inspect", args=[elsewhere.pk])).status_code == 404
     assert client.get(reverse("portal_rules:edit", args=[above.pk])).status_code in (302, 403)
+
+
+def test_org_admins_read_the_built_in_rules_but_do_not_edit_them(client, admin_a):
+    builtin = Rule.objects.get(builtin_key="publication")
+    client.force_login(admin_a)
+    assert builtin.title in client.get(reverse("portal_rules:index")).content.decode()
+    assert client.get(reverse("portal_rules:inspect", args=[builtin.pk])).status_code == 200
+    assert client.get(reverse("portal_rules:edit", args=[builtin.pk])).status_code == 404
+    assert client.post(reverse("portal_rules:toggle", args=[builtin.pk])).status_code == 404
+    builtin.refresh_from_db()
+    assert builtin.enabled
