@@ -95,13 +95,14 @@ def _register_content_rules() -> None:
 
 
 def _register_member_triggers() -> None:
-    from portal.care.rule_triggers import register_transfer_triggers
+    from portal.care.rule_triggers import register_liaison_recipient, register_transfer_triggers
     from portal.parcels.rule_triggers import register_parcel_triggers
     from portal.whereabouts.rule_triggers import register_whereabouts_triggers
 
     register_whereabouts_triggers()
     register_parcel_triggers()
     register_transfer_triggers()
+    register_liaison_recipient()
 
 
 def _register_site_cache() -> None:

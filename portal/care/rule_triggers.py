@@ -1,9 +1,13 @@
-"""Membership-transfer triggers of the content rules: submitted, accepted, rejected. A
-submitted transfer concerns the destination (who must answer); the answer, the source."""
+"""Membership-transfer triggers of the content rules (submitted, accepted, rejected: a
+submitted transfer concerns the destination, who must answer; the answer, the source), and
+the member's 1+N liaison as a recipient."""
+
+from collections.abc import Iterable
 
 from django.utils.translation import gettext_lazy
 
-from portal.care.models import Transfer
+from portal.care.models import Liaison, Transfer
+from portal.rules.registry import Event, Recipient, recipient_register
 from portal.rules.subjects import member_trigger_register
 
 
@@ -33,3 +37,18 @@ def register_transfer_triggers() -> None:
             build=_build(state),
             fields=("destination", "source"),
         )
+
+
+def _liaisons(event: Event, reach: str, level: str) -> Iterable[int]:
+    """The member's current 1+N liaisons (the pairing not ended)."""
+    if event.member is None:
+        return []
+    return Liaison.objects.filter(member=event.member, ended_on__isnull=True).values_list(
+        "liaison_id", flat=True
+    )
+
+
+def register_liaison_recipient() -> None:
+    recipient_register(
+        Recipient(key="liaison", label=gettext_lazy("the member's liaison"), resolve=_liaisons)
+    )

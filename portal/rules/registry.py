@@ -115,6 +115,12 @@ def template_names(template: str) -> set[str]:
 def template_check(template: str, trigger: Trigger | None) -> None:
     """Only plain placeholders the trigger offers: no attributes, indexes or conversions."""
     allowed = {"link", *(trigger.fields if trigger else ())}
+    try:
+        parts = list(Formatter().parse(template))
+    except ValueError as exc:
+        raise RuleTemplateError(_("The message template is not well formed.")) from exc
+    if any(spec or conversion for _text, _name, spec, conversion in parts):
+        raise RuleTemplateError(_("Placeholders take no format or conversion: write {title}."))
     unknown = sorted(template_names(template) - allowed)
     if unknown:
         raise RuleTemplateError(

@@ -131,3 +131,12 @@ def test_the_engine_goes_through_the_commit_hook(
     for callback in callbacks:
         callback()
     assert len(told(rule)) == 3
+
+
+@pytest.mark.parametrize("template", ["{title:>99999999}", "{title!r}", "{title.__class__}"])
+def test_a_template_with_formats_conversions_or_lookups_is_refused(tree, template):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        rule_make(organization=tree.county, actions=[notify("secretary", title=template)])
+    assert "actions" in refused.value.message_dict

@@ -229,3 +229,28 @@ def test_transfers_submitted_accepted_rejected(tree, members, user_with_role, ru
     transfer = submit()
     run(care.transfer_accept, transfer=transfer, user=destination)
     assert told(rules["accepted"]) == {origin}
+
+
+def test_the_members_liaison_is_a_recipient(tree, members, run):
+    from portal.registry.factories import UserFactory
+
+    liaison, former = UserFactory(username="liaison_a"), UserFactory(username="former_a")
+    old = care.liaison_pair(
+        liaison=former,
+        member=members.a1,
+        organization=tree.village_a1,
+        started_on=datetime.date(2025, 1, 1),
+    )
+    care.liaison_end(pairing=old, ended_on=datetime.date(2025, 6, 1))
+    care.liaison_pair(
+        liaison=liaison,
+        member=members.a1,
+        organization=tree.village_a1,
+        started_on=datetime.date(2025, 6, 2),
+    )
+    rule = rule_make("whereabouts_verified", organization=tree.county, actions=[notify("liaison")])
+    report = whereabouts_report_submit(
+        member=members.a1, city="深圳", address="宝安区 88 号", phone=members.a1.phone, host=None
+    )
+    run(whereabouts_report_verify, report=report, user=None)
+    assert told(rule) == {liaison}
