@@ -140,3 +140,50 @@ def test_a_template_with_formats_conversions_or_lookups_is_refused(tree, templat
     with pytest.raises(ValidationError) as refused:
         rule_make(organization=tree.county, actions=[notify("secretary", title=template)])
     assert "actions" in refused.value.message_dict
+
+
+def test_a_named_group_a_user_and_email(tree, sections, secretaries, settings, mailoutbox):
+    from django.contrib.auth.models import Group
+
+    from portal.registry.factories import UserFactory
+
+    settings.EMAIL_HOST = "smtp.example.org"
+    group = Group.objects.create(name="宣传小组")
+    writer = UserFactory(username="writer", email="writer@example.org")
+    writer.groups.add(group)
+    by_group = rule_make(
+        organization=tree.county,
+        actions=[{"key": "notify_group", "params": {"group": "宣传小组", "title": "{title}"}}],
+    )
+    by_user = rule_make(
+        organization=tree.county,
+        actions=[
+            {"key": "notify_user", "params": {"username": "sec_township_a", "title": "{title}"}}
+        ],
+    )
+    secretary = secretaries["township_a"]
+    secretary.email = "sec@example.org"
+    secretary.save()
+    by_email = rule_make(
+        organization=tree.county,
+        actions=[
+            {
+                "key": "email_role",
+                "params": {"recipients": "secretary", "title": "新资料：{title}", "body": "{link}"},
+            }
+        ],
+    )
+    page = study_material(sections.a, publish=True)
+    Group.objects.get(name="宣传小组").user_set.add(
+        UserFactory(username="reader", email="reader@example.org")
+    )
+    _published(page)
+    assert {u.username for u in told(by_group)} == {"writer", "reader"}
+    assert told(by_user) == {secretaries["township_a"]}
+    [mail] = mailoutbox
+    assert (mail.subject, mail.to, mail.body) == (
+        "新资料：学习新党章",
+        ["sec@example.org"],
+        page.url,
+    )
+    assert RuleExecution.objects.get(rule=by_email).notified == 1
