@@ -85,3 +85,8 @@ def register() -> None:
 
     # Unpublished, unassigned or changed: the progress API stops crediting at once.
     _step_facts_connect()
+
+    # The content rules' trigger for members behind the yearly pace.
+    from .pace.rule_triggers import register_pace_trigger
+
+    register_pace_trigger()

@@ -26,6 +26,7 @@ PORTAL_WINGS = (
     "care",
     "ledger",
     "meetings",
+    "rules",
 )
 TALENT_WINGS = ("ledger", "saved_searches")
 LEARNING_WINGS = ("tracks", "record", "periods", "assessment", "pace", "attendance")

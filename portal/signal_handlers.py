@@ -2,13 +2,15 @@ from django.db.models.signals import post_migrate
 
 
 def after_migrate(sender, using: str = "default", **kwargs) -> None:
-    """Keep what every database needs: role groups with their permissions, the home page, and
-    the sections' documents behind the login; permissions named in Chinese."""
+    """Keep what every database needs: role groups with their permissions, the home page, the
+    sections' documents behind the login, the built-in content rules; permissions named in
+    Chinese."""
     from django.contrib.auth.management import create_permissions
 
     from portal.content.services import section_collections_restrict, site_home_ensure
     from portal.registry.permission_names import permission_names_translate
     from portal.registry.services import role_groups_sync
+    from portal.rules.defaults import rules_defaults_ensure
 
     # Django's handler creates the last app's permissions after this one: create them first.
     create_permissions(sender, verbosity=0, using=using)
@@ -16,6 +18,7 @@ def after_migrate(sender, using: str = "default", **kwargs) -> None:
     role_groups_sync()
     site_home_ensure()
     section_collections_restrict()
+    rules_defaults_ensure()
 
 
 def page_published_privacy(sender, instance, **kwargs) -> None:
@@ -26,41 +29,80 @@ def page_published_privacy(sender, instance, **kwargs) -> None:
     page_privacy_apply(page=instance)
 
 
-def page_published_enqueue(sender, instance, revision=None, **kwargs) -> None:
-    from portal.content.tasks import section_publication_notify
+def page_published_event(sender, instance, revision=None, **kwargs) -> None:
+    from portal.rules.events import rules_event
 
-    section_publication_notify.delay_on_commit(instance.pk, revision.pk if revision else None)
-
-
-def task_rejected_enqueue(sender, instance, **kwargs) -> None:
-    from portal.content.tasks import task_rejection_notify
-
-    task_rejection_notify.delay_on_commit(instance.pk)
+    rules_event("page_published", event_key=f"published:{instance.pk}", page_id=instance.pk)
 
 
-def workflow_approved_enqueue(sender, instance, **kwargs) -> None:
-    from portal.content.tasks import workflow_approval_notify
+def page_unpublished_event(sender, instance, **kwargs) -> None:
+    from django.utils import timezone
 
-    workflow_approval_notify.delay_on_commit(instance.pk)
+    from portal.rules.events import rules_event
+
+    trigger = "page_expired" if instance.expired else "page_unpublished"
+    stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
+    rules_event(trigger, event_key=f"{trigger}:{instance.pk}:{stamp}", page_id=instance.pk)
+
+
+def task_submitted_event(sender, instance, **kwargs) -> None:
+    from portal.rules.events import rules_event
+
+    rules_event("page_submitted", event_key=f"submitted:{instance.pk}", task_state_id=instance.pk)
+
+
+def task_rejected_event(sender, instance, **kwargs) -> None:
+    from portal.rules.events import rules_event
+
+    rules_event("page_rejected", event_key=f"rejected:{instance.pk}", task_state_id=instance.pk)
+
+
+def workflow_approved_event(sender, instance, **kwargs) -> None:
+    from portal.rules.events import rules_event
+
+    rules_event("page_approved", event_key=f"approved:{instance.pk}", workflow_state_id=instance.pk)
 
 
 def _register_content_rules() -> None:
-    from wagtail.signals import page_published, task_rejected, workflow_approved
+    from wagtail.signals import (
+        page_published,
+        page_unpublished,
+        task_rejected,
+        task_submitted,
+        workflow_approved,
+    )
 
-    from portal.content.rules import PUBLICATION_NOTIFIED_TYPES
+    from portal.content.rule_triggers import register_page_triggers
     from portal.content.services import PUBLIC_ON_REQUEST_PAGE_TYPES
+    from portal.rules.actions import register_builtin_actions
+    from portal.rules.conditions import register_builtin_conditions
+    from portal.rules.recipients import register_builtin_recipients
 
     for model in PUBLIC_ON_REQUEST_PAGE_TYPES:
         page_published.connect(
             page_published_privacy, sender=model, dispatch_uid=f"portal_privacy_{model.__name__}"
         )
+    register_builtin_conditions()
+    register_builtin_actions()
+    register_builtin_recipients()
+    register_page_triggers()
+    _register_member_triggers()
+    page_published.connect(page_published_event, dispatch_uid="portal_rules_published")
+    page_unpublished.connect(page_unpublished_event, dispatch_uid="portal_rules_unpublished")
+    task_submitted.connect(task_submitted_event, dispatch_uid="portal_rules_submitted")
+    task_rejected.connect(task_rejected_event, dispatch_uid="portal_rules_rejected")
+    workflow_approved.connect(workflow_approved_event, dispatch_uid="portal_rules_approved")
 
-    for model in PUBLICATION_NOTIFIED_TYPES:
-        page_published.connect(
-            page_published_enqueue, sender=model, dispatch_uid=f"portal_published_{model.__name__}"
-        )
-    task_rejected.connect(task_rejected_enqueue, dispatch_uid="portal_task_rejected")
-    workflow_approved.connect(workflow_approved_enqueue, dispatch_uid="portal_workflow_approved")
+
+def _register_member_triggers() -> None:
+    from portal.care.rule_triggers import register_liaison_recipient, register_transfer_triggers
+    from portal.parcels.rule_triggers import register_parcel_triggers
+    from portal.whereabouts.rule_triggers import register_whereabouts_triggers
+
+    register_whereabouts_triggers()
+    register_parcel_triggers()
+    register_transfer_triggers()
+    register_liaison_recipient()
 
 
 def _register_site_cache() -> None:

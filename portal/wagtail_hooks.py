@@ -158,3 +158,18 @@ def register_meeting_log_actions(actions):
 
     actions.register_action(LOG_CLOSE, _("Close"), _("Closed the meeting"))
     actions.register_action(LOG_CORRECT, _("Correct"), _("Corrected the closed meeting"))
+
+
+# --- Content rules: when this happens, if that holds, do this ---------------------------
+@hooks.register("register_log_actions")
+def register_rule_log_actions(actions):
+    from portal.rules.viewsets import RuleNoted
+
+    actions.register_action("portal.rule")(RuleNoted)
+
+
+@hooks.register("register_admin_viewset")
+def register_rules():
+    from portal.rules.viewsets import rule_viewset
+
+    return rule_viewset

@@ -41,6 +41,7 @@ from portal.models import (
     RedPackageRequest,
     RedPackageStock,
     RoleAssignment,
+    Rule,
     StockMovement,
     StudyMaterialTag,
     Talk,
@@ -201,6 +202,17 @@ def _scoped_objects_build(world: World, *, member: Member, other: Member) -> Non
                     organization=branch, kind="missed_session"
                 ),
                 "assessment_policy": AssessmentPolicy.objects.create(organization=branch),
+                "rule": Rule.objects.create(
+                    title="通知本支部书记",
+                    trigger="page_published",
+                    organization=branch,
+                    actions=[
+                        {
+                            "key": "notify_role",
+                            "params": {"recipients": "secretary", "title": "{title}"},
+                        }
+                    ],
+                ),
                 "publication": QuarterlyPublication.objects.create(
                     organization=branch, year=today.year - 1, quarter=4
                 ),

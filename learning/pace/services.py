@@ -1,4 +1,5 @@
-"""The weekly reminders to members behind pace on their yearly study hours."""
+"""The weekly reminders to members behind pace on their yearly study hours (the member's own
+reminder, batched here; what else happens is the content rules' ``member_behind_pace``)."""
 
 import datetime
 
@@ -7,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.inbox.services import notifications_send
-from portal.models import Notification, Organization
+from portal.models import Notification, Organization, Rule
+from portal.rules.events import rules_event
 
 from .selectors import members_behind_pace, pace_target
 
@@ -47,4 +49,20 @@ def pace_reminders_send(*, today: datetime.date | None = None) -> int:
         url=RECORD_URL,
         source_key=source_key,
     )
+    _pace_events_raise(today=today, roots=roots, source_key=source_key, target=target)
     return Notification.objects.filter(source_key=source_key).count() - already
+
+
+def _pace_events_raise(*, today: datetime.date, roots, source_key: str, target) -> None:
+    """The content rules hear of each member behind, once a week, if any rule listens."""
+    if not Rule.objects.enabled().filter(trigger="member_behind_pace").exists():
+        return
+    behind = members_behind_pace(organizations=roots, today=today).values_list("pk", "hours")
+    for member_id, hours in behind.iterator():
+        rules_event(
+            "member_behind_pace",
+            event_key=f"{source_key}:{member_id}",
+            member_id=member_id,
+            hours=str(hours),
+            target=str(target),
+        )

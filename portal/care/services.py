@@ -19,6 +19,7 @@ from portal.care.models import CareCase, CareVisit, Liaison, Talk, Transfer, Tra
 from portal.care.tasks import care_transfer_notify
 from portal.registry.models import Member, Organization
 from portal.registry.selectors import organizations_managed_by
+from portal.rules.events import rules_event
 from portal.whereabouts.services import member_contact_record
 
 
@@ -244,6 +245,9 @@ def _transfer_step(transfer: Transfer, state: str, user, comment: str) -> None:
 
 def _transfer_notify_enqueue(transfer_id: int, state: str) -> None:
     care_transfer_notify.delay(transfer_id, state)
+    rules_event(
+        f"transfer_{state}", event_key=f"transfer:{transfer_id}:{state}", transfer_id=transfer_id
+    )
 
 
 @transaction.atomic

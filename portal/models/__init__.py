@@ -27,6 +27,7 @@ from portal.registry.models import (
     RoleAssignment,
     User,
 )
+from portal.rules.models import Rule, RuleExclusion, RuleExecution
 from portal.video.models import Video
 from portal.whereabouts.models import LostContact, WhereaboutsReport
 
@@ -57,6 +58,9 @@ __all__ = [
     "RedPackageRequest",
     "RedPackageStock",
     "Role",
+    "Rule",
+    "RuleExclusion",
+    "RuleExecution",
     "RoleAssignment",
     "SectionApprovalTask",
     "SectionPage",

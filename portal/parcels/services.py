@@ -36,6 +36,7 @@ from portal.registry.models import Member
 from portal.registry.selectors import (
     members_visible_to,
 )
+from portal.rules.events import rules_event
 from portal.signals import red_package_received
 
 State = RedPackageRequest.State
@@ -116,6 +117,11 @@ def package_request_create(
         with transaction.atomic():
             _stock_take(package)
             request.save()
+            rules_event(
+                "package_requested",
+                event_key=f"package_requested:{request.pk}",
+                request_id=request.pk,
+            )
     except IntegrityError:  # the same member's request at the same moment
         raise ValidationError({"package": _already_asked(member)}) from None
     return request
@@ -208,6 +214,11 @@ def package_request_dispatch(
         if not sent:
             raise ValidationError(_("This request is no longer waiting to be sent."))
         transaction.on_commit(lambda: _dispatch_notify_enqueue(request.pk))
+        rules_event(
+            "package_dispatched",
+            event_key=f"package_dispatched:{request.pk}",
+            request_id=request.pk,
+        )
     request.refresh_from_db()
     return request
 
@@ -226,6 +237,11 @@ def package_request_receive(*, request: RedPackageRequest, member: Member) -> Re
             state=State.RECEIVED, received_at=timezone.now()
         )
         if received:
+            rules_event(
+                "package_received",
+                event_key=f"package_received:{request.pk}",
+                request_id=request.pk,
+            )
             transaction.on_commit(
                 lambda: red_package_received.send(
                     sender=RedPackageRequest,

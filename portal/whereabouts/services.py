@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from portal.registry import services
 from portal.registry.identity import phone_normalize
 from portal.registry.models import Member, Organization
+from portal.rules.events import rules_event
 from portal.whereabouts.models import LostContact, WhereaboutsReport
 
 # The values a verified report writes to the member's row: report field → member field.
@@ -148,6 +149,11 @@ def whereabouts_report_verify(*, report: WhereaboutsReport, user) -> Whereabouts
         locked.verified_at = timezone.now()
         locked.verified_by = user
         locked.save(update_fields=["status", "verified_at", "verified_by"])
+        rules_event(
+            "whereabouts_verified",
+            event_key=f"whereabouts_verified:{locked.pk}",
+            report_id=locked.pk,
+        )
     return locked
 
 
@@ -207,7 +213,20 @@ def lost_contacts_flag(*, today: datetime.date | None = None) -> int:
     ]
     # Conflicts: a flag raised meanwhile by another run; the partial unique index keeps one.
     LostContact.objects.bulk_create(flags, batch_size=FLAG_BATCH_SIZE, ignore_conflicts=True)
+    _lost_contacts_announce(today=today, member_ids=[flag.member_id for flag in flags])
     return LostContact.objects.filter(cleared_on__isnull=True).count() - before
+
+
+def _lost_contacts_announce(*, today: datetime.date, member_ids: list[int]) -> None:
+    """The content rules hear of each flag raised today (a rerun raises the same keys)."""
+    for start in range(0, len(member_ids), FLAG_BATCH_SIZE):
+        raised = LostContact.objects.filter(
+            member_id__in=member_ids[start : start + FLAG_BATCH_SIZE],
+            flagged_on=today,
+            cleared_on__isnull=True,
+        ).values_list("pk", flat=True)
+        for pk in raised:
+            rules_event("member_lost_contact", event_key=f"lost_contact:{pk}", flag_id=pk)
 
 
 def lost_contact_clear(*, flag: LostContact, user, note: str) -> LostContact:

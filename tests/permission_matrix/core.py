@@ -69,6 +69,7 @@ KINDS = {
     "talent_shortlists": "shortlist",
     "talent_saved_searches": "saved_search",
     "search_synonym": "synonym",
+    "portal_rules": "rule",
     "talent_base_search": "base_search",
 }
 # URL arguments read from another of the world's extras than their own name.
@@ -106,6 +107,7 @@ SCOPED_KINDS = {
     "job",
     "shortlist",
     "saved_search",
+    "rule",
 }
 
 

@@ -9,6 +9,7 @@ from portal.content.demo import demo_content_build
 from portal.meetings.demo import demo_meetings_build
 from portal.parcels.demo import demo_catalog_build, demo_parcels_build
 from portal.registry.demo import DEMO_MEMBER_BRANCH, DEMO_PASSWORD, DemoBuilder, demo_logins
+from portal.rules.demo import demo_rules_build
 from portal.video.demo import demo_lecture_build
 from portal.whereabouts.demo import demo_whereabouts_build
 
@@ -30,6 +31,8 @@ def demo_build(*, members: int, seed: int) -> None:
     demo_parcels_build(member=member, secretary_username="secretary")
     # A year of meetings (三会一课, 主题党日) across the branches, two upcoming.
     demo_meetings_build(county=county, member=member, seed=seed)
+    # Content rules: the built-in ones and a township's own.
+    demo_rules_build(township_code="T01")
     signals.demo_built.send(sender=DemoBuilder, county=county, member=member)
 
 

@@ -93,3 +93,34 @@ def test_the_reminders_cost_the_same_queries_for_more_members(tree, members):
         pace_reminders_send(today=JULY_1 + datetime.timedelta(days=7))
     assert Notification.objects.count() == 3 + 3 + 30
     assert len(many) == len(few)
+
+
+def test_a_rule_hears_of_members_far_enough_behind(
+    tree, members, user_with_role, django_capture_on_commit_callbacks
+):
+    """The content rules' trigger: the branch secretary hears of members 10+ hours behind."""
+    from portal.models import Role, Rule
+
+    secretary = user_with_role(Role.ORG_ADMIN, tree.village_a2, "sec_a2")
+    rule = Rule(
+        title="落后较多时告知支部书记",
+        trigger="member_behind_pace",
+        organization=tree.county,
+        conditions=[{"key": "threshold", "params": {"number": "hours_behind", "at_least": "10"}}],
+        actions=[
+            {
+                "key": "notify_role",
+                "params": {"recipients": "secretary", "title": "{member}落后{hours_behind}学时"},
+            }
+        ],
+    )
+    rule.full_clean()
+    rule.save()
+    _hours(members.a1, "20.0")
+    _hours(members.a2, "8.0")  # 8.0 behind: below the threshold
+    user_with_role(Role.ORG_ADMIN, tree.village_b1, "sec_b1")
+    with django_capture_on_commit_callbacks(execute=True):
+        pace_reminders_send(today=JULY_1)
+    told = Notification.objects.filter(source_key__startswith=f"rule:{rule.pk}:")
+    assert [(n.recipient.username, n.title) for n in told] == [("sec_b1", "乙一党员落后16.0学时")]
+    assert not told.filter(recipient=secretary).exists()

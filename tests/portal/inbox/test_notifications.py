@@ -1,17 +1,17 @@
-"""Content rules: publishing tells the section's members, rejecting tells the author why,
-approving tells the submitter; everyone reads their own notifications at /inbox/."""
+"""The built-in content rules: publishing tells the section's members, rejecting tells the
+author why, approving tells the submitter; everyone reads their own notifications at /inbox/."""
 
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
-from portal.content import tasks
 from portal.content.services import section_create
 from portal.inbox.context_processors import inbox
 from portal.inbox.services import notifications_send
 from portal.models import Notification, Role
 from portal.registry import services
 from portal.registry.factories import MemberFactory, UserFactory
+from portal.rules.tasks import rules_event_run
 from tests.portal.content.publishing_support import (
     sections_for,
     study_material,
@@ -52,7 +52,7 @@ def test_publishing_tells_the_members_of_the_section_once(
     sections, accounts, django_capture_on_commit_callbacks
 ):
     page = study_material(sections.a)
-    revision = _publish(page, django_capture_on_commit_callbacks)
+    _publish(page, django_capture_on_commit_callbacks)
 
     for member in (accounts.a1, accounts.a2):
         [notification] = _published(member.user)
@@ -63,8 +63,8 @@ def test_publishing_tells_the_members_of_the_section_once(
     assert _published(accounts.b1.user) == []
 
     # A retried or duplicated task, and republishing a correction: nobody is told twice.
-    tasks.section_publication_notify.delay(page.pk, revision.pk)
-    tasks.section_publication_notify.delay(page.pk, revision.pk)
+    rules_event_run.delay("page_published", f"published:{page.pk}", {"page_id": page.pk})
+    rules_event_run.delay("page_published", f"published:{page.pk}", {"page_id": page.pk})
     _publish(page, django_capture_on_commit_callbacks)
     assert Notification.objects.filter(kind=Kind.PUBLISHED).count() == 2
 
@@ -92,7 +92,7 @@ def test_sections_and_unpublished_pages_tell_nobody(
     _publish(sections.a, django_capture_on_commit_callbacks)
     page = study_material(sections.a, publish=True)
     page.unpublish()
-    tasks.section_publication_notify.delay(page.pk, page.latest_revision.pk)
+    rules_event_run.delay("page_published", f"published:{page.pk}", {"page_id": page.pk})
     assert not Notification.objects.exists()
 
 
@@ -101,12 +101,12 @@ def test_handler_only_enqueues_after_commit(sections, accounts, django_capture_o
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         page.save_revision().publish()
     assert not Notification.objects.exists()
-    # The publication's one notification task (the search index's drain is queued too).
+    # The publication's one rules task (the search index's drain is queued too).
     notify = [
         callback
         for callback in callbacks
         if getattr(getattr(getattr(callback, "func", None), "__self__", None), "name", "")
-        == tasks.section_publication_notify.name
+        == rules_event_run.name
     ]
     assert len(notify) == 1
 

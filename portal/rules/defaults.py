@@ -1,0 +1,79 @@
+"""The built-in rules: what the site did before rules were configurable, now rows an admin
+can read, edit or switch off. The migration ``0014`` creates them, and so does every migrate
+on a database with no rules at all (a new site, a test database after a flush)."""
+
+PAGE_TYPES = ["portal.studymaterialpage", "portal.microlecturepage", "portal.noticepage"]
+
+DEFAULT_RULES = [
+    {
+        "builtin_key": "publication",
+        "title": "发布学习资料、微党课或通知时，告知本栏目的党员",
+        "trigger": "page_published",
+        "conditions": [{"key": "page_type", "params": {"page_types": PAGE_TYPES}}],
+        "actions": [
+            {
+                "key": "notify_role",
+                "params": {
+                    "recipients": "members",
+                    "reach": "below",
+                    "title": "{title}",
+                    "body": "{summary}",
+                },
+            }
+        ],
+    },
+    {
+        "builtin_key": "rejection",
+        "title": "退回修改时，告知作者和提交人退回原因",
+        "trigger": "page_rejected",
+        "conditions": [],
+        "actions": [
+            {
+                "key": "notify_role",
+                "params": {"recipients": "author", "title": "{title}", "body": "{comment}"},
+            }
+        ],
+    },
+    {
+        "builtin_key": "lost_contact",
+        "title": "党员被标记为失联时，告知其所在支部书记",
+        "trigger": "member_lost_contact",
+        "conditions": [],
+        "actions": [
+            {
+                "key": "notify_role",
+                "params": {
+                    "recipients": "secretary",
+                    "title": "{title}",
+                    "body": "已 {days} 天未联系，请尽快联系并记录。",
+                },
+            }
+        ],
+    },
+    {
+        "builtin_key": "approval",
+        "title": "审核通过时，告知提交人",
+        "trigger": "page_approved",
+        "conditions": [],
+        "actions": [{"key": "notify_role", "params": {"recipients": "author", "title": "{title}"}}],
+    },
+]
+
+
+def rules_defaults_create(rule_model) -> int:
+    """Create the built-in rules with ``rule_model`` (the historical one in a migration)."""
+    created = 0
+    for definition in DEFAULT_RULES:
+        _rule, made = rule_model.objects.get_or_create(
+            builtin_key=definition["builtin_key"], defaults=definition
+        )
+        created += made
+    return created
+
+
+def rules_defaults_ensure() -> None:
+    """On a database without any rule (new, or flushed by a test), create the built-ins."""
+    from portal.rules.models import Rule
+
+    if not Rule.objects.exists():
+        rules_defaults_create(Rule)

@@ -1,0 +1,121 @@
+"""Issue 18's journey in a real browser: a township admin writes the rule "when a notice is
+published in our section, tell the secretaries of our villages"; an editor writes a notice
+and submits it, a reviewer approves it, and a village secretary finds it in the inbox."""
+
+import json
+
+import pytest
+
+from portal.models import NoticePage, Organization, Role, Rule
+from portal.registry import services
+from portal.registry.factories import OrganizationFactory, UserFactory
+
+from .conftest import autosaved_page_id, open_page_editor, screenshot
+from .test_publishing_journey import PASSWORD, log_in_admin, more_actions, reviewer_approves
+
+pytestmark = pytest.mark.browser
+RULE = "本镇发布通知时告知各村书记"
+NOTICE = "关于开展主题党日活动的通知"
+
+
+@pytest.fixture
+def township(home_page):
+    county = OrganizationFactory(
+        name="测试县委",
+        code="C",
+        kind=Organization.Kind.COMMITTEE,
+        level=Organization.Level.COUNTY,
+        publishes=True,
+    )
+    township = OrganizationFactory(
+        parent=county,
+        name="甲镇党委",
+        code="A",
+        kind=Organization.Kind.COMMITTEE,
+        level=Organization.Level.TOWNSHIP,
+        publishes=True,
+    )
+    villages = [
+        OrganizationFactory(parent=township, name=name, code=code)
+        for name, code in (("甲一村党支部", "A1"), ("甲二村党支部", "A2"))
+    ]
+    for username, role, organization in (
+        ("admin_a", Role.ORG_ADMIN, township),
+        ("editor_a", Role.EDITOR, township),
+        ("reviewer_a", Role.REVIEWER, township),
+        ("secretary_a1", Role.ORG_ADMIN, villages[0]),
+        ("secretary_a2", Role.ORG_ADMIN, villages[1]),
+    ):
+        user = UserFactory(username=username)
+        services.role_grant(user=user, role=role, organization=organization, actor=None)
+    return township
+
+
+def admin_writes_the_rule(page, live_server, township) -> None:
+    log_in_admin(page, live_server, "admin_a")
+    page.goto(f"{live_server.url}/admin/rules/new/")
+    page.fill("#id_title", RULE)
+    page.select_option("#id_trigger", "page_published")
+    page.select_option("#id_organization", str(township.pk))
+    conditions = [{"key": "page_type", "params": {"page_types": ["portal.noticepage"]}}]
+    page.fill("#id_conditions", json.dumps(conditions))
+    action = {
+        "key": "notify_role",
+        "params": {
+            "recipients": "secretary",
+            "reach": "below",
+            "level": "village",
+            "title": "新通知：{title}",
+            "body": "{section}发布了通知，请及时传达。",
+        },
+    }
+    page.fill("#id_actions", json.dumps([action], ensure_ascii=False))
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url(f"{live_server.url}/admin/rules/")
+    assert RULE in page.locator("main").inner_text()
+
+
+def editor_writes_a_notice(page, live_server, section) -> NoticePage:
+    log_in_admin(page, live_server, "editor_a")
+    open_page_editor(page, f"{live_server.url}/admin/pages/add/portal/noticepage/{section.pk}/")
+    page.fill("#id_title", NOTICE)
+    body = page.locator(".public-DraftEditor-content").first
+    body.click()
+    body.press_sequentially("请各村于本月十日前组织主题党日活动。", delay=20)
+    pk = autosaved_page_id(page)
+    more_actions(page)
+    page.locator("button[name=action-submit]").click()
+    page.wait_for_url(f"{live_server.url}/admin/pages/{section.pk}/")
+    return NoticePage.objects.get(pk=pk)
+
+
+def test_township_admin_rule_reaches_the_village_secretaries(
+    live_server, township, desktop_page, phone_page, request
+):
+    page = desktop_page
+    admin_writes_the_rule(page, live_server, township)
+    screenshot(page, request, "1-rule-written")
+    assert Rule.objects.get(title=RULE).organization == township
+    page.context.clear_cookies()
+    notice = editor_writes_a_notice(page, live_server, township.section)
+    page.context.clear_cookies()
+    reviewer_approves(page, live_server, notice)
+    screenshot(page, request, "2-approved")
+
+    phone = phone_page
+    phone.goto(f"{live_server.url}/accounts/login/?next=/inbox/")
+    phone.fill("input[name=username]", "secretary_a1")
+    phone.fill("input[name=password]", PASSWORD)
+    phone.locator("main button[type=submit]").click()
+    phone.wait_for_url(f"{live_server.url}/inbox/")
+    inbox = phone.locator("main").inner_text()
+    assert f"新通知：{NOTICE}" in inbox
+    screenshot(phone, request, "3-secretary-inbox")
+
+    page.context.clear_cookies()
+    log_in_admin(page, live_server, "admin_a")
+    rule = Rule.objects.get(title=RULE)
+    page.goto(f"{live_server.url}/admin/rules/inspect/{rule.pk}/")
+    executions = page.locator("#rule-executions").inner_text()
+    assert f"published:{notice.pk}" in executions
+    screenshot(page, request, "4-rule-executions")
