@@ -3,8 +3,8 @@ the figures per branch and township for the year, and the masked .xlsx.
 
 For each backend (SQLite in a temporary file, PostgreSQL in a scratch database
 `guiyan_bench_meetings`, dropped afterwards) the benchmark runs `manage.py migrate` and
-`manage.py seed_demo --members N` (the demo holds a year of meetings up to 10,000 members in all), then
-in a child process, as the county's org admin, computes the figures three times and the
+`manage.py seed_demo --members N` (the demo holds a year of meetings up to 10,000 members in
+all), then in a child process, as the county's org admin, computes the figures three times and the
 workbook once. It reports the child's CPU time for the figures alone (time.process_time, the
 best of three), the workbook's, and on PostgreSQL the CPU of the server process serving the
 child; it checks that the figures add up to the attendance rows they count.
