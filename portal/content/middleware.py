@@ -2,9 +2,10 @@
 
 from django.core.cache import cache
 from django.http.request import split_domain_port
+from django.middleware.cache import CacheMiddleware
 from django.utils.deprecation import MiddlewareMixin
 from wagtail import views as wagtail_views
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 SITE_CACHE_SECONDS = 60
 SITE_GENERATION_KEY = "portal:site-generation"
@@ -37,3 +38,51 @@ class SiteCacheMiddleware(MiddlewareMixin):
                 cache.set(key, site, SITE_CACHE_SECONDS)
         request._wagtail_site = site
         return None
+
+
+ANONYMOUS_PAGE_SECONDS = 60
+PAGES_GENERATION_KEY = "portal:pages-generation"
+# Saving or deleting a row of these apps (pages, revisions, view restrictions, sites,
+# collections, images, documents, tags) may change what a visitor sees on some page.
+CONTENT_APPS = frozenset(
+    {"wagtailcore", "wagtailimages", "wagtaildocs", "wagtailembeds", "wagtailredirects", "taggit"}
+)
+
+
+def anonymous_pages_invalidate(sender, **kwargs) -> None:
+    """Forget every cached visitor page when content is saved or deleted (connected to every
+    model's saves and deletes; only content models count)."""
+    if sender._meta.app_label in CONTENT_APPS or issubclass(sender, Page):
+        cache.set(PAGES_GENERATION_KEY, (cache.get(PAGES_GENERATION_KEY) or 0) + 1, None)
+
+
+class AnonymousPageCacheMiddleware(CacheMiddleware):
+    """Django's cache middleware, for the pages Wagtail serves to visitors without cookies.
+
+    A visitor with no cookie at all is anonymous and sees what every such visitor sees, so
+    the page is rendered once a minute instead of once a request. Django's own rules apply
+    on top: only GET and HEAD, only a 200, nothing that sets a cookie or is private, and the
+    key follows the response's Vary headers. Signed-in members (a session cookie) are never
+    served from it. Any content saved or deleted starts a new generation of keys; with a
+    per-process cache (no REDIS_URL) that reaches the other processes only as their entries
+    expire, within ANONYMOUS_PAGE_SECONDS.
+    """
+
+    def __init__(self, get_response):
+        super().__init__(get_response, page_timeout=ANONYMOUS_PAGE_SECONDS)
+
+    @property
+    def key_prefix(self) -> str:
+        return f"portal:anonymous-page:{cache.get(PAGES_GENERATION_KEY) or 0}"
+
+    @key_prefix.setter
+    def key_prefix(self, value) -> None:
+        """Set by Django's __init__; the prefix is the generation's instead."""
+
+    def process_request(self, request):
+        return None  # which view serves the request is known only in process_view
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if view_func is not wagtail_views.serve or request.COOKIES:
+            return None
+        return super().process_request(request)
