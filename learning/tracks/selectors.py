@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from wagtail.models import PageLogEntry
 
-from portal.models import Member, Organization, Role, RoleAssignment, SectionPage
+from portal.models import Member, MicroLecturePage, Organization, Role, RoleAssignment, SectionPage
 
 from ..models import (
     OfflineAttendance,
@@ -70,6 +70,16 @@ def track_page_serves_to(*, track: TrackPage, user) -> bool:
 
 def track_is_assigned(*, member: Member, track: TrackPage) -> bool:
     return assignments_for_member(member).filter(track=track).exists()
+
+
+def step_page(step: TrackStep):
+    """The step's page as its own type, in one query: a micro-lecture with its video and
+    the poster frames the player shows."""
+    model = step.page.specific_class
+    pages = model.objects.filter(pk=step.page_id)
+    if model is MicroLecturePage:
+        pages = pages.select_related("video", "poster", "video__poster")
+    return pages.first()
 
 
 def step_for_member(*, member: Member, track_id: int, step_id: int) -> TrackStep:

@@ -6,6 +6,7 @@ from django.middleware.cache import CacheMiddleware
 from django.utils.deprecation import MiddlewareMixin
 from wagtail import views as wagtail_views
 from wagtail.models import Page, Site
+from wagtail.url_routing import RouteResult
 
 SITE_CACHE_SECONDS = 60
 SITE_GENERATION_KEY = "portal:site-generation"
@@ -49,6 +50,16 @@ CONTENT_APPS = frozenset(
 )
 
 
+def pages_generation(request=None) -> int:
+    """The current generation of content (one cache read, kept on the request)."""
+    known = getattr(request, "_portal_pages_generation", None)
+    if known is None:
+        known = cache.get(PAGES_GENERATION_KEY) or 0
+        if request is not None:
+            request._portal_pages_generation = known
+    return known
+
+
 def anonymous_pages_invalidate(sender, **kwargs) -> None:
     """Forget every cached visitor page when content is saved or deleted (connected to every
     model's saves and deletes; only content models count)."""
@@ -73,7 +84,7 @@ class AnonymousPageCacheMiddleware(CacheMiddleware):
 
     @property
     def key_prefix(self) -> str:
-        return f"portal:anonymous-page:{cache.get(PAGES_GENERATION_KEY) or 0}"
+        return f"portal:anonymous-page:{pages_generation()}"
 
     @key_prefix.setter
     def key_prefix(self, value) -> None:
@@ -86,3 +97,52 @@ class AnonymousPageCacheMiddleware(CacheMiddleware):
         if view_func is not wagtail_views.serve or request.COOKIES:
             return None
         return super().process_request(request)
+
+
+ROUTE_CACHE_SECONDS = 300
+
+
+class PageRouteCacheMiddleware(MiddlewareMixin):
+    """The page a path leads to, and the view restrictions that apply to it, from the cache.
+
+    Wagtail finds the page of every request it serves by loading the site's root page, the
+    page at the path and its ancestors, then the restrictions of all of them: four queries
+    before the page's own work, for every member on every page. Which page lives at a path
+    and who may see it change only when content does, so the route is kept per content
+    generation (any page, restriction or site saved or deleted starts a new one) and for
+    ROUTE_CACHE_SECONDS at most; unpublishing or moving a page saves it, so a route never
+    outlives its page. Only a plain route is kept (a page with no sub-route arguments): a
+    routable page's sub-routes take Wagtail's way. Wagtail's own check still runs on the
+    result: each restriction is asked whether it accepts this request.
+    """
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        site = getattr(request, "_wagtail_site", None)
+        if view_func is not wagtail_views.serve or site is None:
+            return None
+        if request.method not in ("GET", "HEAD"):
+            return None
+        # Wagtail's URL pattern passes the path as its one positional argument.
+        path = view_args[0] if view_args else view_kwargs.get("path")
+        if path is None:
+            return None
+        key = f"portal:route:{pages_generation(request)}:{site.pk}:{path}"
+        cached = cache.get(key)
+        if cached is None:
+            cached = self._route(request, path)
+            if cached is not None:
+                cache.set(key, cached, ROUTE_CACHE_SECONDS)
+        if cached is not None:
+            page, restrictions = cached
+            # Wagtail's on_serve_page hook asks the page for them (a query each time).
+            page.get_view_restrictions = lambda: restrictions
+            request._wagtail_route_for_request = RouteResult(page)
+        return None
+
+    @staticmethod
+    def _route(request, path: str):
+        result = Page.route_for_request(request, path)
+        if result is None or result[1] or result[2]:
+            return None
+        page = result[0]
+        return page, list(page.get_view_restrictions())

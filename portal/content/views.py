@@ -2,9 +2,11 @@
 their fields (``page_view``), and the pages of a tag."""
 
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 from taggit.models import Tag
 
 from portal.content.feeds import CollectionFeed
+from portal.content.middleware import pages_generation
 from portal.content.models import CollectionPage, HomePage, SectionPage
 from portal.content.page_views import page_view
 from portal.content.selectors import (
@@ -28,8 +30,17 @@ def tag_page(request, slug: str):
 
 @page_view(HomePage)
 def home_page_context(page: HomePage, request) -> dict:
-    """The member's own summary and the newest study content."""
-    return {"member": member_for_user(request.user), **latest_study_content(request.user)}
+    """The member's own summary and the newest study content.
+
+    The newest content is read only when the template's fragment for this user and this
+    content generation is not in the cache (``pages_generation`` changes with any content).
+    """
+    latest = SimpleLazyObject(lambda: latest_study_content(request.user))
+    return {
+        "member": member_for_user(request.user),
+        "latest": latest,
+        "pages_generation": pages_generation(request),
+    }
 
 
 @page_view(SectionPage)

@@ -57,9 +57,11 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "portal.content.middleware.SiteCacheMiddleware",
     # Wagtail's pages for visitors without cookies, from the cache (CSP header included).
     "portal.content.middleware.AnonymousPageCacheMiddleware",
+    "portal.content.middleware.SiteCacheMiddleware",
+    # The page at a path and its view restrictions, for everyone else.
+    "portal.content.middleware.PageRouteCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
