@@ -82,7 +82,11 @@ def main() -> None:
         rounds = []
         for number in range(args.rounds):
             rounds.append(one_round(number, (master, port, pages), reference, ref_page, args))
-            print(f"round {number + 1} done", flush=True)
+            latest = rounds[-1]
+            ratios = ", ".join(f"{name} {ratio:.3f}" for name, ratio in latest["ratio"].items())
+            print(
+                f"round {number + 1}: reference {latest['reference_ms']} ms; {ratios}", flush=True
+            )
     summary = summarise(rounds, pages)
     print_summary(summary)
     if args.json:
