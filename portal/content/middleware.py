@@ -21,13 +21,16 @@ class SiteCacheMiddleware(MiddlewareMixin):
     """Find the Wagtail site for a host from the cache instead of a query per page served.
 
     Wagtail looks the site up once per request and keeps it on the request as
-    ``_wagtail_site``; for requests Wagtail serves, this fills that attribute from the cache.
+    ``_wagtail_site``; for requests Wagtail serves and every GET (a link to a page asks for
+    it), this fills that attribute from the cache.
     A saved or deleted Site invalidates every cached lookup; without that, an entry lives a
     minute.
     """
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if view_func is not wagtail_views.serve:
+        # Wagtail's pages, and every other page read with GET (their links to pages ask
+        # for the site too); not the API's posts, which link to no page.
+        if view_func is not wagtail_views.serve and request.method not in ("GET", "HEAD"):
             return None
         hostname = split_domain_port(request._get_raw_host())[0]
         generation = cache.get(SITE_GENERATION_KEY) or 0
