@@ -1,6 +1,7 @@
 """Request middleware of the portal."""
 
 from django.core.cache import cache
+from django.db import transaction
 from django.http.request import split_domain_port
 from django.middleware.cache import CacheMiddleware
 from django.utils.deprecation import MiddlewareMixin
@@ -21,16 +22,18 @@ class SiteCacheMiddleware(MiddlewareMixin):
     """Find the Wagtail site for a host from the cache instead of a query per page served.
 
     Wagtail looks the site up once per request and keeps it on the request as
-    ``_wagtail_site``; for requests Wagtail serves and every GET (a link to a page asks for
-    it), this fills that attribute from the cache.
+    ``_wagtail_site``; for requests Wagtail serves and a signed-in user's every GET (a link
+    to a page asks for it), this fills that attribute from the cache.
     A saved or deleted Site invalidates every cached lookup; without that, an entry lives a
     minute.
     """
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        # Wagtail's pages, and every other page read with GET (their links to pages ask
-        # for the site too); not the API's posts, which link to no page.
-        if view_func is not wagtail_views.serve and request.method not in ("GET", "HEAD"):
+        # Wagtail's pages, and every other page a signed-in user reads with GET (their
+        # links to pages ask for the site too); not the API's posts, which link to no page.
+        if view_func is not wagtail_views.serve and not (
+            request.method in ("GET", "HEAD") and request.user.is_authenticated
+        ):
             return None
         hostname = split_domain_port(request._get_raw_host())[0]
         generation = cache.get(SITE_GENERATION_KEY) or 0
@@ -67,7 +70,14 @@ def anonymous_pages_invalidate(sender, **kwargs) -> None:
     """Forget every cached visitor page when content is saved or deleted (connected to every
     model's saves and deletes; only content models count)."""
     if sender._meta.app_label in CONTENT_APPS or issubclass(sender, Page):
-        cache.set(PAGES_GENERATION_KEY, (cache.get(PAGES_GENERATION_KEY) or 0) + 1, None)
+        # Now, and again once the change is committed: a request in between could have
+        # cached what it read before the commit under the new generation.
+        pages_generation_advance()
+        transaction.on_commit(pages_generation_advance)
+
+
+def pages_generation_advance() -> None:
+    cache.set(PAGES_GENERATION_KEY, (cache.get(PAGES_GENERATION_KEY) or 0) + 1, None)
 
 
 class AnonymousPageCacheMiddleware(CacheMiddleware):
