@@ -87,6 +87,13 @@ def main() -> None:
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    add_arguments(parser)
+    parser.add_argument("--requests", type=int, default=400, help="per app and round")
+    return checked(parser, parser.parse_args())
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options bench/versus.py and bench/versus_member.py share."""
     parser.add_argument("--reference-dir", type=Path, required=True)
     parser.add_argument("--reference-path", required=True, help="e.g. /blog/bread-circuses/")
     parser.add_argument("--reference-title", required=True, help="must be in every response")
@@ -100,11 +107,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--members", type=int, default=2000, help="our demo members")
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--requests", type=int, default=400, help="per app and round")
     parser.add_argument("--warmup", type=int, default=200, help="per app, unmeasured")
     parser.add_argument("--clients", type=int, default=2, help="concurrent client threads")
     parser.add_argument("--json", action="store_true", help="also write bench/results/*.json")
-    args = parser.parse_args()
+
+
+def checked(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.Namespace:
     args.reference_dir = args.reference_dir.resolve()
     if not (args.reference_dir / ".venv" / "bin" / "gunicorn").exists():
         parser.error(f"{args.reference_dir}/.venv/bin/gunicorn not found")
@@ -148,6 +156,7 @@ def serve_reference(args) -> Iterator[App]:
             DJANGO_ALLOWED_HOSTS=HOST,
             CONN_MAX_AGE=CONN_MAX_AGE,
         )
+        env.pop("REDIS_URL", None)  # its production settings would use it otherwise
         for command in (["migrate", "--no-input", "-v0"], args.reference_load.split()):
             manage(env, *command, python=python, cwd=folder)
         manage(env, "collectstatic", "--no-input", "-v0", python=python, cwd=folder)

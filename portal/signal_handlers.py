@@ -109,10 +109,12 @@ def _register_site_cache() -> None:
     from django.db.models.signals import post_delete, post_save
     from wagtail.models import Site
 
-    from portal.content.middleware import site_cache_invalidate
+    from portal.content.middleware import anonymous_pages_invalidate, site_cache_invalidate
 
     post_save.connect(site_cache_invalidate, sender=Site, dispatch_uid="portal_site_saved")
     post_delete.connect(site_cache_invalidate, sender=Site, dispatch_uid="portal_site_deleted")
+    post_save.connect(anonymous_pages_invalidate, dispatch_uid="portal_anonymous_pages_saved")
+    post_delete.connect(anonymous_pages_invalidate, dispatch_uid="portal_anonymous_pages_deleted")
 
 
 def organization_section_ensure(sender, *, organization, **kwargs) -> None:

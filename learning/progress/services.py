@@ -97,6 +97,7 @@ def progress_open(*, member: Member, step: TrackStep, at: datetime.datetime) -> 
 def _progress_get_or_create(member: Member, step: TrackStep, at: datetime.datetime) -> StepProgress:
     progress = StepProgress.objects.filter(member=member, step=step).first()
     if progress is not None:
+        progress.step = step  # the caller's, instead of a query when the page asks for it
         return progress
     defaults = {"opened_at": at, "required_seconds": required_seconds_for(step)}
     progress, _created = StepProgress.objects.get_or_create(

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from portal.registry.selectors import member_for_user
 
 from ..models import TrackCompletion, TrackStep
-from ..tracks.selectors import step_for_member
+from ..tracks.selectors import step_for_member, step_page
 from .events import heartbeat_max_seconds
 from .forms import ReadingNoteForm
 from .selectors import progress_state
@@ -51,7 +51,7 @@ def step(request, track_id: int, step_id: int):
             messages.success(request, _("Thank you. Your reading note is saved."))
             return redirect(request.path)
     track_done = TrackCompletion.objects.filter(member=member, track_id=step.track_id).exists()
-    page = step.page.specific
+    page = step_page(step)
     duration = page.duration if step.kind == TrackStep.Kind.LECTURE else None
     state = progress_state(progress, track_completed=track_done, duration=duration)
     context = {

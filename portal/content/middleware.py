@@ -1,11 +1,14 @@
 """Request middleware of the portal."""
 
 from django.core.cache import cache
+from django.db import transaction
 from django.http.request import split_domain_port
+from django.middleware.cache import CacheMiddleware
 from django.middleware.gzip import GZipMiddleware
 from django.utils.deprecation import MiddlewareMixin
 from wagtail import views as wagtail_views
-from wagtail.models import Site
+from wagtail.models import Page, Site
+from wagtail.url_routing import RouteResult
 
 SITE_CACHE_SECONDS = 60
 SITE_GENERATION_KEY = "portal:site-generation"
@@ -20,13 +23,18 @@ class SiteCacheMiddleware(MiddlewareMixin):
     """Find the Wagtail site for a host from the cache instead of a query per page served.
 
     Wagtail looks the site up once per request and keeps it on the request as
-    ``_wagtail_site``; for requests Wagtail serves, this fills that attribute from the cache.
+    ``_wagtail_site``; for requests Wagtail serves and a signed-in user's every GET (a link
+    to a page asks for it), this fills that attribute from the cache.
     A saved or deleted Site invalidates every cached lookup; without that, an entry lives a
     minute.
     """
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if view_func is not wagtail_views.serve:
+        # Wagtail's pages, and every other page a signed-in user reads with GET (their
+        # links to pages ask for the site too); not the API's posts, which link to no page.
+        if view_func is not wagtail_views.serve and not (
+            request.method in ("GET", "HEAD") and request.user.is_authenticated
+        ):
             return None
         hostname = split_domain_port(request._get_raw_host())[0]
         generation = cache.get(SITE_GENERATION_KEY) or 0
@@ -56,3 +64,117 @@ class TextGZipMiddleware(GZipMiddleware):
         if not response.get("Content-Type", "").startswith(COMPRESSED_TYPES):
             return response
         return super().process_response(request, response)
+
+
+ANONYMOUS_PAGE_SECONDS = 60
+PAGES_GENERATION_KEY = "portal:pages-generation"
+# Saving or deleting a row of these apps (pages, revisions, view restrictions, sites,
+# collections, images, documents, tags) may change what a visitor sees on some page.
+CONTENT_APPS = frozenset(
+    {"wagtailcore", "wagtailimages", "wagtaildocs", "wagtailembeds", "wagtailredirects", "taggit"}
+)
+
+
+def pages_generation(request=None) -> int:
+    """The current generation of content (one cache read, kept on the request)."""
+    known = getattr(request, "_portal_pages_generation", None)
+    if known is None:
+        known = cache.get(PAGES_GENERATION_KEY) or 0
+        if request is not None:
+            request._portal_pages_generation = known
+    return known
+
+
+def anonymous_pages_invalidate(sender, **kwargs) -> None:
+    """Forget every cached visitor page when content is saved or deleted (connected to every
+    model's saves and deletes; only content models count)."""
+    if sender._meta.app_label in CONTENT_APPS or issubclass(sender, Page):
+        # Now, and again once the change is committed: a request in between could have
+        # cached what it read before the commit under the new generation.
+        pages_generation_advance()
+        transaction.on_commit(pages_generation_advance)
+
+
+def pages_generation_advance() -> None:
+    cache.set(PAGES_GENERATION_KEY, (cache.get(PAGES_GENERATION_KEY) or 0) + 1, None)
+
+
+class AnonymousPageCacheMiddleware(CacheMiddleware):
+    """Django's cache middleware, for the pages Wagtail serves to visitors without cookies.
+
+    A visitor with no cookie at all is anonymous and sees what every such visitor sees, so
+    the page is rendered once a minute instead of once a request. Django's own rules apply
+    on top: only GET and HEAD, only a 200, nothing that sets a cookie or is private, and the
+    key follows the response's Vary headers. Signed-in members (a session cookie) are never
+    served from it. Any content saved or deleted starts a new generation of keys; with a
+    per-process cache (no REDIS_URL) that reaches the other processes only as their entries
+    expire, within ANONYMOUS_PAGE_SECONDS.
+    """
+
+    def __init__(self, get_response):
+        super().__init__(get_response, page_timeout=ANONYMOUS_PAGE_SECONDS)
+
+    @property
+    def key_prefix(self) -> str:
+        return f"portal:anonymous-page:{pages_generation()}"
+
+    @key_prefix.setter
+    def key_prefix(self, value) -> None:
+        """Set by Django's __init__; the prefix is the generation's instead."""
+
+    def process_request(self, request):
+        return None  # which view serves the request is known only in process_view
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if view_func is not wagtail_views.serve or request.COOKIES:
+            return None
+        return super().process_request(request)
+
+
+ROUTE_CACHE_SECONDS = 300
+
+
+class PageRouteCacheMiddleware(MiddlewareMixin):
+    """The page a path leads to, and the view restrictions that apply to it, from the cache.
+
+    Wagtail finds the page of every request it serves by loading the site's root page, the
+    page at the path and its ancestors, then the restrictions of all of them: four queries
+    before the page's own work, for every member on every page. Which page lives at a path
+    and who may see it change only when content does, so the route is kept per content
+    generation (any page, restriction or site saved or deleted starts a new one) and for
+    ROUTE_CACHE_SECONDS at most; unpublishing or moving a page saves it, so a route never
+    outlives its page. Only a plain route is kept (a page with no sub-route arguments): a
+    routable page's sub-routes take Wagtail's way. Wagtail's own check still runs on the
+    result: each restriction is asked whether it accepts this request.
+    """
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        site = getattr(request, "_wagtail_site", None)
+        if view_func is not wagtail_views.serve or site is None:
+            return None
+        if request.method not in ("GET", "HEAD"):
+            return None
+        # Wagtail's URL pattern passes the path as its one positional argument.
+        path = view_args[0] if view_args else view_kwargs.get("path")
+        if path is None:
+            return None
+        key = f"portal:route:{pages_generation(request)}:{site.pk}:{path}"
+        cached = cache.get(key)
+        if cached is None:
+            cached = self._route(request, path)
+            if cached is not None:
+                cache.set(key, cached, ROUTE_CACHE_SECONDS)
+        if cached is not None:
+            page, restrictions = cached
+            # Wagtail's on_serve_page hook asks the page for them (a query each time).
+            page.get_view_restrictions = lambda: restrictions
+            request._wagtail_route_for_request = RouteResult(page)
+        return None
+
+    @staticmethod
+    def _route(request, path: str):
+        result = Page.route_for_request(request, path)
+        if result is None or result[1] or result[2]:
+            return None
+        page = result[0]
+        return page, list(page.get_view_restrictions())

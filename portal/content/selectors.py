@@ -10,6 +10,7 @@ single query however many restrictions there are.
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
@@ -17,6 +18,7 @@ from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
+from portal.content.middleware import pages_generation
 from portal.content.models import (
     LISTABLE_MODELS,
     CollectionPage,
@@ -139,10 +141,22 @@ def red_package_catalogs(user) -> list[RedPackageCatalogPage]:
     return list(pages_visible_to(catalogs, user).order_by("path"))
 
 
+RED_PACKAGES_SECONDS = 600
+
+
 def red_packages_in(catalog: RedPackageCatalogPage, user) -> list[RedPackagePage]:
-    packages = RedPackagePage.objects.child_of(catalog).live().select_related("cover")
-    packages = packages.prefetch_related("books", "eligible_organizations")
-    return list(pages_visible_to(packages, user).order_by("path"))
+    """The catalog's live packages the user may see, with their covers, books and eligible
+    organisations: kept per user and content generation (a package, its books and its
+    eligibility are saved with the page, so any change starts a new generation)."""
+    user_pk = user.pk if user is not None and user.is_authenticated else None
+    key = f"portal:red-packages:{pages_generation()}:{catalog.pk}:{user_pk}"
+    found = cache.get(key)
+    if found is None:
+        packages = RedPackagePage.objects.child_of(catalog).live().select_related("cover")
+        packages = packages.prefetch_related("books", "eligible_organizations")
+        found = list(pages_visible_to(packages, user).order_by("path"))
+        cache.set(key, found, RED_PACKAGES_SECONDS)
+    return found
 
 
 def _tagged_q(tags) -> Q:

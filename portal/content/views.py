@@ -10,12 +10,14 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
 from portal.content.feeds import CollectionFeed
+from portal.content.middleware import pages_generation
 from portal.content.models import CollectionPage, HomePage, SectionPage
 from portal.content.page_views import page_view
 from portal.content.selectors import (
@@ -55,11 +57,17 @@ def tag_page(request, slug: str):
 @page_view(HomePage)
 def home_page_context(page: HomePage, request) -> dict:
     """The member's own summary, where to go (collections, catalogs, sections) and the
-    newest study content."""
+    newest study content.
+
+    Where to go and the newest content are read only when the template's fragments for this
+    user and this content generation are not in the cache (``pages_generation`` changes with
+    any content).
+    """
     return {
         "member": member_for_user(request.user),
-        "shortcuts": site_shortcuts(page, request.user),
-        **latest_study_content(request.user),
+        "shortcuts": SimpleLazyObject(lambda: site_shortcuts(page, request.user)),
+        "latest": SimpleLazyObject(lambda: latest_study_content(request.user)),
+        "pages_generation": pages_generation(request),
     }
 
 

@@ -8,10 +8,13 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from portal.inbox.models import Notification
+from portal.inbox.selectors import unread_count_key
 from portal.registry.models import Member, Organization
 
 User = get_user_model()
@@ -55,6 +58,7 @@ def notifications_send(
             ],
             ignore_conflicts=True,
         )
+        unread_counts_forget(batch)
 
 
 def organization_member_user_ids(organization: Organization) -> list[int]:
@@ -74,6 +78,17 @@ def organization_member_user_ids(organization: Organization) -> list[int]:
 
 def notifications_mark_read(*, user, ids: Iterable[int]) -> int:
     """Mark the user's own notifications among ``ids`` as read; return how many changed."""
-    return Notification.objects.filter(recipient=user, pk__in=list(ids), read_at=None).update(
+    changed = Notification.objects.filter(recipient=user, pk__in=list(ids), read_at=None).update(
         read_at=timezone.now()
     )
+    if changed:
+        unread_counts_forget([user.pk])
+    return changed
+
+
+def unread_counts_forget(user_ids: list[int]) -> None:
+    """Forget the cached unread counts of these users, now and again once the transaction
+    commits (a count read in between from another connection would miss the change)."""
+    keys = [unread_count_key(user_id) for user_id in user_ids]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))

@@ -7,8 +7,18 @@ from portal.registry.models import Member, Organization, Pairing, Role, RoleAssi
 
 
 def member_for_user(user) -> Member | None:
+    """The user's member with its origin and host organisations: the one the login backend
+    loaded with the user (no query), else one query."""
     if not user.is_authenticated:
         return None
+    relation = Member._meta.get_field("user").remote_field
+    if relation.is_cached(user):
+        member = relation.get_cached_value(user)
+        fields = Member._meta.get_field("origin"), Member._meta.get_field("host")
+        if member is None or (
+            not member.get_deferred_fields() and all(f.is_cached(member) for f in fields)
+        ):
+            return member
     return Member.objects.select_related("origin", "host").filter(user=user).first()
 
 

@@ -6,6 +6,7 @@ from wagtail.models import Page, Site
 
 from portal.content.middleware import TextGZipMiddleware
 from portal.models import HomePage
+from portal.registry.factories import UserFactory
 
 
 def test_site_lookup_is_cached_and_forgotten_when_a_site_changes(db):
@@ -37,6 +38,7 @@ def test_deep_pages_are_found_in_one_lookup(db, tree):
     page.save_revision().publish()
     client = Client()
     client.get(page.url)
+    client.force_login(UserFactory())  # a member's request is rendered, not a visitor's copy
     response = client.get(page.url)
     assert response.status_code == 200
     assert response.context["page"] == page
@@ -80,3 +82,67 @@ def test_videos_and_images_are_not_gzipped_again():
         assert not response.has_header("Content-Encoding"), content_type
     text = HttpResponse(b"x" * 5000, content_type="application/json")
     assert TextGZipMiddleware(lambda request: text)(request)["Content-Encoding"] == "gzip"
+
+
+def _published(section, title: str, slug: str, **fields):
+    from portal.models import StudyMaterialPage
+
+    page = section.add_child(instance=StudyMaterialPage(title=title, slug=slug, body=[], **fields))
+    page.save_revision().publish()
+    return StudyMaterialPage.objects.get(pk=page.pk)
+
+
+def test_each_path_is_served_its_own_page_from_the_remembered_routes(db, tree):
+    from portal.content.services import section_create
+
+    section = section_create(organization=tree.county)
+    first, second = _published(section, "第一篇", "first"), _published(section, "第二篇", "second")
+    client = Client()
+    client.force_login(UserFactory())
+    for _round in range(2):  # the second round is served from the remembered routes
+        assert "第一篇" in client.get(first.url).content.decode()
+        assert "第二篇" in client.get(second.url).content.decode()
+        assert "第一篇" not in client.get(second.url).content.decode()
+
+
+def test_a_remembered_route_still_asks_each_restriction_about_each_request(db, tree):
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    from portal.content.services import section_create
+
+    section = section_create(organization=tree.county)
+    page = _published(section, "支委学习", "committee")
+    group = Group.objects.create(name="支委")
+    restriction = PageViewRestriction.objects.create(page=page, restriction_type="groups")
+    restriction.groups.add(group)
+    insider, outsider = UserFactory(), UserFactory()
+    insider.groups.add(group)
+    inside, outside = Client(), Client()
+    inside.force_login(insider)
+    outside.force_login(outsider)
+    assert inside.get(page.url).status_code == 200  # the route is remembered now
+    assert outside.get(page.url).status_code != 200
+    assert inside.get(page.url).status_code == 200
+    restriction.delete()  # a new generation: everyone signed in may read it
+    assert outside.get(page.url).status_code == 200
+
+
+def test_visitors_share_a_cached_page_until_content_changes_and_members_never_get_it(db, tree):
+    from portal.content.services import section_create
+
+    section = section_create(organization=tree.county)
+    page = _published(section, "公开学习", "open", open_to_public=True)
+    visitor = Client()
+    assert "公开学习" in visitor.get(page.url).content.decode()
+    type(page).objects.filter(pk=page.pk).update(title="悄悄改名")  # no signal: still cached
+    assert "公开学习" in visitor.get(page.url).content.decode()
+    member = Client()
+    member.force_login(UserFactory())
+    html = member.get(page.url).content.decode()
+    assert 'action="/accounts/logout/"' in html
+    assert 'action="/accounts/logout/"' not in visitor.get(page.url).content.decode()
+    page.title = "新标题"
+    page.save_revision().publish()  # content saved: a new generation for everyone
+    assert "新标题" in visitor.get(page.url).content.decode()
+    assert "新标题" in member.get(page.url).content.decode()

@@ -257,6 +257,19 @@ def test_home_page_lists_latest_content_the_visitor_may_see(client, member_clien
     assert "学习资料5" in anonymous and "学习资料6" not in anonymous
 
 
+def test_home_page_keeps_its_newest_lists_until_content_changes(member_client, sections):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    publish(sections.county, material("资料甲"))
+    assert "资料甲" in member_client.get("/").content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        assert "资料甲" in member_client.get("/").content.decode()
+    assert not [q for q in queries if "portal_studymaterialpage" in q["sql"]]
+    publish(sections.county, material("资料乙"))
+    assert "资料乙" in member_client.get("/").content.decode()
+
+
 def test_latest_study_content_costs_one_query_each(sections, django_assert_num_queries):
     publish(sections.county, material("学习资料"))
     with django_assert_num_queries(2):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from portal.models import Member
 from portal.registry.backends import ModelBackend, user_member
 from portal.registry.factories import UserFactory
+from portal.registry.selectors import member_for_user
 from portal.registry.sessions import SessionStore
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,9 @@ def member_user(members):
     return member
 
 
-def test_the_user_comes_with_its_members_keys_in_one_query(member_user, django_assert_num_queries):
+def test_the_user_comes_with_its_member_and_organisations_in_one_query(
+    member_user, django_assert_num_queries
+):
     with django_assert_num_queries(1):
         user = ModelBackend().get_user(member_user.user_id)
         member = user_member(user)
@@ -36,8 +39,28 @@ def test_the_user_comes_with_its_members_keys_in_one_query(member_user, django_a
         member_user.host_id,
     )
     assert member.user is user
-    with django_assert_num_queries(1):  # a field it did not load comes on first use
+    with django_assert_num_queries(0):  # the whole row, and both organisations
         assert member.name == member_user.name
+        assert member.id_number == member_user.id_number
+        assert member.origin.name == member_user.origin.name
+        assert member.host == member_user.host
+        assert member_for_user(user) is member
+
+
+def test_a_member_page_reads_no_member_of_its_own(member_user, django_assert_num_queries):
+    """member_for_user finds the member the backend loaded; a user loaded another way costs
+    one query, and each user gets their own member."""
+    other = Member.objects.exclude(pk=member_user.pk).first()
+    other.user = UserFactory()
+    other.save()
+    for expected in (member_user, other):
+        user = ModelBackend().get_user(expected.user_id)
+        with django_assert_num_queries(0):
+            assert member_for_user(user).pk == expected.pk
+    plain = type(member_user.user).objects.get(pk=member_user.user_id)
+    with django_assert_num_queries(1):
+        found = member_for_user(plain)
+        assert (found.pk, found.origin.name) == (member_user.pk, member_user.origin.name)
 
 
 def test_a_user_without_a_member_has_none_and_asks_no_more(db, django_assert_num_queries):
