@@ -152,6 +152,7 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="guiyan
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 # The periodic tasks (Celery beat), each with when and why: portal/settings/beat.py.
+from portal.settings.beat import CELERY_BEAT_SCHEDULE  # noqa: E402, F401
 
 # Wagtail's own background work (reference index, search index updates) uses django-tasks.
 # It runs in the request in every mode: the project's durable work goes through Celery.

@@ -189,6 +189,8 @@ def test_logging_out_leaves_no_page_of_the_member_on_the_phone(
     open_through_worker(page, material_url)
     assert urlsplit(material_url).path in kept_pages(page)
 
+    page.locator("nav.tabbar a.tab-me").click()  # logging out is on the 我的 tab
+    page.wait_for_url(f"{live_server.url}/me/")
     page.locator('form[action="/accounts/logout/"] button').click()
     page.wait_for_url(f"{live_server.url}/")
     kept_until(page, lambda paths: not any(path.startswith("/learning/") for path in paths))
