@@ -21,7 +21,7 @@ or reload when their own version is no longer in the history.
 import secrets
 import threading
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from django.conf import settings
@@ -120,16 +120,15 @@ class DatabaseEngine(SearchEngine):
             scores = None
             if request.query is None:
                 positions = columns.live()
+            elif connection.vendor == "postgresql":
+                positions, matched, score = postgresql.matches(spec, columns, request.query)
             else:
-                if connection.vendor == "postgresql":
-                    found = postgresql.matches(spec, columns, request.query)
-                else:
-                    found = sqlite.matches(columns, request.query)
-                positions, matched, score = found
-                scores = relevance(matched, score)
+                positions, matched, score = sqlite.matches(columns, request.query)
             keep = columns.passing(positions, request.filters, request.any_of)
             positions = positions[keep]
-            scores = scores[keep] if scores is not None else None
+            if request.query is not None and not request.sort:
+                wanted = request.offset + request.page_size
+                scores = relevance(positions, matched[keep], score, wanted)
             facets = columns.facets(positions, request.facets)
             page = columns.page(
                 positions,
@@ -156,18 +155,25 @@ def _token_columns(document: PreparedDocument) -> dict[str, object]:
     return {**columns, "length": len(document.tokens)}
 
 
-def relevance(matched: np.ndarray, score: np.ndarray | None) -> np.ndarray | None:
+def relevance(
+    positions: np.ndarray,
+    matched: np.ndarray,
+    score: Callable[[np.ndarray], np.ndarray],
+    wanted: int,
+) -> np.ndarray:
     """One number per match, lower first: more clauses matched first (docs/adr/
-    0017-should-match.md), then the vendor's score (lower first) squeezed into [0, 0.5], so
-    it orders only matches of as many clauses. When every match matches as many, the
-    vendor's score alone (None: the page is ordered by key, without sorting every match)."""
-    if not len(matched) or matched.min() == matched.max():
-        return score
+    0017-should-match.md), then BM25 (docs/adr/0018-ranking.md) squeezed into [0, 0.5], so
+    it orders only matches of as many clauses. Only the matches that may be among the first
+    ``wanted`` are scored: those meeting at least as many clauses as the ``wanted``-th best."""
     rank = -matched.astype(np.float64)
-    if score is not None and len(score):
-        low, high = float(score.min()), float(score.max())
-        if high > low:
-            rank += (score - low) / (high - low) / 2
+    if not len(matched) or wanted <= 0:
+        return rank
+    cutoff = np.partition(matched, -wanted)[-wanted] if wanted < len(matched) else matched.min()
+    chosen = np.flatnonzero(matched >= cutoff)
+    scores = score(positions[chosen])
+    low, high = float(scores.min()), float(scores.max())
+    if high > low:
+        rank[chosen] += (high - scores) / (high - low) / 2
     return rank
 
 

@@ -12,7 +12,7 @@ is (1 + 1/4 + … + 1/n²) / (π²/6), a different number for each n, read back 
 ``frequencies_from_rank``. Nothing else in PostgreSQL returns a lexeme's positions without
 unnesting the whole tsvector."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import contextmanager
 
 import numpy as np
@@ -26,8 +26,9 @@ from .columns import IndexColumns
 Clause = tuple[tuple[str, ...], ...]
 # ts_rank's weights of the labels D, C, B, A: the positions carry none, so D, weighing 1.
 RANK_WEIGHTS = "{1,1,1,1}"
-# What the statement packs for each entry holding a token: its id and the token's ts_rank.
-HOLDER = np.dtype([("id", ">i8"), ("rank", ">f4")])
+# What a search finds: the entries' positions, how many clauses each meets, and what scores
+# any of them (their positions) by BM25, higher first.
+Found = tuple[np.ndarray, np.ndarray, Callable[[np.ndarray], np.ndarray]]
 # ts_rank of a lexeme with n positions (index n; a lexeme without positions is one).
 RANK_OF_FREQUENCY = np.concatenate(
     [[0.0], np.cumsum(1.0 / np.arange(1, FREQUENCY_CAP + 1) ** 2) / 1.64493406685]
@@ -70,19 +71,23 @@ def frequencies_from_rank(rank: np.ndarray) -> np.ndarray:
     return np.searchsorted(middles, rank).astype(np.uint8)
 
 
-def matches(
-    spec: SearchDocument, columns: IndexColumns, query: Query
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def matches(spec: SearchDocument, columns: IndexColumns, query: Query) -> Found:
     """Positions of the entries matching at least ``query.minimum_should_match`` clauses,
-    how many clauses each matches, and their scores (lower first: BM25 negated).
+    how many clauses each matches, and what scores any of them by BM25 (higher first).
 
-    A term held in memory (``columns.terms``) is read there. The others' weighted
-    frequencies come from PostgreSQL, in one statement that reads the entries that may match
-    enough of the clauses with no alternative in memory to reach the minimum with all the
-    others (all of them when every clause is needed: the GIN index intersects them; else
-    ``covering``; when the clauses in memory may be enough, every entry holding an
-    alternative not in memory), and counts the entries holding each term not counted since
-    the index last changed (``columns.holding``).
+    A term held in memory (``columns.terms``) is read there. The rest goes to PostgreSQL in
+    one statement that reads the entries that may match enough of the clauses with no
+    alternative in memory to reach the minimum with all the others (all of them when every
+    clause is needed: the GIN index intersects them; else ``covering``; when the clauses in
+    memory may be enough, every entry holding an alternative not in memory).
+
+    When every clause is needed, every match meets as many and any may be on the page: the
+    statement tells each term's weighted frequency in every entry it reads. Otherwise it
+    tells only which of them meet each clause (or alternative), and the matches that may
+    reach the page are scored afterwards (``score``), their terms' frequencies read by id:
+    the entries read meeting too few clauses, or too few to reach the page, cost nothing
+    more. Either statement also counts the entries holding each term not counted since the
+    index last changed (``columns.holding``), for its rarity.
     """
     _hold_terms(spec, columns, query)
     held = columns.terms
@@ -102,36 +107,61 @@ def matches(
         outside = tuple(alt for clause in clauses for alt in clause if not in_memory(alt))
         where = Query(clauses=(outside,) if outside else ())
     asked = [token for token in query.terms if token not in held]
-    read = _frequencies(spec, tsquery(where), asked, columns) if where.clauses else {}
-    frequency = {token: columns.spread(*read[token]) for token in asked}
-    frequency.update((token, held[token]) for token in query.terms if token in held)
+    frequency = {token: held[token] for token in query.terms if token in held}
+    one_tier = needed == len(clauses)
+    found: dict[Clause, np.ndarray] = {}
+    if one_tier and where.clauses:
+        read = _frequencies(spec, _matching(spec, where), asked, columns)
+        frequency.update((token, columns.spread(*read[token])) for token in asked)
+    elif where.clauses:
+        keys: dict[Clause, None] = {}  # what to tell of each entry read
+        for clause in clauses:
+            if clause in asked_of_sql:
+                keys[clause] = None
+            else:
+                keys.update(((alt,), None) for alt in clause if not in_memory(alt))
+        found = _matching_ids(spec, tsquery(where), keys)
+
+    def alternative_mask(alternative: tuple[str, ...]) -> np.ndarray:
+        if not in_memory(alternative) and not one_tier:
+            return columns.mask_of(found.get((alternative,), np.empty(0, dtype=np.int64)))
+        mask = columns.alive.copy()
+        for token in alternative:
+            mask &= frequency.get(token, 0) > 0
+        return mask
 
     def clause_mask(clause: Clause) -> np.ndarray:
+        if clause in found:
+            return columns.mask_of(found[clause])
         either = np.zeros(len(columns.ids), dtype=bool)
         for alternative in clause:
-            every = columns.alive.copy()
-            for token in alternative:
-                every &= frequency[token] > 0
-            either |= every
+            either |= alternative_mask(alternative)
         return either
 
     counts = np.zeros(len(columns.ids), dtype=np.int16)
     for clause in clauses:
         counts += clause_mask(clause)
     positions = np.flatnonzero(columns.alive & (counts >= needed))
-    entries = len(columns)
-    idf = {
-        token: ranking.inverse_document_frequency(entries, _holding(columns, token))
-        for token in query.terms
-    }
-    score = ranking.bm25(
-        query,
-        lambda token: frequency[token][positions],
-        columns.lengths[positions],
-        columns.average_length(),
-        idf,
-    )
-    return positions, counts[positions], -score
+
+    def score(chosen: np.ndarray) -> np.ndarray:
+        if not one_tier and asked and len(chosen):
+            by_id = ("entry_id = ANY(%s)", [columns.ids[chosen].tolist()])
+            read = _frequencies(spec, by_id, asked, columns)
+            frequency.update((token, columns.spread(*read[token])) for token in asked)
+        entries = len(columns)
+        idf = {
+            token: ranking.inverse_document_frequency(entries, _holding(columns, token))
+            for token in query.terms
+        }
+        return ranking.bm25(
+            query,
+            lambda token: frequency[token][chosen],
+            columns.lengths[chosen],
+            columns.average_length(),
+            idf,
+        )
+
+    return positions, counts[positions], score
 
 
 def _holding(columns: IndexColumns, token: str) -> int:
@@ -140,44 +170,73 @@ def _holding(columns: IndexColumns, token: str) -> int:
     return columns.holding.get(token, 0)
 
 
+def _matching(spec: SearchDocument, query: Query) -> tuple[str, list]:
+    """The condition of the entries of the index matching the query, and its parameters."""
+    return "index = %s AND vector @@ %s::tsquery", [spec.name, tsquery(query)]
+
+
 def _frequencies(
     spec: SearchDocument,
-    where: str,
+    where: tuple[str, list],
     tokens: Sequence[str],
     columns: IndexColumns,
     *,
     count: bool = True,
 ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """One statement over the entries matching the tsquery ``where``: for each token, the
-    ids of those holding it and its weighted frequency in each. With ``count``, it also
-    counts the entries holding each token not in ``columns.holding``, and records them
-    there. (ts_rank costs about twice what ``@@`` does: it runs only where the token is.)"""
+    """One statement over the entries meeting ``where`` (a condition and its parameters):
+    their ids and each token's weighted frequency in each (0 where it is not). With
+    ``count``, it also counts the entries holding each token not in ``columns.holding``, and
+    records them there."""
     uncounted = [token for token in tokens if count and token not in columns.holding]
-    selected = [
-        "string_agg(int8send(entry_id) || float4send(ts_rank("
-        f"'{RANK_WEIGHTS}', vector, %s::tsquery)), '') FILTER (WHERE vector @@ %s::tsquery)"
+    selected = ["string_agg(int8send(entry_id), '')"]
+    selected += [
+        f"string_agg(float4send(ts_rank('{RANK_WEIGHTS}', vector, %s::tsquery)), '')"
         for _token in tokens
     ]
     selected += [
         "(SELECT count(*) FROM search_indexterms WHERE index = %s AND vector @@ %s::tsquery)"
         for _token in uncounted
     ]
-    params: list[str] = [_lexeme(token) for token in tokens for _twice in range(2)]
+    params: list = [_lexeme(token) for token in tokens]
     for token in uncounted:
         params += [spec.name, _lexeme(token)]
+    condition, condition_params = where
     with _through_the_gin_index() as cursor:
         cursor.execute(
-            f"SELECT {', '.join(selected)} FROM search_indexterms "  # noqa: S608 - fixed
+            f"SELECT {', '.join(selected)} FROM search_indexterms WHERE {condition}",  # noqa: S608 - fixed
+            [*params, *condition_params],
+        )
+        row = list(cursor.fetchone())
+    ids = np.frombuffer(row[0] or b"", dtype=">i8").astype(np.int64)
+    ranks = row[1 : 1 + len(tokens)]
+    columns.holding.update(zip(uncounted, map(int, row[1 + len(tokens) :]), strict=True))
+    return {
+        token: (ids, frequencies_from_rank(np.frombuffer(rank or b"", dtype=">f4")))
+        for token, rank in zip(tokens, ranks, strict=True)
+    }
+
+
+def _matching_ids(
+    spec: SearchDocument, where: str, keys: Iterable[Clause]
+) -> dict[Clause, np.ndarray]:
+    """One statement over the entries matching the tsquery ``where``: the ids of those of
+    them matching each key (a clause)."""
+    keys = list(keys)
+    columns_sql = [
+        "string_agg(int8send(entry_id), '') FILTER (WHERE vector @@ %s::tsquery)" for _ in keys
+    ]
+    params = [tsquery(Query(clauses=(key,))) for key in keys]
+    with _through_the_gin_index() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(columns_sql)} FROM search_indexterms "  # noqa: S608 - fixed
             "WHERE index = %s AND vector @@ %s::tsquery",
             [*params, spec.name, where],
         )
-        row = list(cursor.fetchone())
-    columns.holding.update(zip(uncounted, map(int, row[len(tokens) :]), strict=True))
-    found = {}
-    for token, packed in zip(tokens, row[: len(tokens)], strict=True):
-        pairs = np.frombuffer(packed or b"", dtype=HOLDER)
-        found[token] = (pairs["id"].astype(np.int64), frequencies_from_rank(pairs["rank"]))
-    return found
+        packed = list(cursor.fetchone())
+    return {
+        key: np.frombuffer(value or b"", dtype=">i8").astype(np.int64)
+        for key, value in zip(keys, packed, strict=True)
+    }
 
 
 def _hold_terms(spec: SearchDocument, columns: IndexColumns, query: Query) -> None:
@@ -187,7 +246,7 @@ def _hold_terms(spec: SearchDocument, columns: IndexColumns, query: Query) -> No
     needed = sorted(tokens & columns.term_candidates - set(columns.terms))
     if not needed:
         return
-    where = tsquery(Query(clauses=(tuple((token,) for token in needed),)))
+    where = _matching(spec, Query(clauses=(tuple((token,) for token in needed),)))
     # Every entry holding one of them is read: no need to count them apart.
     postings = _frequencies(spec, where, needed, columns, count=False)
     holding = {token: np.count_nonzero(found) for token, (_ids, found) in postings.items()}

@@ -4,7 +4,7 @@ Migration 0002 creates the table and the triggers that keep it in step with Inde
 0005 gives it a column per weight (search.registry.WEIGHTS), which ``bm25()`` weighs as the
 weights say: BM25 with field weights, as on the other engines (docs/adr/0018-ranking.md)."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from django.db import connection
@@ -35,9 +35,12 @@ def fts5_match(query: Query) -> str:
     return " AND ".join(_clause(clause) for clause in query.clauses)
 
 
-def matches(columns: IndexColumns, query: Query) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def matches(
+    columns: IndexColumns, query: Query
+) -> tuple[np.ndarray, np.ndarray, Callable[[np.ndarray], np.ndarray]]:
     """Positions of the entries matching at least ``query.minimum_should_match`` clauses,
-    how many clauses each matches, and their scores (lower is better).
+    how many clauses each matches, and what gives any of them (their positions) its score,
+    higher first (bm25() is lower first).
 
     When every clause is needed: one MATCH of all of them, scored by FTS5's bm25. Otherwise
     each clause is matched on its own, in one statement, with bm25 of the clause; an
@@ -50,7 +53,8 @@ def matches(columns: IndexColumns, query: Query) -> tuple[np.ndarray, np.ndarray
         ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
         scores = np.fromiter((row[1] for row in rows), dtype=np.float64, count=len(rows))
         positions, found = columns.positions(ids)
-        return positions, np.full(len(positions), needed, dtype=np.int16), scores[found]
+        matched = np.full(len(positions), needed, dtype=np.int16)
+        return positions, matched, _scorer(columns, positions, scores[found])
     # bm25() may not be an aggregate's argument: a subquery's column, kept apart by its
     # LIMIT (SQLite would otherwise flatten it into the aggregate).
     each_clause = ", ".join(
@@ -71,7 +75,15 @@ def matches(columns: IndexColumns, query: Query) -> tuple[np.ndarray, np.ndarray
     )
     scores = np.bincount(entry, weights=weights, minlength=len(positions))
     enough = matched >= needed
-    return positions[enough], matched[enough], scores[enough]
+    return positions[enough], matched[enough], _scorer(columns, positions[enough], scores[enough])
+
+
+def _scorer(
+    columns: IndexColumns, positions: np.ndarray, bm25: np.ndarray
+) -> Callable[[np.ndarray], np.ndarray]:
+    by_position = np.zeros(len(columns.ids), dtype=np.float64)
+    by_position[positions] = -bm25
+    return lambda chosen: by_position[chosen]
 
 
 def _rows(sql: str, params: Sequence[str]) -> list[tuple]:

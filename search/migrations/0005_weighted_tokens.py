@@ -42,6 +42,12 @@ SQLITE_NEW = [
     "VALUES (new.id, new.tokens_high, new.tokens_middle, new.tokens_low); END",
     "INSERT INTO search_indexentry_fts(search_indexentry_fts) VALUES ('rebuild')",
 ]
+# Going back, every token goes into `tokens` (tokens_low until renamed).
+ALL_IN_LOW = (
+    "UPDATE search_indexentry SET tokens_low = trim(replace(replace("
+    "tokens_high || ' ' || tokens_middle || ' ' || tokens_low, '   ', ' '), '  ', ' '))"
+)
+
 # As migration 0002 made them, for going back (tokens_low is `tokens` again by then).
 SQLITE_BACK = [
     *SQLITE_OLD,
@@ -160,7 +166,7 @@ def weighted_forward(apps, schema_editor):
 
 
 def weighted_backward(apps, schema_editor):
-    _run(schema_editor, {"sqlite": SQLITE_OLD})
+    _run(schema_editor, {"sqlite": [*SQLITE_OLD, ALL_IN_LOW], "postgresql": [ALL_IN_LOW]})
 
 
 def old_back(apps, schema_editor):
