@@ -121,7 +121,10 @@ class DatabaseEngine(SearchEngine):
             if request.query is None:
                 positions = columns.live()
             elif connection.vendor == "postgresql":
-                positions, matched, score = postgresql.matches(spec, columns, request.query)
+                narrowed = bool(request.filters or request.any_of or request.sort)
+                positions, matched, score = postgresql.matches(
+                    spec, columns, request.query, narrowed=narrowed
+                )
             else:
                 positions, matched, score = sqlite.matches(columns, request.query)
             keep = columns.passing(positions, request.filters, request.any_of)

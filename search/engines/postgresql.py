@@ -71,7 +71,9 @@ def frequencies_from_rank(rank: np.ndarray) -> np.ndarray:
     return np.searchsorted(middles, rank).astype(np.uint8)
 
 
-def matches(spec: SearchDocument, columns: IndexColumns, query: Query) -> Found:
+def matches(
+    spec: SearchDocument, columns: IndexColumns, query: Query, *, narrowed: bool = False
+) -> Found:
     """Positions of the entries matching at least ``query.minimum_should_match`` clauses,
     how many clauses each matches, and what scores any of them by BM25 (higher first).
 
@@ -82,10 +84,11 @@ def matches(spec: SearchDocument, columns: IndexColumns, query: Query) -> Found:
     memory may be enough, every entry holding an alternative not in memory).
 
     When every clause is needed, every match meets as many and any may be on the page: the
-    statement tells each term's weighted frequency in every entry it reads. Otherwise it
-    tells only which of them meet each clause (or alternative), and the matches that may
-    reach the page are scored afterwards (``score``), their terms' frequencies read by id:
-    the entries read meeting too few clauses, or too few to reach the page, cost nothing
+    statement tells each term's weighted frequency in every entry it reads. Otherwise, or
+    when filters or a sort (``narrowed``) may leave few of them to rank, it tells only which
+    of them meet each clause (or alternative), and the matches that may reach the page are
+    scored afterwards (``score``), their terms' frequencies read by id: the entries read
+    meeting too few clauses, filtered out, or too few to reach the page, cost nothing
     more. Either statement also counts the entries holding each term not counted since the
     index last changed (``columns.holding``), for its rarity.
     """
@@ -99,7 +102,8 @@ def matches(spec: SearchDocument, columns: IndexColumns, query: Query) -> Found:
 
     asked_of_sql = [c for c in clauses if not any(in_memory(alt) for alt in c)]
     least = needed - (len(clauses) - len(asked_of_sql))
-    if least >= 1 and least == len(asked_of_sql):  # the GIN index intersects them
+    implied = least >= 1 and least == len(asked_of_sql)  # every entry read meets them
+    if implied:  # the GIN index intersects them
         where = Query(clauses=tuple(asked_of_sql))
     elif least >= 1:
         where = Query(clauses=(covering(asked_of_sql, least, columns.term_shares),))
@@ -108,22 +112,22 @@ def matches(spec: SearchDocument, columns: IndexColumns, query: Query) -> Found:
         where = Query(clauses=(outside,) if outside else ())
     asked = [token for token in query.terms if token not in held]
     frequency = {token: held[token] for token in query.terms if token in held}
-    one_tier = needed == len(clauses)
-    found: dict[Clause, np.ndarray] = {}
-    if one_tier and where.clauses:
+    direct = needed == len(clauses) and not narrowed
+    found: dict[Clause | None, np.ndarray] = {}
+    if direct and where.clauses:
         read = _frequencies(spec, _matching(spec, where), asked, columns)
         frequency.update((token, columns.spread(*read[token])) for token in asked)
     elif where.clauses:
         keys: dict[Clause, None] = {}  # what to tell of each entry read
         for clause in clauses:
-            if clause in asked_of_sql:
-                keys[clause] = None
-            else:
+            if clause not in asked_of_sql:
                 keys.update(((alt,), None) for alt in clause if not in_memory(alt))
-        found = _matching_ids(spec, tsquery(where), keys)
+            elif not implied:
+                keys[clause] = None
+        found = _matching_ids(spec, tsquery(where), keys, rows=implied)
 
     def alternative_mask(alternative: tuple[str, ...]) -> np.ndarray:
-        if not in_memory(alternative) and not one_tier:
+        if not in_memory(alternative) and not direct:
             return columns.mask_of(found.get((alternative,), np.empty(0, dtype=np.int64)))
         mask = columns.alive.copy()
         for token in alternative:
@@ -131,8 +135,8 @@ def matches(spec: SearchDocument, columns: IndexColumns, query: Query) -> Found:
         return mask
 
     def clause_mask(clause: Clause) -> np.ndarray:
-        if clause in found:
-            return columns.mask_of(found[clause])
+        if clause in asked_of_sql and not direct:
+            return columns.mask_of(found[None if implied else clause])
         either = np.zeros(len(columns.ids), dtype=bool)
         for alternative in clause:
             either |= alternative_mask(alternative)
@@ -144,7 +148,7 @@ def matches(spec: SearchDocument, columns: IndexColumns, query: Query) -> Found:
     positions = np.flatnonzero(columns.alive & (counts >= needed))
 
     def score(chosen: np.ndarray) -> np.ndarray:
-        if not one_tier and asked and len(chosen):
+        if not direct and asked and len(chosen):
             by_id = ("entry_id = ANY(%s)", [columns.ids[chosen].tolist()])
             read = _frequencies(spec, by_id, asked, columns)
             frequency.update((token, columns.spread(*read[token])) for token in asked)
@@ -219,15 +223,18 @@ def _frequencies(
 
 
 def _matching_ids(
-    spec: SearchDocument, where: str, keys: Iterable[Clause]
-) -> dict[Clause, np.ndarray]:
-    """One statement over the entries matching the tsquery ``where``: the ids of those of
-    them matching each key (a clause)."""
-    keys = list(keys)
+    spec: SearchDocument, where: str, keys: Iterable[Clause], *, rows: bool
+) -> dict[Clause | None, np.ndarray]:
+    """One statement over the entries matching the tsquery ``where``: their ids (under
+    None, when ``rows``) and those of them matching each key (a clause)."""
+    keys = [*([None] if rows else []), *keys]
     columns_sql = [
-        "string_agg(int8send(entry_id), '') FILTER (WHERE vector @@ %s::tsquery)" for _ in keys
+        "string_agg(int8send(entry_id), '')"
+        if key is None
+        else "string_agg(int8send(entry_id), '') FILTER (WHERE vector @@ %s::tsquery)"
+        for key in keys
     ]
-    params = [tsquery(Query(clauses=(key,))) for key in keys]
+    params = [tsquery(Query(clauses=(key,))) for key in keys if key is not None]
     with _through_the_gin_index() as cursor:
         cursor.execute(
             f"SELECT {', '.join(columns_sql)} FROM search_indexterms "  # noqa: S608 - fixed
