@@ -61,17 +61,22 @@ class Synonym(models.Model):
 
 
 class IndexEntry(models.Model):
-    """One document in the database engine: its analysed tokens, space-joined.
+    """One document in the database engine: its analysed tokens, space-joined, by the
+    weight of the fields they come from (search.registry.Weight), and how many there are.
 
-    The full-text side is vendor SQL kept in step by triggers (migrations 0002 and 0004): on
-    PostgreSQL a narrow table ``search_indexterms`` (entry id, index, the tokens as a
-    tsvector under a GIN index), on SQLite an FTS5 table. ``version`` is the index's
-    IndexVersion that last wrote the entry: processes holding the index's filter columns in
-    memory (search.engines.columns) read what changed since the version they hold."""
+    The full-text side is vendor SQL kept in step by triggers (migrations 0002, 0004 and
+    0005): on PostgreSQL a narrow table ``search_indexterms`` (entry id, index, the tokens as
+    a tsvector under a GIN index, each token's weighted frequency as its positions), on
+    SQLite an FTS5 table with a column per weight. ``version`` is the index's IndexVersion
+    that last wrote the entry: processes holding the index's filter columns in memory
+    (search.engines.columns) read what changed since the version they hold."""
 
     index = models.CharField(max_length=100)
     key = models.CharField(max_length=100)
-    tokens = models.TextField()
+    tokens_high = models.TextField(blank=True, default="")
+    tokens_middle = models.TextField(blank=True, default="")
+    tokens_low = models.TextField()
+    length = models.PositiveIntegerField(default=0)
     text = models.TextField(blank=True)
     filters = models.JSONField(default=dict)
     version = models.BigIntegerField(default=0)

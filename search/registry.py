@@ -5,12 +5,34 @@ An app describes each kind of document once, as a ``SearchDocument``, from its
 ``(key, fields)`` pairs its loader yields.
 """
 
+import enum
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .analysis import tokens_for_index
+from .analysis import Tokens, tokens_for_index
 
 FILTER_TYPES = ("keyword", "integer", "date", "boolean")
+
+
+class Weight(enum.IntEnum):
+    """How much a word counts where a field holds it: each occurrence counts this many
+    times in the document's weighted frequency of the word, which BM25 ranks by on every
+    engine (docs/adr/0023-ranking.md). Whole numbers, so that PostgreSQL can keep the
+    weighted frequency as positions of the word; changing one needs a migration that
+    remakes ``search_weighted_vector`` and a reindex (tests/search/test_ranking.py)."""
+
+    HIGH = 4  # a page's title and tags; a person's name, occupation, skills, business
+    MIDDLE = 2  # a page's summary; where a person works, lives, trained, was honoured
+    LOW = 1  # a page's body; a self-introduction; any field not weighted otherwise
+
+
+# High to low: the order of PreparedDocument.weighted_tokens, of the database's token
+# columns and of Elasticsearch's token fields, named TOKEN_FIELDS.
+WEIGHTS = (Weight.HIGH, Weight.MIDDLE, Weight.LOW)
+TOKEN_FIELDS = tuple(f"tokens_{weight.name.lower()}" for weight in WEIGHTS)
+# More than this is held as this: BM25's term frequency saturates long before.
+FREQUENCY_CAP = 32
 
 Fields = Mapping[str, object]
 Loader = Callable[[Sequence[str] | None], Iterable[tuple[str, Fields]]]
@@ -23,7 +45,7 @@ class SearchDocument:
     ``load(None)`` yields every document, ``load(keys)`` only those keys (a key it no longer
     yields has been deleted). Filter values are scalars (one value a field, so both engines
     filter, sort and count them alike); dates are ISO strings (``date.isoformat()``), which
-    sort as dates do.
+    sort as dates do. ``weights`` gives text and name fields a ``Weight`` other than LOW.
     """
 
     name: str
@@ -33,8 +55,15 @@ class SearchDocument:
     filter_fields: Mapping[str, str] = field(default_factory=dict)
     facets: tuple[str, ...] = ()
     count: Callable[[], int] | None = None
+    weights: Mapping[str, Weight] = field(default_factory=dict)
+
+    def weight(self, name: str) -> Weight:
+        return Weight(self.weights.get(name, Weight.LOW))
 
     def __post_init__(self) -> None:
+        unweighted = set(self.weights) - {*self.text_fields, *self.name_fields}
+        if unweighted:
+            raise ValueError(f"{self.name}: weights of unknown fields: {sorted(unweighted)}")
         for name, kind in self.filter_fields.items():
             if kind not in FILTER_TYPES:
                 raise ValueError(f"{self.name}.{name}: unknown filter type {kind!r}")
@@ -45,12 +74,31 @@ class SearchDocument:
 
 @dataclass(frozen=True)
 class PreparedDocument:
-    """A document as the engines store it: analysed tokens, its text for snippets, filters."""
+    """A document as the engines store it: its analysed tokens by the weight of the fields
+    they come from (``WEIGHTS``' order, high to low), its text for snippets, filters."""
 
     key: str
-    tokens: tuple[str, ...]
+    weighted_tokens: tuple[Tokens, ...]
     text: str
     filters: dict[str, object]
+
+    @property
+    def tokens(self) -> Tokens:
+        return tuple(token for tokens in self.weighted_tokens for token in tokens)
+
+    def frequencies(self) -> dict[str, int]:
+        """Each token's weighted frequency: ``weighted_frequencies`` of its tokens."""
+        return weighted_frequencies(self.weighted_tokens)
+
+
+def weighted_frequencies(weighted_tokens: Sequence[Iterable[str]]) -> dict[str, int]:
+    """Each token's occurrences, each counted as its field's weight, up to FREQUENCY_CAP:
+    what BM25 takes for a term's frequency in a document on every engine."""
+    counted: Counter[str] = Counter()
+    for weight, tokens in zip(WEIGHTS, weighted_tokens, strict=True):
+        for token in tokens:
+            counted[token] += weight
+    return {token: min(frequency, FREQUENCY_CAP) for token, frequency in counted.items()}
 
 
 def _as_list(value: object) -> list[str]:
@@ -61,13 +109,37 @@ def _as_list(value: object) -> list[str]:
     return [str(item) for item in value]  # type: ignore[union-attr]
 
 
-def document_source(spec: SearchDocument, fields: Fields) -> tuple[str, list[str]]:
-    """What of a document is analysed: its text fields, a line each, and its people's names."""
-    text = "\n".join(
-        part for name in spec.text_fields for part in _as_list(fields.get(name)) if part
+Source = tuple[tuple[str, list[str]], ...]
+
+
+def document_text(spec: SearchDocument, fields: Fields) -> str:
+    """What a snippet is cut from: the text fields in the spec's order, a line each."""
+    return _lines(fields, spec.text_fields)
+
+
+def document_source(spec: SearchDocument, fields: Fields) -> Source:
+    """What of a document is analysed, by weight (``WEIGHTS``' order): the text of the
+    fields of that weight, a line each, and the names of its name fields."""
+    return tuple(
+        (
+            _lines(fields, [name for name in spec.text_fields if spec.weight(name) == weight]),
+            [
+                part
+                for name in spec.name_fields
+                if spec.weight(name) == weight
+                for part in _as_list(fields.get(name))
+            ],
+        )
+        for weight in WEIGHTS
     )
-    names = [part for name in spec.name_fields for part in _as_list(fields.get(name))]
-    return text, names
+
+
+def document_analyse(source: Source) -> tuple[Tokens, ...]:
+    return tuple(tuple(tokens_for_index(text, names=names)) for text, names in source)
+
+
+def _lines(fields: Fields, names: Iterable[str]) -> str:
+    return "\n".join(part for name in names for part in _as_list(fields.get(name)) if part)
 
 
 def document_filters(spec: SearchDocument, fields: Fields) -> dict[str, object]:
@@ -75,10 +147,11 @@ def document_filters(spec: SearchDocument, fields: Fields) -> dict[str, object]:
 
 
 def document_prepare(spec: SearchDocument, key: str, fields: Fields) -> PreparedDocument:
-    text, names = document_source(spec, fields)
-    tokens = tokens_for_index(text, names=names)
     return PreparedDocument(
-        key=str(key), tokens=tuple(tokens), text=text, filters=document_filters(spec, fields)
+        key=str(key),
+        weighted_tokens=document_analyse(document_source(spec, fields)),
+        text=document_text(spec, fields),
+        filters=document_filters(spec, fields),
     )
 
 

@@ -23,11 +23,14 @@ from .registry import (
     Fields,
     PreparedDocument,
     SearchDocument,
+    Source,
+    document_analyse,
     document_filters,
     document_prepare,
     document_source,
     document_spec,
     document_specs,
+    document_text,
 )
 from .selectors import search_engine
 
@@ -178,10 +181,10 @@ def _analysis_worker_start() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _analyse(sources: list[tuple[str, list[str]]]) -> list[tuple[str, ...]]:
+def _analyse(sources: list[Source]) -> list[tuple[tuple[str, ...], ...]]:
     """In a worker: tokens only. A worker never opens the database, nor uses the connection
     it inherited from the parent."""
-    return [tuple(tokens_for_index(text, names=names)) for text, names in sources]
+    return [document_analyse(source) for source in sources]
 
 
 def _prepared_in(
@@ -195,7 +198,7 @@ def _prepared_in(
     pending: deque = deque()
     for batch in batches:
         sources = [document_source(spec, fields) for _key, fields in batch]
-        pending.append((batch, sources, pool.submit(_analyse, sources)))
+        pending.append((batch, pool.submit(_analyse, sources)))
         if len(pending) >= depth:
             yield _documents(spec, *pending.popleft())
     while pending:
@@ -205,16 +208,16 @@ def _prepared_in(
 def _documents(
     spec: SearchDocument,
     batch: list[Row],
-    sources: list[tuple[str, list[str]]],
     analysed: Future,
 ) -> list[PreparedDocument]:
     return [
         PreparedDocument(
-            key=str(key), tokens=tokens, text=text, filters=document_filters(spec, fields)
+            key=str(key),
+            weighted_tokens=weighted_tokens,
+            text=document_text(spec, fields),
+            filters=document_filters(spec, fields),
         )
-        for (key, fields), (text, _names), tokens in zip(
-            batch, sources, analysed.result(), strict=True
-        )
+        for (key, fields), weighted_tokens in zip(batch, analysed.result(), strict=True)
     ]
 
 

@@ -31,7 +31,7 @@ from portal.content.models import (
 )
 from search.models import IndexTask
 from search.queue import index_enqueue
-from search.registry import SearchDocument, register
+from search.registry import SearchDocument, Weight, register
 
 INDEX = "pages"
 LOAD_BATCH = 200
@@ -191,6 +191,13 @@ PAGES = SearchDocument(
     # The title comes after the body so that a snippet shows the body where it can.
     text_fields=("summary", "body", "title", "tags"),
     name_fields=("speaker",),
+    # Ranking: a page's title and tags above its summary (and its speaker), above its body.
+    weights={
+        "title": Weight.HIGH,
+        "tags": Weight.HIGH,
+        "summary": Weight.MIDDLE,
+        "speaker": Weight.MIDDLE,
+    },
     filter_fields={
         "type": "keyword",
         "section": "integer",

@@ -14,10 +14,13 @@ Each field keeps two arrays aligned with the entries' ids:
   they are, booleans as 0/1, dates as day numbers; keywords have none (their ranges and
   sorting go through the vocabulary, which is small).
 
-On PostgreSQL the columns also hold the index's most frequent terms (held by a fifth of the
-entries or more, ``terms``), read on their first use: one boolean array each, so a broad
-word is looked up here rather than read from tens of thousands of rows
-(search.engines.database decides which).
+Beside them, each entry's length in tokens (BM25's document length, search/engines/
+ranking.py). On PostgreSQL the columns also hold the index's most frequent terms (held by a
+tenth of the entries or more, ``terms``), read on their first use: one array each of the
+entries' weighted frequencies of the term (0: not held), so a broad word is looked up and
+ranked here rather than read from tens of thousands of rows (search.engines.database
+decides which), and how many entries hold each term asked of PostgreSQL, until the next
+write (``holding``).
 
 Values are typed as the spec declares them, the same way when indexing and when filtering,
 so 5 and "5" are one integer and "true" a boolean, as Elasticsearch would coerce them.
@@ -178,7 +181,9 @@ class IndexColumns:
         self.ids = np.empty(0, dtype=np.int64)
         self.keys = np.empty(0, dtype=object)
         self.alive = np.empty(0, dtype=bool)
-        self.terms: dict[str, np.ndarray] = {}  # token → which entries hold it
+        self.lengths = np.empty(0, dtype=np.int32)
+        self.terms: dict[str, np.ndarray] = {}  # token → its weighted frequency in each entry
+        self.holding: dict[str, int] = {}  # token → how many entries hold it
         self.term_candidates: set[str] = set()  # may be held: read on first use
         self.term_least = 0  # entries a term must be in to be held
         self.term_shares: dict[str, float] = {}  # common terms' shares of entries (estimated)
@@ -191,10 +196,15 @@ class IndexColumns:
 
     # --- Keeping the columns current -----------------------------------------------------
 
-    def upsert(self, rows: Sequence[Row]) -> None:
-        """Entries written (new or changed), as (id, key, filters)."""
+    def upsert(self, rows: Sequence[Row], lengths: Sequence[int] | None = None) -> None:
+        """Entries written (new or changed), as (id, key, filters), and their lengths in
+        tokens (1 each when not given)."""
         if not rows:
             return
+        self.holding.clear()
+        length = np.ones(len(rows), dtype=np.int32)
+        if lengths is not None:
+            length[:] = lengths
         ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
         where = np.searchsorted(self.ids, ids)
         known = where < len(self.ids)
@@ -208,6 +218,7 @@ class IndexColumns:
         at = where[known]
         self.keys[at] = keys[known]
         self.alive[at] = True
+        self.lengths[at] = length[known]
         for name, field in self.fields.items():
             field.code[at], field.number[at] = columns[name][0][known], columns[name][1][known]
         new = ~known
@@ -215,7 +226,8 @@ class IndexColumns:
             self.ids = np.concatenate([self.ids, ids[new]])
             self.keys = np.concatenate([self.keys, keys[new]])
             self.alive = np.concatenate([self.alive, np.ones(int(new.sum()), dtype=bool)])
-            absent = np.zeros(int(new.sum()), dtype=bool)  # until mark_terms says otherwise
+            self.lengths = np.concatenate([self.lengths, length[new]])
+            absent = np.zeros(int(new.sum()), dtype=np.uint8)  # until mark_terms says otherwise
             for token, held in self.terms.items():
                 self.terms[token] = np.concatenate([held, absent])
             for name, field in self.fields.items():
@@ -231,31 +243,37 @@ class IndexColumns:
         inside = where < len(self.ids)
         where = where[inside][self.ids[where[inside]] == ids[inside]]
         self.alive[where] = False
+        self.holding.clear()
 
     def _sort(self) -> None:
         # Ids usually arrive in ascending order; out of order (two writers committing in the
         # other order, or duplicates in one batch) the arrays are put back in order.
         self.ids, first = np.unique(self.ids[::-1], return_index=True)
         order = len(self.keys) - 1 - first  # the last copy of an id is the newest
-        self.keys, self.alive = self.keys[order], self.alive[order]
+        self.keys, self.alive, self.lengths = (
+            self.keys[order],
+            self.alive[order],
+            self.lengths[order],
+        )
         self.terms = {token: held[order] for token, held in self.terms.items()}
         for field in self.fields.values():
             field.code, field.number = field.code[order], field.number[order]
 
-    def hold_terms(self, postings: Mapping[str, np.ndarray]) -> None:
-        """Hold these terms, each given as the ids of the entries holding it."""
-        for token, ids in postings.items():
-            self.terms[token] = self.mask_of(ids)
+    def hold_terms(self, postings: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> None:
+        """Hold these terms, each given as the ids of the entries holding it and its
+        weighted frequency in each."""
+        for token, (ids, frequencies) in postings.items():
+            self.terms[token] = self.spread(ids, frequencies)
 
-    def mark_terms(self, rows: Sequence[tuple[int, str]]) -> None:
-        """Entries written, as (id, space-joined tokens): the terms held follow them."""
+    def mark_terms(self, rows: Sequence[tuple[int, Mapping[str, int]]]) -> None:
+        """Entries written, as (id, each token's weighted frequency): the terms held follow
+        them."""
         if not self.terms or not rows:
             return
         ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
         where = np.searchsorted(self.ids, ids)
-        token_sets = [set(row[1].split()) for row in rows]
         for token, held in self.terms.items():
-            held[where] = [token in tokens for tokens in token_sets]
+            held[where] = [frequencies.get(token, 0) for _id, frequencies in rows]
 
     # --- Reading ----------------------------------------------------------------------
 
@@ -276,6 +294,16 @@ class IndexColumns:
         mask = np.zeros(len(self.ids), dtype=bool)
         mask[positions] = True
         return mask
+
+    def spread(self, ids: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """Over every position: the value given for each live entry among ids, else 0."""
+        positions, found = self.positions(ids)
+        spread = np.zeros(len(self.ids), dtype=np.uint8)
+        spread[positions] = values[found]
+        return spread
+
+    def average_length(self) -> float:
+        return float(self.lengths[self.alive].mean()) if self.alive.any() else 0.0
 
     def key_rank(self) -> np.ndarray:
         if self._key_rank is None:

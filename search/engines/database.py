@@ -1,15 +1,17 @@
 """The database engine: PostgreSQL full text or SQLite FTS5 over the analysed tokens.
 
-Both store one IndexEntry per document with its tokens space-joined; triggers keep the
-vendor's full-text side in step (PostgreSQL: the narrow table search_indexterms with a
-tsvector under a GIN index, migration 0004; SQLite: an FTS5 table, migration 0002). A Query's
+Both store one IndexEntry per document with its tokens space-joined, by the weight of their
+fields, and its length; triggers keep the vendor's full-text side in step (PostgreSQL: the
+narrow table search_indexterms with a tsvector under a GIN index, migrations 0004 and 0005;
+SQLite: an FTS5 table with a column per weight, migrations 0002 and 0005). A Query's
 clauses are each an OR of alternatives, each an AND of tokens, quoted so no token is read as
-an operator; a document matches enough of the clauses (``Query.minimum_should_match``), and
-matches of more clauses rank first: search/engines/postgresql.py and
-search/engines/sqlite.py.
+an operator; a document matches enough of the clauses (``Query.minimum_should_match``),
+matches of more clauses rank first, and BM25 with field weights orders those meeting as
+many (docs/adr/0023-ranking.md): search/engines/postgresql.py and search/engines/sqlite.py.
 
-The database only matches text: one statement returns the matching entries' ids (and,
-where they can differ, their scores) packed as bytes. Filters, facets, sorting and the page
+The database only matches text: one statement returns the matching entries' ids (with
+what ranks them: their terms' weighted frequencies on PostgreSQL, bm25() on SQLite) packed
+as bytes or rows. Filters, facets, sorting and the page
 are computed over the index's filter fields held in memory (search/engines/columns.py).
 Every write takes the index's next version (search.models.IndexVersion, one writer at a
 time per index); before each search the columns catch up from the versions written since,
@@ -19,14 +21,14 @@ or reload when their own version is no longer in the history.
 import secrets
 import threading
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
 
 from ..models import IndexEntry, IndexVersion
-from ..registry import PreparedDocument, SearchDocument
+from ..registry import TOKEN_FIELDS, PreparedDocument, SearchDocument, weighted_frequencies
 from . import postgresql, sqlite
 from .base import (
     SearchEngine,
@@ -59,7 +61,7 @@ class DatabaseEngine(SearchEngine):
                 document.key: IndexEntry(
                     index=spec.name,
                     key=document.key,
-                    tokens=" ".join(document.tokens),
+                    **_token_columns(document),
                     text=document.text,
                     filters=document.filters,
                     version=version,
@@ -71,7 +73,14 @@ class DatabaseEngine(SearchEngine):
                 list(entries.values()),
                 update_conflicts=True,
                 unique_fields=["index", "key"],
-                update_fields=["tokens", "text", "filters", "version", "updated_at"],
+                update_fields=[
+                    *TOKEN_FIELDS,
+                    "length",
+                    "text",
+                    "filters",
+                    "version",
+                    "updated_at",
+                ],
             )
             _record_version(spec.name, version)
 
@@ -111,16 +120,18 @@ class DatabaseEngine(SearchEngine):
             scores = None
             if request.query is None:
                 positions = columns.live()
+            elif connection.vendor == "postgresql":
+                narrowed = bool(request.filters or request.any_of or request.sort)
+                positions, matched, score = postgresql.matches(
+                    spec, columns, request.query, narrowed=narrowed
+                )
             else:
-                if connection.vendor == "postgresql":
-                    found = postgresql.matches(spec, columns, request.query)
-                else:
-                    found = sqlite.matches(columns, request.query)
-                positions, matched, score = found
-                scores = relevance(matched, score)
+                positions, matched, score = sqlite.matches(columns, request.query)
             keep = columns.passing(positions, request.filters, request.any_of)
             positions = positions[keep]
-            scores = scores[keep] if scores is not None else None
+            if request.query is not None and not request.sort:
+                wanted = request.offset + request.page_size
+                scores = relevance(positions, matched[keep], score, wanted)
             facets = columns.facets(positions, request.facets)
             page = columns.page(
                 positions,
@@ -139,18 +150,33 @@ class DatabaseEngine(SearchEngine):
         return SearchResults(keys=keys, total=len(positions), facets=facets, highlights=highlights)
 
 
-def relevance(matched: np.ndarray, score: np.ndarray | None) -> np.ndarray | None:
+def _token_columns(document: PreparedDocument) -> dict[str, object]:
+    columns = {
+        column: " ".join(tokens)
+        for column, tokens in zip(TOKEN_FIELDS, document.weighted_tokens, strict=True)
+    }
+    return {**columns, "length": len(document.tokens)}
+
+
+def relevance(
+    positions: np.ndarray,
+    matched: np.ndarray,
+    score: Callable[[np.ndarray], np.ndarray],
+    wanted: int,
+) -> np.ndarray:
     """One number per match, lower first: more clauses matched first (docs/adr/
-    0017-should-match.md), then the vendor's score (lower first) squeezed into [0, 0.5], so
-    it orders only matches of as many clauses. When every match matches as many, the
-    vendor's score alone (None: the page is ordered by key, without sorting every match)."""
-    if not len(matched) or matched.min() == matched.max():
-        return score
+    0017-should-match.md), then BM25 (docs/adr/0023-ranking.md) squeezed into [0, 0.5], so
+    it orders only matches of as many clauses. Only the matches that may be among the first
+    ``wanted`` are scored: those meeting at least as many clauses as the ``wanted``-th best."""
     rank = -matched.astype(np.float64)
-    if score is not None and len(score):
-        low, high = float(score.min()), float(score.max())
-        if high > low:
-            rank += (score - low) / (high - low) / 2
+    if not len(matched) or wanted <= 0:
+        return rank
+    cutoff = np.partition(matched, -wanted)[-wanted] if wanted < len(matched) else matched.min()
+    chosen = np.flatnonzero(matched >= cutoff)
+    scores = score(positions[chosen])
+    low, high = float(scores.min()), float(scores.max())
+    if high > low:
+        rank[chosen] += (high - scores) / (high - low) / 2
     return rank
 
 
@@ -244,9 +270,12 @@ def _catch_up(spec: SearchDocument, columns: IndexColumns) -> bool:
     written = IndexEntry.objects.filter(
         index=spec.name, version__gt=columns.version, version__lte=newest
     )
-    rows = list(written.values_list("id", "key", "filters", "tokens"))
-    columns.upsert([(entry_id, key, filters) for entry_id, key, filters, _tokens in rows])
-    columns.mark_terms([(entry_id, tokens) for entry_id, _key, _filters, tokens in rows])
+    rows = list(written.values_list("id", "key", "filters", "length", *TOKEN_FIELDS))
+    _upsert(columns, rows)
+    if columns.terms:
+        columns.mark_terms(
+            [(row[0], weighted_frequencies([tokens.split() for tokens in row[4:]])) for row in rows]
+        )
     columns.remove(entry_id for *_rest, deleted in later for entry_id in deleted)
     columns.version, columns.stamp = newest, newest_stamp
     return True
@@ -264,16 +293,20 @@ def _load(spec: SearchDocument) -> IndexColumns:
     rows = IndexEntry.objects.filter(index=spec.name, version__lte=version).order_by("id")
     chunk: list = []
     # In chunks, so a large index never sits in memory as Python objects all at once.
-    for row in rows.values_list("id", "key", "filters").iterator(chunk_size=LOAD_CHUNK):
+    for row in rows.values_list("id", "key", "filters", "length").iterator(chunk_size=LOAD_CHUNK):
         chunk.append(row)
         if len(chunk) == LOAD_CHUNK:
-            columns.upsert(chunk)
+            _upsert(columns, chunk)
             chunk = []
-    columns.upsert(chunk)
+    _upsert(columns, chunk)
     if connection.vendor == "postgresql":
         _name_frequent_terms(spec, columns)
     columns.version, columns.stamp = version, stamp
     return columns
+
+
+def _upsert(columns: IndexColumns, rows: list[tuple]) -> None:
+    columns.upsert([row[:3] for row in rows], lengths=[row[3] for row in rows])
 
 
 def term_shares() -> tuple[dict[str, float], float]:

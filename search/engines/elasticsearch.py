@@ -2,8 +2,10 @@
 
 The body builders (``index_body``, ``search_body``, ``bulk_actions``) are pure functions of
 the spec and the request, so they are tested without a server. Our tokens are analysed
-already: the ``tokens`` field uses a ``whitespace`` analyzer and no filters, so Elasticsearch
-never segments or stems them again.
+already: the token fields, one per weight (search.registry.TOKEN_FIELDS), use a
+``whitespace`` analyzer and no filters, so Elasticsearch never segments or stems them
+again. Words are looked up with ``combined_fields``, Elasticsearch's BM25F, with the weights
+as the fields' boosts: the ranking the database engine computes (docs/adr/0023-ranking.md).
 """
 
 from collections.abc import Iterable, Sequence
@@ -26,7 +28,7 @@ from elasticsearch.dsl import (
 from elasticsearch.dsl import Q as EsQ
 
 from ..analysis import Query
-from ..registry import PreparedDocument, SearchDocument
+from ..registry import TOKEN_FIELDS, WEIGHTS, PreparedDocument, SearchDocument
 from .base import (
     SearchEngine,
     SearchEngineUnavailable,
@@ -43,6 +45,11 @@ FACET_SIZE = 100
 # most), so documents meeting more clauses come first, as on the database engine, and BM25
 # orders those meeting as many.
 CLAUSE_SCORE = 1000.0
+# The token fields, each boosted by its weight.
+BOOSTED_FIELDS = [
+    field if weight == 1 else f"{field}^{int(weight)}"
+    for field, weight in zip(TOKEN_FIELDS, WEIGHTS, strict=True)
+]
 # A connection failure is a TransportError, a refusal by the server an ApiError.
 ERRORS = (TransportError, ApiError, helpers.BulkIndexError)
 
@@ -53,7 +60,8 @@ def index_name(prefix: str, spec: SearchDocument) -> str:
 
 def _index(name: str, spec: SearchDocument) -> Index:
     mapping = Mapping()
-    mapping.field("tokens", Text(analyzer=TOKENS_ANALYZER))
+    for field in TOKEN_FIELDS:
+        mapping.field(field, Text(analyzer=TOKENS_ANALYZER))
     mapping.field("text", Text(index=False))
     for field, kind in spec.filter_fields.items():
         mapping.field(field, FIELD_TYPES[kind]())
@@ -69,8 +77,9 @@ def index_body(name: str, spec: SearchDocument) -> dict:
 
 
 def _alternative(tokens: Sequence[str]) -> EsQ:
-    terms = [EsQ("term", tokens=token) for token in tokens]
-    return terms[0] if len(terms) == 1 else EsQ("bool", must=terms)
+    """Every token, each in any token field (tokens hold no spaces: the whitespace analyzer
+    gives them back one by one)."""
+    return EsQ("combined_fields", query=" ".join(tokens), fields=BOOSTED_FIELDS, operator="and")
 
 
 def _clause(clause: tuple[tuple[str, ...], ...]) -> EsQ:
@@ -136,8 +145,14 @@ def bulk_actions(name: str, documents: Iterable[PreparedDocument]) -> list[dict]
             "_op_type": "index",
             "_index": name,
             "_id": document.key,
-            "_source": {"tokens": " ".join(document.tokens), "text": document.text}
-            | document.filters,
+            "_source": {
+                **{
+                    field: " ".join(tokens)
+                    for field, tokens in zip(TOKEN_FIELDS, document.weighted_tokens, strict=True)
+                },
+                "text": document.text,
+                **document.filters,
+            },
         }
         for document in documents
     ]

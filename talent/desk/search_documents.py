@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from django.conf import settings
 from django.utils import translation
 
-from search.registry import SearchDocument
+from search.registry import SearchDocument, Weight
 from talent.desk.regions import place_of
 
 INDEX = "talent"
@@ -32,6 +32,19 @@ TEXT_FIELDS = (
     "self_introduction",
     "industry_label",
 )
+# Ranking: who a person is and what they do above where they work, live, trained or were
+# honoured, above what they say of themselves (the self-introduction, weighing least).
+WEIGHTS = {
+    "name": Weight.HIGH,
+    "occupation": Weight.HIGH,
+    "skills": Weight.HIGH,
+    "venture": Weight.HIGH,
+    "employer": Weight.MIDDLE,
+    "current_city": Weight.MIDDLE,
+    "honours": Weight.MIDDLE,
+    "trainings": Weight.MIDDLE,
+    "industry_label": Weight.MIDDLE,
+}
 FILTER_FIELDS = {
     "profile": "integer",  # the profile's key: what a filter the database answers narrows to
     "township": "integer",
@@ -219,6 +232,7 @@ TALENT_DOCUMENT = SearchDocument(
     load=talent_load,
     text_fields=TEXT_FIELDS,
     name_fields=("name",),
+    weights=WEIGHTS,
     filter_fields=FILTER_FIELDS,
     facets=FACETS,
     count=talent_count,

@@ -16,14 +16,29 @@ from search.engines.elasticsearch import (
 from search.registry import PreparedDocument
 
 
+def words(tokens: str) -> dict:
+    """An alternative: all its tokens, each in any token field, the fields boosted by their
+    weights (BM25F)."""
+    return {
+        "combined_fields": {
+            "query": tokens,
+            "fields": ["tokens_high^4", "tokens_middle^2", "tokens_low"],
+            "operator": "and",
+        }
+    }
+
+
 def test_mapping_keeps_our_tokens_and_types_the_filters(people):
-    """Tokens are split on spaces only (no Chinese re-segmenting, no stemming); filters get
-    their declared types; the text is stored for snippets but not indexed."""
+    """Tokens are split on spaces only (no Chinese re-segmenting, no stemming), in a field
+    per weight; filters get their declared types; the text is stored for snippets but not
+    indexed."""
     body = index_body("t-people", people)
     analyzer = body["settings"]["analysis"]["analyzer"]["guiyan_tokens"]
     assert analyzer == {"type": "custom", "tokenizer": "whitespace"}
     assert body["mappings"]["properties"] == {
-        "tokens": {"type": "text", "analyzer": "guiyan_tokens"},
+        "tokens_high": {"type": "text", "analyzer": "guiyan_tokens"},
+        "tokens_middle": {"type": "text", "analyzer": "guiyan_tokens"},
+        "tokens_low": {"type": "text", "analyzer": "guiyan_tokens"},
         "text": {"type": "text", "index": False},
         "town": {"type": "keyword"},
         "age": {"type": "integer"},
@@ -35,8 +50,8 @@ def test_mapping_keeps_our_tokens_and_types_the_filters(people):
 def test_query_body_is_should_clauses_with_the_shared_minimum(people):
     """The clauses are should clauses, enough of them required (two of three); a clause is
     met by one alternative, an alternative by all its tokens, and a clause met scores far
-    above BM25 so more clauses rank first; filters do not score; facets are terms
-    aggregations."""
+    above BM25 so more clauses rank first; words are scored by BM25F over the token fields
+    with the weights as boosts; filters do not score; facets are terms aggregations."""
     query = Query(clauses=((("养殖",),), (("电商",), ("电子", "商务")), (("党章",),)))
     request = SearchRequest(
         query=query,
@@ -46,7 +61,7 @@ def test_query_body_is_should_clauses_with_the_shared_minimum(people):
         page_size=10,
     )
     body = search_body("t-people", people, request)
-    typed = {"bool": {"must": [{"term": {"tokens": "电子"}}, {"term": {"tokens": "商务"}}]}}
+    typed = words("电子 商务")
     assert body["query"]["bool"]["must"] == [
         {
             "bool": {
@@ -56,11 +71,11 @@ def test_query_body_is_should_clauses_with_the_shared_minimum(people):
                             "should": [
                                 {
                                     "constant_score": {
-                                        "filter": {"term": {"tokens": "养殖"}},
+                                        "filter": words("养殖"),
                                         "boost": CLAUSE_SCORE,
                                     }
                                 },
-                                {"term": {"tokens": "养殖"}},
+                                words("养殖"),
                             ],
                             "minimum_should_match": 1,
                         }
@@ -72,14 +87,14 @@ def test_query_body_is_should_clauses_with_the_shared_minimum(people):
                                     "constant_score": {
                                         "filter": {
                                             "bool": {
-                                                "should": [{"term": {"tokens": "电商"}}, typed],
+                                                "should": [words("电商"), typed],
                                                 "minimum_should_match": 1,
                                             }
                                         },
                                         "boost": CLAUSE_SCORE,
                                     }
                                 },
-                                {"term": {"tokens": "电商"}},
+                                words("电商"),
                                 typed,
                             ],
                             "minimum_should_match": 1,
@@ -90,11 +105,11 @@ def test_query_body_is_should_clauses_with_the_shared_minimum(people):
                             "should": [
                                 {
                                     "constant_score": {
-                                        "filter": {"term": {"tokens": "党章"}},
+                                        "filter": words("党章"),
                                         "boost": CLAUSE_SCORE,
                                     }
                                 },
-                                {"term": {"tokens": "党章"}},
+                                words("党章"),
                             ],
                             "minimum_should_match": 1,
                         }
@@ -148,14 +163,24 @@ def test_sort_by_a_field_puts_missing_values_last(people):
 def test_bulk_actions_carry_tokens_text_and_filters():
     """One index action per document, keyed by the document's key; deletes by key."""
     document = PreparedDocument(
-        key="7", tokens=("养殖", "zw"), text="养殖", filters={"town": "甲镇", "age": 30}
+        key="7",
+        weighted_tokens=(("王芳", "wf"), (), ("养殖", "zw")),
+        text="养殖",
+        filters={"town": "甲镇", "age": 30},
     )
     assert bulk_actions("t-people", [document]) == [
         {
             "_op_type": "index",
             "_index": "t-people",
             "_id": "7",
-            "_source": {"tokens": "养殖 zw", "text": "养殖", "town": "甲镇", "age": 30},
+            "_source": {
+                "tokens_high": "王芳 wf",
+                "tokens_middle": "",
+                "tokens_low": "养殖 zw",
+                "text": "养殖",
+                "town": "甲镇",
+                "age": 30,
+            },
         }
     ]
     assert delete_actions("t-people", ["7"]) == [

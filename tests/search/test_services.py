@@ -6,7 +6,7 @@ nothing."""
 import pytest
 from django.core.management import call_command
 
-from search import queue, services
+from search import queue, registry, services
 from search.engines.base import SearchEngineUnavailable
 from search.engines.database import DatabaseEngine
 from search.models import IndexEntry, IndexTask
@@ -44,7 +44,7 @@ def test_latest_action_wins_and_vanished_documents_are_deleted(people):
 
 def test_reindex_command_shows_progress(people, capsys):
     """search_reindex empties the index and fills it in batches, printing counts and percent."""
-    IndexEntry.objects.create(index="people", key="stale", tokens="x")
+    IndexEntry.objects.create(index="people", key="stale", tokens_low="x")
     call_command("search_reindex", "--index", "people", "--batch-size", "2")
     out = capsys.readouterr().out
     assert "people: 2/5 (40%)" in out
@@ -117,7 +117,9 @@ def rebuild(spec, workers, **options):
     entries = list(
         IndexEntry.objects.filter(index=spec.name)
         .order_by("key")
-        .values_list("key", "tokens", "text", "filters")
+        .values_list(
+            "key", "tokens_high", "tokens_middle", "tokens_low", "length", "text", "filters"
+        )
     )
     return done, shown, engine.batches, entries
 
@@ -148,14 +150,14 @@ def test_a_rebuild_analysed_in_worker_processes_indexes_the_same(many, monkeypat
 
 def test_an_error_in_a_worker_process_reaches_the_caller(many, monkeypatch):
     """A document the analysis fails on fails the rebuild, with the worker's error."""
-    analyse = services.tokens_for_index
+    analyse = registry.tokens_for_index
 
     def failing(text, *, names=()):
         if "台账" in text:
             raise ValueError("cannot analyse 台账")
         return analyse(text, names=names)
 
-    monkeypatch.setattr(services, "tokens_for_index", failing)
+    monkeypatch.setattr(registry, "tokens_for_index", failing)
     with pytest.raises(ValueError, match="cannot analyse 台账"):
         rebuild(many, workers=2)
 
