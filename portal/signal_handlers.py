@@ -96,6 +96,7 @@ def _register_content_rules() -> None:
 
 def _register_member_triggers() -> None:
     from portal.care.rule_triggers import register_liaison_recipient, register_transfer_triggers
+    from portal.meetings.rule_triggers import register_meeting_triggers
     from portal.parcels.rule_triggers import register_parcel_triggers
     from portal.whereabouts.rule_triggers import register_whereabouts_triggers
 
@@ -103,6 +104,7 @@ def _register_member_triggers() -> None:
     register_parcel_triggers()
     register_transfer_triggers()
     register_liaison_recipient()
+    register_meeting_triggers()
 
 
 def _register_site_cache() -> None:

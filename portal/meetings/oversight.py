@@ -112,6 +112,36 @@ def _flags(branches) -> dict[int, list[Flag]]:
     return flags
 
 
+def absence_runs_through(meeting: Meeting) -> dict[int, tuple[int, int]]:
+    """member id → (first meeting id, length) of the run of absences at ``meeting``'s branch
+    that ``meeting`` is part of, for each member absent at it. Counted as the flags are:
+    closed meetings of the branch in order of start, anything but an absence (present,
+    leave) ending the run."""
+    absent = meeting.attendances.filter(status=Status.ABSENT).values_list("member_id", flat=True)
+    rows = (
+        MeetingAttendance.objects.filter(
+            meeting__organization_id=meeting.organization_id,
+            meeting__state=Meeting.State.CLOSED,
+            member_id__in=list(absent),
+        )
+        .order_by("member_id", "meeting__starts_at", "meeting_id")
+        .values_list("member_id", "meeting_id", "status")
+    )
+    runs = {}
+    for member_id, group in groupby(rows, key=lambda r: r[0]):
+        run: list[int] = []
+        for _member, meeting_id, status in group:
+            if status == Status.ABSENT:
+                run.append(meeting_id)
+            elif meeting.pk in run:
+                break
+            else:
+                run = []
+        if meeting.pk in run:
+            runs[member_id] = (run[0], len(run))
+    return runs
+
+
 def oversight_branches(user, *, year: int, today) -> list[Figures]:
     """Every branch the user keeps that held a meeting or had one due, with its figures."""
     branches = list(organizations_meeting_for(user))

@@ -17,8 +17,10 @@ from portal.cards import services as cards
 from portal.cards.models import ContactActivity
 from portal.meetings import tasks
 from portal.meetings.models import MEETING_ORG_KINDS, Meeting, MeetingAttendance
+from portal.meetings.oversight import ABSENCES_IN_A_ROW, absence_runs_through
 from portal.registry.models import Member, Organization
 from portal.registry.selectors import members_paired_at
+from portal.rules.events import rules_event
 
 Status = MeetingAttendance.Status
 # How long a code read out (and the QR code showing it) stays good after it was shown.
@@ -92,6 +94,7 @@ def meeting_plan(*, user, **fields) -> Meeting:
     meeting.save()
     attendance_expected_sync(meeting)
     tasks.meeting_notify.delay_on_commit(meeting.pk, "planned")
+    rules_event("meeting_planned", event_key=f"meeting_planned:{meeting.pk}", meeting_id=meeting.pk)
     return meeting
 
 
@@ -285,6 +288,22 @@ def _contact_cards_sync(meeting: Meeting, user) -> None:
             cards.contact_activity_withdraw(activity=attendance.contact_activity)
 
 
+def _absences_in_a_row_raise(meeting: Meeting) -> None:
+    """A member whose run of absences here reaches three: one event per run, named by the
+    run's first meeting, so a retried task, a correction or a fourth absence tells nobody
+    twice."""
+    attendances = dict(
+        meeting.attendances.filter(status=Status.ABSENT).values_list("member_id", "pk")
+    )
+    for member_id, (first, length) in absence_runs_through(meeting).items():
+        if length >= ABSENCES_IN_A_ROW:
+            rules_event(
+                "member_absent_in_a_row",
+                event_key=f"absent_in_a_row:{member_id}:{first}",
+                attendance_id=attendances[member_id],
+            )
+
+
 def _record(meeting: Meeting, *, user, statuses, minutes: str, decisions: str, log: str):
     _statuses_apply(meeting, statuses)
     meeting.minutes = minutes
@@ -292,6 +311,7 @@ def _record(meeting: Meeting, *, user, statuses, minutes: str, decisions: str, l
     meeting.save()
     _contact_cards_sync(meeting, user)
     meeting.save_revision(user=user, log_action=log)
+    _absences_in_a_row_raise(meeting)
     meeting_id = meeting.pk
     transaction.on_commit(
         lambda: signals.meeting_recorded.send(sender=Meeting, meeting_id=meeting_id)
@@ -311,6 +331,7 @@ def meeting_close(
     meeting.closed_at = timezone.now()
     meeting.closed_by = user
     meeting.code = ""
+    rules_event("meeting_closed", event_key=f"meeting_closed:{meeting.pk}", meeting_id=meeting.pk)
     return _record(
         meeting, user=user, statuses=statuses, minutes=minutes, decisions=decisions, log=LOG_CLOSE
     )

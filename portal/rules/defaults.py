@@ -1,6 +1,7 @@
 """The built-in rules: what the site did before rules were configurable, now rows an admin
-can read, edit or switch off. The migration ``0014`` creates them, and so does every migrate
-on a database with no rules at all (a new site, a test database after a flush)."""
+can read, edit or switch off. The migration ``0014`` creates them (``0015`` adds the
+absences one to a site migrated before it), and so does every migrate on a database with no
+rules at all (a new site, a test database after a flush)."""
 
 PAGE_TYPES = ["portal.studymaterialpage", "portal.microlecturepage", "portal.noticepage"]
 
@@ -51,6 +52,22 @@ DEFAULT_RULES = [
         ],
     },
     {
+        "builtin_key": "absent_in_a_row",
+        "title": "党员连续三次缺席组织生活时，告知其所在支部书记",
+        "trigger": "member_absent_in_a_row",
+        "conditions": [],
+        "actions": [
+            {
+                "key": "notify_role",
+                "params": {
+                    "recipients": "secretary",
+                    "title": "{title}",
+                    "body": "在{branch}连续 {absences} 次缺席（最近一次：{meeting}），请了解情况。",
+                },
+            }
+        ],
+    },
+    {
         "builtin_key": "approval",
         "title": "审核通过时，告知提交人",
         "trigger": "page_approved",
@@ -69,6 +86,13 @@ def rules_defaults_create(rule_model) -> int:
         )
         created += made
     return created
+
+
+def rule_default_create(rule_model, builtin_key: str) -> bool:
+    """Create one built-in rule if absent (for a migration that adds a built-in later)."""
+    definition = next(d for d in DEFAULT_RULES if d["builtin_key"] == builtin_key)
+    _rule, made = rule_model.objects.get_or_create(builtin_key=builtin_key, defaults=definition)
+    return made
 
 
 def rules_defaults_ensure() -> None:
