@@ -54,6 +54,14 @@ class Video(models.Model):
         default=False,
         help_text=_("H.264 video with AAC sound in an MP4 file plays in every phone browser."),
     )
+    # A small copy for slow links (portal/video/rendition.py); empty until it is made.
+    phone_file = models.FileField(
+        _("phone rendition"),
+        upload_to="videos/phone",
+        blank=True,
+        help_text=_("At most 360p and about 400 kbit/s, played on slow connections."),
+    )
+    phone_size = models.PositiveBigIntegerField(_("phone rendition size in bytes"), default=0)
     poster = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("poster frame"),

@@ -3,9 +3,13 @@ failed, and send the member drafts that hold it on to moderation."""
 
 import io
 import logging
+import tempfile
 import uuid
+from pathlib import Path
 
+import av
 from django.conf import settings
+from django.core.files import File
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import translation
@@ -17,6 +21,7 @@ from portal.content.models import MicroLecturePage, SectionPage
 from portal.registry.models import Organization
 from portal.video.models import Video
 from portal.video.probe import VideoFileError, VideoInfo, video_poster, video_probe
+from portal.video.rendition import rendition_make
 
 GAVE_UP = _("The video could not be processed just now. Upload it again later.")
 
@@ -66,7 +71,8 @@ def video_fail(*, video: Video, message: str) -> Video:
 def video_process(*, video_id: int) -> Video:
     """Read the video's length, picture size and codecs, and make its poster frame.
 
-    A ready or failed video is left as it is, so running this twice does no harm; one left
+    Then make its phone rendition. A ready or failed video is left as it is (a ready one
+    only gets the phone rendition it lacks), so running this twice does no harm; one left
     half-processed by a lost worker is processed again.
     """
     claimed = Video.objects.filter(
@@ -74,7 +80,8 @@ def video_process(*, video_id: int) -> Video:
     ).update(status=Video.Status.PROCESSING, progress=PROGRESS_STARTED, error="")
     video = Video.objects.select_related("organization").get(pk=video_id)
     if not claimed:
-        return video
+        # Ready before a lost worker made its phone rendition: make it now (a no-op if made).
+        return video_phone_rendition_make(video_id=video_id)
     try:
         with video.file.open("rb") as fileobj:
             info = video_probe(fileobj)
@@ -85,7 +92,8 @@ def video_process(*, video_id: int) -> Video:
     except VideoFileError as exc:
         return video_fail(video=video, message=FILE_ERRORS[exc.reason])
     _progress(video, PROGRESS_POSTER)
-    return _video_ready(video, info, jpeg, rotation)
+    video = _video_ready(video, info, jpeg, rotation)
+    return video_phone_rendition_make(video_id=video.pk)
 
 
 @transaction.atomic
@@ -152,4 +160,46 @@ def lecture_submission_process(*, video_id: int) -> Video:
     """Process a member's video and, once it is ready, put the drafts holding it up for review."""
     video = video_process(video_id=video_id)
     lecture_submissions_forward(video=video)
+    return video
+
+
+def _phone_name(video: Video) -> str:
+    """Named after the original's random name: one name per video, so a second run replaces
+    the file instead of adding one, and nobody can guess it from the video's number."""
+    return f"{Path(video.file.name).stem}-phone.mp4"
+
+
+def video_phone_rendition_make(*, video_id: int) -> Video:
+    """Make the ready video's phone rendition (``rendition.rendition_make``) unless it has one.
+
+    Without one the page plays the original, so a file FFmpeg cannot re-encode is logged,
+    not failed; a storage error is raised for the task to retry.
+    """
+    video = Video.objects.get(pk=video_id)
+    if not video.is_ready or (
+        video.phone_file and video.phone_file.storage.exists(video.phone_file.name)
+    ):
+        return video
+    with tempfile.TemporaryDirectory() as folder:
+        source, target = Path(folder) / "original", Path(folder) / "phone.mp4"
+        with video.file.open("rb") as original, source.open("wb") as copy:
+            for chunk in original.chunks():
+                copy.write(chunk)
+        try:
+            rendition_make(str(source), str(target))
+        except (av.FFmpegError, StopIteration):
+            logger.warning("video %s: no phone rendition could be made", video.pk)
+            return video
+        return _phone_file_save(video, target)
+
+
+def _phone_file_save(video: Video, target: Path) -> Video:
+    field = video.phone_file
+    name = field.field.generate_filename(video, _phone_name(video))
+    if field.storage.exists(name):
+        field.storage.delete(name)
+    with target.open("rb") as rendition:
+        field.save(_phone_name(video), File(rendition), save=False)
+    video.phone_size = field.size
+    Video.objects.filter(pk=video.pk).update(phone_file=field.name, phone_size=video.phone_size)
     return video

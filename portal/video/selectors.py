@@ -1,7 +1,7 @@
 """What reads videos for a view: the publishing organisations a user works for, and who may
 read a video file or a poster frame (``media_file_readable``, asked by ``serving``)."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from wagtail.images import get_image_model
 from wagtail.permissions import policy_registry
 
@@ -86,7 +86,8 @@ def media_file_readable(request, name: str) -> bool:
     if folder in NEVER_SERVED_FOLDERS:
         return False
     if folder == VIDEO_FOLDER:
-        video = Video.objects.filter(file=name).first()
+        # The original or its phone rendition (under videos/phone/): read as the video allows.
+        video = Video.objects.filter(Q(file=name) | Q(phone_file=name)).first()
         return video is not None and video_readable(request, video)
     image_model = get_image_model()
     if folder == ORIGINAL_IMAGES_FOLDER:

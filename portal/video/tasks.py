@@ -33,3 +33,10 @@ def video_process(video_id: int) -> None:
 @shared_task(**VIDEO_RETRY)
 def lecture_submission_process(video_id: int) -> None:
     processing.lecture_submission_process(video_id=video_id)
+
+
+@shared_task(**VIDEO_RETRY)
+def video_phone_rendition(video_id: int) -> None:
+    """For videos processed before phone renditions existed (``manage.py
+    video_phone_renditions``); new uploads get theirs in ``video_process``."""
+    processing.video_phone_rendition_make(video_id=video_id)

@@ -131,6 +131,8 @@ class VideoViewSet(ScopedViewSetMixin, ModelViewSet):
         "plays_on_phones",
         "size",
         "file",
+        "phone_file",
+        "phone_size",
         "poster",
         "uploaded_by",
         "uploaded_at",

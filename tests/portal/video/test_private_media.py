@@ -59,6 +59,7 @@ def _urls(page) -> dict[str, str]:
     poster = page.poster_image
     return {
         "video": page.video.file.url,
+        "phone": page.video.phone_file.url,
         "poster": poster.file.url,
         "rendition": poster.get_rendition("fill-720x405|format-jpeg").url,
     }
@@ -106,6 +107,7 @@ def test_a_group_restricted_lecture_refuses_a_member_outside_the_group(client, p
         assert _status(client, url, people.editor_t02) == 404, url
     for user in (people.member_a.user, people.editor_t01, people.reviewer_county):
         assert _status(client, urls["video"], user) == 206
+        assert _status(client, urls["phone"], user) == 206
         assert _status(client, urls["rendition"], user, ranged=False) == 200
 
 
@@ -159,6 +161,7 @@ def test_a_draft_submissions_poster_is_for_the_submitter_and_the_sections_editor
         assert _status(client, url, people.editor_t02) == 404, url
     for user in (people.member_a.user, people.editor_t01, people.reviewer_t01):
         assert _status(client, urls["video"], user) == 206
+        assert _status(client, urls["phone"], user) == 206
         assert _status(client, urls["poster"], user, ranged=False) == 200
 
 
