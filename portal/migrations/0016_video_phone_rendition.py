@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0014_content_rules'),
+        ('portal', '0015_builtin_rule_absent_in_a_row'),
     ]
 
     operations = [
