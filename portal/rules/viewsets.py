@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
-from wagtail.admin.ui.tables import BooleanColumn, Column, TitleColumn
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
@@ -19,6 +19,7 @@ from wagtail.models import Page
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from portal.registry.components import YesNoColumn
 from portal.registry.identity import mask_login
 from portal.registry.models import Role
 from portal.registry.permissions import is_org_admin
@@ -191,7 +192,7 @@ class RuleViewSet(ScopedViewSetMixin, ModelViewSet):
         TitleColumn("title", label=_("title"), url_name="portal_rules:inspect"),
         Column("trigger", label=_("trigger"), accessor=_trigger_label),
         Column("organization", label=_("assigned to")),
-        BooleanColumn("enabled", label=_("enabled")),
+        YesNoColumn("enabled", label=_("enabled")),
     ]
     list_filter = ["enabled", "trigger"]
 

@@ -38,6 +38,8 @@ ROWS = [
     row("portal:login", "ORR RRRR RRR RR"),
     row("portal:logout", "NNN NNNN NNN NN"),
     row("schema", "OOO OOOO OOO OO"),
+    # The service worker's script: the same for everyone, at the root (docs/adr/0018).
+    row("service_worker", "OOO OOOO OOO OO"),
     row("tag", "OOO OOOO OOO OO"),
     row("verify_activity", "OOO OOOO OOO OO"),
     row("verify_activity_form", "OOO OOOO OOO OO"),

@@ -1,5 +1,7 @@
 """The member's whereabouts page on the phone: report this month, see the history."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -112,5 +114,8 @@ def test_a_user_who_is_not_a_member_gets_404(client, db):
     assert client.get(URL).status_code == 404
 
 
-def test_the_header_links_to_the_page(member_client, member):
-    assert f'href="{URL}"' in member_client.get(URL).content.decode()
+def test_the_tab_bar_leads_to_the_page_through_me(member_client, member):
+    """Whereabouts is under 我的: that tab is marked on the page, and /me/ links to it."""
+    html = member_client.get(URL).content.decode()
+    assert re.search(r'<a href="/me/" class="tab-me" aria-current="true"', html)
+    assert f'href="{URL}"' in member_client.get("/me/").content.decode()
