@@ -148,7 +148,7 @@ def test_micro_lecture_page_has_phone_player(member_client, lecture):
     video = re.search(r"<video[^>]*>", main).group(0)
     assert all(word in video for word in ("controls", "playsinline", 'preload="metadata"'))
     assert re.search(r'poster="[^"]+\.fill-720x405\.format-jpeg', video)
-    assert f'<source src="{lecture.video.file.url}" type="video/mp4">' in main
+    assert f'<source src="{lecture.video.file.url}" type="video/mp4" data-original>' in main
     assert "李明" in main and "县委党校讲师" in main and "02:05" in main
     assert re.search(r"<details[^>]*>\s*<summary>", main) and "今天讲党章总纲" in main
 
