@@ -122,3 +122,26 @@ def phone_page(browser, request):
 def desktop_page(browser, request):
     """A fresh desktop context (1366×768, zh-CN) with one page."""
     yield from _page(browser, request, viewport=DESKTOP)
+
+
+def county_and_township(township_name: str = "甲镇党委", code: str = "A"):
+    """A publishing county with one publishing township under it (each with its section)."""
+    from portal.models import Organization
+    from portal.registry.factories import OrganizationFactory
+
+    county = OrganizationFactory(
+        name="测试县委",
+        code="C",
+        kind=Organization.Kind.COMMITTEE,
+        level=Organization.Level.COUNTY,
+        publishes=True,
+    )
+    township = OrganizationFactory(
+        parent=county,
+        name=township_name,
+        code=code,
+        kind=Organization.Kind.COMMITTEE,
+        level=Organization.Level.TOWNSHIP,
+        publishes=True,
+    )
+    return county, township

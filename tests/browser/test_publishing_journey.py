@@ -4,14 +4,14 @@ a reviewer approves it, and a member on a phone reads it and plays the micro-lec
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from portal.models import MicroLecturePage, Organization, Role, StudyMaterialPage
+from portal.models import MicroLecturePage, Role, StudyMaterialPage
 from portal.registry import services
 from portal.registry.factories import MemberFactory, OrganizationFactory, UserFactory
 from portal.video import services as video_services
 from tests.portal.content.helpers import publish
 from tests.portal.video.helpers import make_video
 
-from .conftest import autosaved_page_id, open_page_editor, screenshot
+from .conftest import autosaved_page_id, county_and_township, open_page_editor, screenshot
 from .test_member_journey import assert_phone_friendly
 
 pytestmark = pytest.mark.browser
@@ -23,21 +23,7 @@ TEXT = "每月五日前，通过手机更新工作单位、居住地址和联系
 @pytest.fixture
 def newsroom(home_page, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    county = OrganizationFactory(
-        name="测试县委",
-        code="C",
-        kind=Organization.Kind.COMMITTEE,
-        level=Organization.Level.COUNTY,
-        publishes=True,
-    )
-    township = OrganizationFactory(
-        parent=county,
-        name="甲镇党委",
-        code="A",
-        kind=Organization.Kind.COMMITTEE,
-        level=Organization.Level.TOWNSHIP,
-        publishes=True,
-    )
+    county, township = county_and_township()
     village = OrganizationFactory(parent=township, name="甲一村党支部", code="A1")
     people = {}
     for username, role in (("editor_a", Role.EDITOR), ("reviewer_a", Role.REVIEWER)):

@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from portal.models import NoticePage, Organization, Role, Rule
+from portal.models import NoticePage, Role, Rule
 from portal.registry import services
 from portal.registry.factories import OrganizationFactory, UserFactory
 
-from .conftest import autosaved_page_id, open_page_editor, screenshot
+from .conftest import autosaved_page_id, county_and_township, open_page_editor, screenshot
 from .test_publishing_journey import PASSWORD, log_in_admin, more_actions, reviewer_approves
 
 pytestmark = pytest.mark.browser
@@ -20,21 +20,7 @@ NOTICE = "关于开展主题党日活动的通知"
 
 @pytest.fixture
 def township(home_page):
-    county = OrganizationFactory(
-        name="测试县委",
-        code="C",
-        kind=Organization.Kind.COMMITTEE,
-        level=Organization.Level.COUNTY,
-        publishes=True,
-    )
-    township = OrganizationFactory(
-        parent=county,
-        name="甲镇党委",
-        code="A",
-        kind=Organization.Kind.COMMITTEE,
-        level=Organization.Level.TOWNSHIP,
-        publishes=True,
-    )
+    county, township = county_and_township()
     villages = [
         OrganizationFactory(parent=township, name=name, code=code)
         for name, code in (("甲一村党支部", "A1"), ("甲二村党支部", "A2"))

@@ -7,11 +7,11 @@ import contextlib
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from portal.models import Organization, Role, StudyMaterialPage
+from portal.models import Role, StudyMaterialPage
 from portal.registry import services
-from portal.registry.factories import OrganizationFactory, UserFactory
+from portal.registry.factories import UserFactory
 
-from .conftest import open_page_editor, screenshot
+from .conftest import county_and_township, open_page_editor, screenshot
 from .test_publishing_journey import PASSWORD, log_in_admin, more_actions
 
 pytestmark = pytest.mark.browser
@@ -20,21 +20,7 @@ TITLE = "外出务工期间怎样交纳党费"
 
 @pytest.fixture
 def section(home_page):
-    county = OrganizationFactory(
-        name="测试县委",
-        code="C",
-        kind=Organization.Kind.COMMITTEE,
-        level=Organization.Level.COUNTY,
-        publishes=True,
-    )
-    township = OrganizationFactory(
-        parent=county,
-        name="乙镇党委",
-        code="B",
-        kind=Organization.Kind.COMMITTEE,
-        level=Organization.Level.TOWNSHIP,
-        publishes=True,
-    )
+    county, township = county_and_township("乙镇党委", "B")
     editor = UserFactory(username="editor_b")
     editor.set_password(PASSWORD)
     editor.save()
