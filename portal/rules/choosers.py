@@ -128,11 +128,12 @@ def field_scope(field: forms.Field, user) -> None:
         field.widget.choices = field.choices
     elif hasattr(field, "for_user"):
         field.for_user(user)
-    elif isinstance(field, forms.MultipleChoiceField) and not isinstance(
-        field.widget, forms.CheckboxSelectMultiple
+    elif (
+        isinstance(field, forms.MultipleChoiceField)
+        and not isinstance(field.widget, forms.CheckboxSelectMultiple)
+        and len(list(field.choices)) <= CHECKBOXES_UP_TO
     ):
-        if len(list(field.choices)) <= CHECKBOXES_UP_TO:
-            field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
+        field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
 
 
 def form_scope(form: forms.Form, user) -> None:
