@@ -79,7 +79,8 @@ class EntryFormSet(BaseFormSet):
             form = UnknownKindForm(prefix=prefix, known="、".join(self.registry), **kwargs)
         else:
             form = spec.form(prefix=prefix, **kwargs)
-            form_scope(form, self.user)
+            if self.user is not None:
+                form_scope(form, self.user)
         form.fields[KIND] = forms.CharField(widget=forms.HiddenInput, initial=key)
         form.spec = spec
         return form
@@ -235,3 +236,35 @@ class EntriesWidget(forms.Widget):
                 "placeholders_id": f"rule-{name}-placeholders",
             },
         )
+
+
+def _shown(field: forms.Field, value) -> str:
+    """A cleaned value as a person reads it: a choice's label, an object's name."""
+    if isinstance(value, Model):
+        return str(value)
+    if hasattr(value, "model"):
+        return "、".join(str(item) for item in value)
+    if isinstance(field, forms.ModelChoiceField):  # a value no longer found: as stored
+        return "" if value is None else str(value)
+    labels = {str(key): str(label) for key, label in getattr(field, "choices", ()) or ()}
+    if isinstance(value, list | tuple):
+        return "、".join(labels.get(str(item), str(item)) for item in value)
+    return labels.get(str(value), "" if value is None else str(value))
+
+
+def entries_described(entries: list, registry: Mapping) -> list[dict]:
+    """A rule's stored entries in words, for its page: each kind's label, and its fields'."""
+    described = []
+    for entry in entries:
+        spec = registry.get(entry.get("key")) if isinstance(entry, dict) else None
+        if spec is None:
+            described.append({"label": str(entry), "fields": []})
+            continue
+        form = spec.form(data=entry.get("params") or {})
+        values = form.cleaned_data if form.is_valid() else {}
+        fields = [
+            (field.label, _shown(field, values.get(name, (entry.get("params") or {}).get(name))))
+            for name, field in form.fields.items()
+        ]
+        described.append({"label": spec.label, "fields": [(k, v) for k, v in fields if v]})
+    return described

@@ -5,7 +5,7 @@ the field that is wrong, and an existing rule shows and keeps its values."""
 import pytest
 from django.urls import reverse
 
-from portal.models import Role, Rule
+from portal.models import NoticePage, Role, Rule
 from portal.rules.forms import RuleForm
 from portal.rules.registry import ACTIONS, CONDITIONS, entry_params
 
@@ -158,3 +158,13 @@ def test_a_built_in_rule_round_trips_through_the_form(client, admin_user, builti
     assert response.status_code == 302, response.context["form"].errors
     rule.refresh_from_db()
     _same(before, _meaning(rule))
+
+
+def test_the_rule_page_says_its_entries_in_words(client, admin_user):
+    rule = Rule.objects.get(builtin_key="publication")
+    client.force_login(admin_user)
+    html = client.get(reverse("portal_rules:inspect", args=[rule.pk])).content.decode()
+    assert '<ol id="rule-conditions">' in html and '<ol id="rule-actions">' in html
+    assert str(CONDITIONS["page_type"].label) in html and str(ACTIONS["notify_role"].label) in html
+    assert str(NoticePage._meta.verbose_name) in html
+    assert "portal.noticepage" not in html
