@@ -191,6 +191,7 @@ class RuleViewSet(ScopedViewSetMixin, ModelViewSet):
     delete_view_class = RuleDeleteView
     inspect_view_class = RuleInspectView
     inspect_view_enabled = True
+    inspect_view_fields = RuleInspectView.fields  # the entries are said in words below them
     list_display = [
         TitleColumn("title", label=_("title"), url_name="portal_rules:inspect"),
         Column("trigger", label=_("trigger"), accessor=_trigger_label),

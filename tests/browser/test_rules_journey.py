@@ -72,6 +72,7 @@ def admin_writes_the_rule(page, live_server, township, request) -> None:
     page.locator("main form button[type=submit]").first.click()
 
     # Sent back with the error beside the message field, naming it; nothing saved.
+    page.locator("#rule-actions").scroll_into_view_if_needed()
     screenshot(page, request, "0-rule-error-at-its-field")
     wrapper = page.locator(".w-field__wrapper:has(#id_actions-0-body)").last
     error = wrapper.locator("[data-field-errors]").first
