@@ -18,6 +18,7 @@ from portal.inbox.models import Notification
 from portal.inbox.services import notifications_send
 from portal.registry.models import Organization
 
+from .choosers import GroupNameField, UsernameField
 from .recipients import HERE, REACH_CHOICES
 from .registry import RECIPIENTS, Action, Event, action_register, template_names
 
@@ -49,11 +50,11 @@ class RoleForm(MessageForm):
 
 
 class GroupForm(MessageForm):
-    group = forms.CharField(label=gettext_lazy("group"), max_length=150)
+    group = GroupNameField(label=gettext_lazy("group"), max_length=150)
 
 
 class UserForm(MessageForm):
-    username = forms.CharField(label=gettext_lazy("user"), max_length=150)
+    username = UsernameField(label=gettext_lazy("user"), max_length=150)
 
 
 def render(template: str, values: dict[str, str]) -> str:

@@ -6,6 +6,7 @@ from wagtail.models import Page, get_page_models
 
 from portal.registry.models import Member, Organization
 
+from .choosers import NumberNameField
 from .registry import Condition, Event, condition_register
 
 
@@ -69,7 +70,7 @@ def _floating_status(event: Event, params: dict) -> bool:
 
 
 class ThresholdForm(forms.Form):
-    number = forms.CharField(label=_("number"), max_length=50)
+    number = NumberNameField(label=_("number"), max_length=50)
     at_least = forms.DecimalField(label=_("at least"))
 
 

@@ -1,7 +1,6 @@
-"""The rule's admin form: the trigger from the registry, the organisation within the user's
-scope, where it is switched off, conditions and actions as validated lists."""
-
-import json
+"""The rule's admin form: the trigger from the registry, the organisation and section within
+the user's scope, where it is switched off, and the conditions and actions as one form per
+entry, each its kind's own (``portal.rules.entries``)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -10,19 +9,24 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from portal.registry.models import Organization, Role
 from portal.registry.selectors import organizations_for_role
 
+from .choosers import field_scope, sections_for
+from .entries import EntriesWidget, entry_formset
 from .models import Rule, RuleExclusion
-from .registry import ACTIONS, CONDITIONS, TRIGGERS, trigger_choices
+from .registry import TRIGGERS, trigger_choices
+
+ENTRIES = ("conditions", "actions")
 
 
-def _help(registry) -> str:
-    return "；".join(f"{key}：{spec.label}" for key, spec in registry.items())
+class EntriesField(forms.Field):
+    """Conditions or actions: the value comes from the entries' forms (``RuleForm.clean``)."""
 
+    widget = EntriesWidget
 
-class PrettyJSONField(forms.JSONField):
-    def prepare_value(self, value):
-        if isinstance(value, list | dict):
-            return json.dumps(value, ensure_ascii=False, indent=2)
-        return super().prepare_value(value)
+    def __init__(self, **kwargs):
+        kwargs.pop("encoder", None)
+        kwargs.pop("decoder", None)
+        kwargs.pop("max_length", None)
+        super().__init__(**{**kwargs, "required": False, "show_hidden_initial": False})
 
 
 class RuleForm(WagtailAdminModelForm):
@@ -45,7 +49,7 @@ class RuleForm(WagtailAdminModelForm):
             "conditions",
             "actions",
         ]
-        field_classes = {"conditions": PrettyJSONField, "actions": PrettyJSONField}
+        field_classes = {"conditions": EntriesField, "actions": EntriesField}
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)
@@ -57,22 +61,42 @@ class RuleForm(WagtailAdminModelForm):
             self.fields["organization"].queryset = scope
             self.fields["switched_off"].queryset = scope
             self.fields["organization"].required = not for_user.is_superuser
-        self.fields["conditions"].help_text = _("A list of {key, params}; kinds: %s") % _help(
-            CONDITIONS
-        )
-        self.fields["actions"].help_text = _("A list of {key, params}; kinds: %s") % _help(ACTIONS)
-        self.fields["conditions"].required = False
+            for name in ("organization", "switched_off"):
+                field_scope(self.fields[name], for_user)
+            self.fields["section"] = forms.ModelChoiceField(
+                label=self.fields["section"].label,
+                help_text=self.fields["section"].help_text,
+                queryset=sections_for(for_user),
+                required=False,
+            )
+        trigger = self.data.get("trigger") if self.is_bound else self.initial.get("trigger")
+        self.entries = {}
+        for name in ENTRIES:
+            formset = entry_formset(
+                name,
+                data=self.data if self.is_bound else None,
+                initial=self.initial.get(name) or [],
+                user=for_user,
+            )
+            self.entries[name] = formset
+            widget = self.fields[name].widget
+            widget.formset, widget.trigger = formset, trigger or ""
         if self.instance.pk:
             self.fields["switched_off"].initial = [
                 e.organization_id for e in self.instance.exclusions.all()
             ]
 
-    def clean_conditions(self):
-        return self.cleaned_data.get("conditions") or []
-
     def clean(self):
         cleaned = super().clean()
         trigger = TRIGGERS.get(cleaned.get("trigger") or "")
+        for name, formset in self.entries.items():
+            entries, errors = formset.entries(trigger)
+            if errors:
+                self.add_error(name, errors)
+            elif name == "actions" and not entries:
+                self.add_error(name, _("A rule needs at least one action."))
+            else:
+                cleaned[name] = entries
         if cleaned.get("section") and trigger and not trigger.for_pages:
             self.add_error("section", _("Only page triggers are assigned to a section."))
         org = cleaned.get("organization")
@@ -82,6 +106,20 @@ class RuleForm(WagtailAdminModelForm):
                     "switched_off", _("Switch a rule off only below where it is assigned.")
                 )
         return cleaned
+
+    def _update_errors(self, errors):
+        # The model checks the stored lists again; where an entry's form already said what is
+        # wrong, the model would only add that the (unset) list is empty.
+        if hasattr(errors, "error_dict"):
+            kept = {
+                name: found
+                for name, found in errors.error_dict.items()
+                if not (name in ENTRIES and name in self.errors)
+            }
+            if not kept:
+                return
+            errors = forms.ValidationError(kept)
+        super()._update_errors(errors)
 
     def save(self, commit=True):
         rule = super().save(commit=commit)

@@ -27,9 +27,10 @@ from portal.registry.selectors import holds_role
 from portal.registry.viewsets import ScopedQuerysetMixin, ScopedViewSetMixin
 
 from .actions import RuleBroken, recipients_for
+from .entries import entries_described
 from .forms import PreviewForm, RuleForm
 from .models import Rule
-from .registry import ACTIONS, TRIGGERS, Event, entry_params
+from .registry import ACTIONS, CONDITIONS, TRIGGERS, Event, entry_params
 from .selectors import executions_recent, rules_editable_by, rules_visible_to
 
 PREVIEW_LIMIT = 50
@@ -139,6 +140,8 @@ class RuleInspectView(Visible, generic.InspectView):
         context = super().get_context_data(**kwargs)
         context["executions"] = executions_recent(self.object)
         context["exclusions"] = self.object.exclusions.select_related("organization")
+        context["conditions"] = entries_described(self.object.conditions, CONDITIONS)
+        context["actions"] = entries_described(self.object.actions, ACTIONS)
         form = PreviewForm(self.request.GET or None)
         context["preview_form"] = form
         if form.is_valid():
@@ -188,6 +191,7 @@ class RuleViewSet(ScopedViewSetMixin, ModelViewSet):
     delete_view_class = RuleDeleteView
     inspect_view_class = RuleInspectView
     inspect_view_enabled = True
+    inspect_view_fields = RuleInspectView.fields  # the entries are said in words below them
     list_display = [
         TitleColumn("title", label=_("title"), url_name="portal_rules:inspect"),
         Column("trigger", label=_("trigger"), accessor=_trigger_label),

@@ -2,8 +2,6 @@
 published in our section, tell the secretaries of our villages"; an editor writes a notice
 and submits it, a reviewer approves it, and a village secretary finds it in the inbox."""
 
-import json
-
 import pytest
 
 from portal.models import NoticePage, Role, Rule
@@ -37,25 +35,51 @@ def township(home_page):
     return township
 
 
-def admin_writes_the_rule(page, live_server, township) -> None:
+def entry_add(page, name: str, kind: str) -> str:
+    """Add an entry of ``kind`` to the rule's conditions or actions; its field prefix."""
+    page.select_option(f"#rule-{name}-kind", kind)
+    page.locator(f"#rule-{name} [data-rule-entries-add]").click()
+    entries = page.locator(f"#rule-{name} [data-rule-entry]")
+    kind_input = entries.last.locator(f"input[name$='-kind'][value='{kind}']")
+    return kind_input.get_attribute("name").removesuffix("-kind")
+
+
+def admin_writes_the_rule(page, live_server, township, request) -> None:
+    """Through the fields: a trigger, a condition chosen from a list, an action filled in."""
     log_in_admin(page, live_server, "admin_a")
     page.goto(f"{live_server.url}/admin/rules/new/")
+    assert page.locator("textarea[name=conditions], textarea[name=actions]").count() == 0
     page.fill("#id_title", RULE)
     page.select_option("#id_trigger", "page_published")
     page.select_option("#id_organization", str(township.pk))
-    conditions = [{"key": "page_type", "params": {"page_types": ["portal.noticepage"]}}]
-    page.fill("#id_conditions", json.dumps(conditions))
-    action = {
-        "key": "notify_role",
-        "params": {
-            "recipients": "secretary",
-            "reach": "below",
-            "level": "village",
-            "title": "新通知：{title}",
-            "body": "{section}发布了通知，请及时传达。",
-        },
-    }
-    page.fill("#id_actions", json.dumps([action], ensure_ascii=False))
+
+    tag = entry_add(page, "conditions", "tag")
+    page.fill(f"#id_{tag}-tag", "不要")
+    types = entry_add(page, "conditions", "page_type")
+    page.check(f"input[name='{types}-page_types'][value='portal.noticepage']")
+    page.locator(
+        f"#rule-conditions [data-rule-entry]:has(#id_{tag}-tag) [data-rule-entry-remove]"
+    ).click()
+
+    action = entry_add(page, "actions", "notify_role")
+    placeholders = page.locator("#rule-actions [data-rule-placeholders]").first.inner_text()
+    assert "{section}" in placeholders and "{title}" in placeholders
+    page.select_option(f"#id_{action}-recipients", "secretary")
+    page.select_option(f"#id_{action}-reach", "below")
+    page.select_option(f"#id_{action}-level", "village")
+    page.fill(f"#id_{action}-title", "新通知：{title}")
+    page.fill(f"#id_{action}-body", "{whoever}发布了通知，请及时传达。")
+    page.locator("main form button[type=submit]").first.click()
+
+    # Sent back with the error beside the message field, naming it; nothing saved.
+    page.locator("#rule-actions").scroll_into_view_if_needed()
+    screenshot(page, request, "0-rule-error-at-its-field")
+    wrapper = page.locator(".w-field__wrapper:has(#id_actions-0-body)").last
+    error = wrapper.locator("[data-field-errors]").first
+    assert "{whoever}" in error.inner_text()
+    assert not Rule.objects.filter(title=RULE).exists()
+    assert page.locator(f"input[name='{types}-page_types'][value='portal.noticepage']").is_checked()
+    page.fill("#id_actions-0-body", "{section}发布了通知，请及时传达。")
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_url(f"{live_server.url}/admin/rules/")
     assert RULE in page.locator("main").inner_text()
@@ -79,9 +103,13 @@ def test_township_admin_rule_reaches_the_village_secretaries(
     live_server, township, desktop_page, phone_page, request
 ):
     page = desktop_page
-    admin_writes_the_rule(page, live_server, township)
+    admin_writes_the_rule(page, live_server, township, request)
     screenshot(page, request, "1-rule-written")
-    assert Rule.objects.get(title=RULE).organization == township
+    rule = Rule.objects.get(title=RULE)
+    assert rule.organization == township
+    assert rule.conditions == [
+        {"key": "page_type", "params": {"page_types": ["portal.noticepage"]}}
+    ]
     page.context.clear_cookies()
     notice = editor_writes_a_notice(page, live_server, township.section)
     page.context.clear_cookies()
