@@ -22,8 +22,9 @@ tokens with the synonyms expanded), so they agree on what matches.
   question_words.txt) are dropped, synonyms and abbreviations expand (search/synonyms.py),
   and pinyin typed with spaces or hyphens (Wang Fang, Zhang-Wei) may also be read joined
   (wangfang).
-- A query matches a document holding most of its words, not necessarily all of them
-  (``Query``, ``minimum_should_match``); docs/adr/0017-should-match.md.
+- A query matches a document holding most of its words, not necessarily all of them, a
+  question (a query that held question words) half of them (``Query``,
+  ``minimum_should_match``); docs/adr/0017-should-match.md, 0024.
 """
 
 import functools
@@ -218,7 +219,7 @@ class Analyzer:
     def asks(self, word: str) -> bool:
         """Whether the word says how a question is asked: a question word, or a word jieba
         made of question words run together (找会: 找 + 会, 想找: 想 + 找)."""
-        return word in self.question_words or _made_of(word, self.question_words)
+        return word in self.question_words or lexicon.made_of(word, self.question_words)
 
     def _analyse_line(self, line: str) -> Tokens:
         tokens: list[str] = []
@@ -351,19 +352,6 @@ def expand(
                 index += size
                 break
     return Query(clauses=tuple(dict.fromkeys(clauses)), question=question)
-
-
-def _made_of(word: str, pieces: AbstractSet[str]) -> bool:
-    """Whether the word is two or more of the pieces run together."""
-    longest = max(map(len, pieces), default=0)
-    # ends[i]: the fewest pieces spelling word[:i] (None: no way).
-    ends: list[int | None] = [0] + [None] * len(word)
-    for end in range(1, len(word) + 1):
-        for start in range(max(0, end - longest), end):
-            if ends[start] is not None and word[start:end] in pieces:
-                count = ends[start] + 1
-                ends[end] = count if ends[end] is None else min(ends[end], count)
-    return ends[-1] is not None and ends[-1] > 1
 
 
 def _hyphenated_pinyin(word: str) -> list[str]:
