@@ -79,8 +79,16 @@ def manage(env: dict, *args: str, python: Path = PYTHON, cwd: Path = ROOT) -> st
 
 
 @contextlib.contextmanager
-def scratch_database(backend: str, name: str) -> Iterator[str]:
-    """A fresh, empty database for one run; yields its DATABASE_URL and removes it after."""
+def scratch_database(backend: str, name: str, *, keep: bool = False) -> Iterator[str]:
+    """A fresh, empty database for one run; yields its DATABASE_URL and removes it after.
+
+    With keep (PostgreSQL only), the database is made only when missing and left in place
+    after the run, for the next run to reuse what it holds."""
+    if keep and backend == "postgres":
+        if not _postgres("SELECT 1 FROM pg_database WHERE datname = %s", (name,)):
+            _postgres(f'CREATE DATABASE "{name}"')
+        yield POSTGRES_URL.format(name=name)
+        return
     if backend == "sqlite":
         folder = Path(tempfile.mkdtemp(prefix=f"{name}-"))
         try:
@@ -97,13 +105,20 @@ def scratch_database(backend: str, name: str) -> Iterator[str]:
 
 
 def child_runs(
-    script: str, database: str, backend_choice: str, child_args: list[str], *, env_drop=()
+    script: str,
+    database: str,
+    backend_choice: str,
+    child_args: list[str],
+    *,
+    env_drop=(),
+    keep: bool = False,
 ) -> dict[str, dict]:
     """For each backend: a scratch database, migrated; ``script`` run again with ``--child``
-    and ``child_args`` against it; its last line of output read as JSON."""
+    and ``child_args`` against it; its last line of output read as JSON. With keep, a
+    PostgreSQL database of that name is reused and left in place (scratch_database)."""
     runs = {}
     for backend in backends(backend_choice):
-        with scratch_database(backend, database) as url:
+        with scratch_database(backend, database, keep=keep) as url:
             env = child_env(url)
             for name in env_drop:
                 env.pop(name, None)

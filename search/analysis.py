@@ -22,8 +22,9 @@ tokens with the synonyms expanded), so they agree on what matches.
   question_words.txt) are dropped, synonyms and abbreviations expand (search/synonyms.py),
   and pinyin typed with spaces or hyphens (Wang Fang, Zhang-Wei) may also be read joined
   (wangfang).
-- A query matches a document holding most of its words, not necessarily all of them
-  (``Query``, ``minimum_should_match``); docs/adr/0017-should-match.md.
+- A query matches a document holding most of its words, not necessarily all of them, a
+  question (a query that held question words) half of them (``Query``,
+  ``minimum_should_match``); docs/adr/0017-should-match.md, 0024.
 """
 
 import functools
@@ -88,11 +89,17 @@ def normalize(text: str) -> str:
 # percentage), so one clause in four may be missing: 3 of 3 → 2, 4 → 3, 5 → 3, 8 → 6.
 ALL_CLAUSES_UP_TO = 2
 SHOULD_MATCH_PERCENT = 75
+# A question (a query that held question words: 在外地怎么转组织关系) describes what it looks
+# for in the asker's words, not the texts': half of its clauses, rounded up, are enough
+# (Elasticsearch's "1<-50%": 2 → 1, 3 → 2, 4 → 2, 5 → 3). Matches of more still rank first.
+QUESTION_MAY_MISS_PERCENT = 50
 
 
-def minimum_should_match(clauses: int) -> int:
+def minimum_should_match(clauses: int, *, question: bool = False) -> int:
     """The clauses a document must match, of a query of ``clauses``: the one rule every
     engine applies (the database engine counts, Elasticsearch is sent the number)."""
+    if question:
+        return clauses - clauses * QUESTION_MAY_MISS_PERCENT // 100
     if clauses <= ALL_CLAUSES_UP_TO:
         return clauses
     return clauses * SHOULD_MATCH_PERCENT // 100
@@ -103,13 +110,15 @@ class Query:
     """What a document must hold to match: ``minimum_should_match`` of the clauses, each by
     at least one alternative, an alternative by all its tokens. A clause has several
     alternatives when a synonym expanded it: ((电商,), (电子商务,)). Documents matching more
-    clauses rank above those matching fewer."""
+    clauses rank above those matching fewer. A question (its text held question words)
+    needs fewer of its clauses than a list of words does."""
 
     clauses: tuple[tuple[Tokens, ...], ...]
+    question: bool = False
 
     @property
     def minimum_should_match(self) -> int:
-        return minimum_should_match(len(self.clauses))
+        return minimum_should_match(len(self.clauses), question=self.question)
 
     def matched(self, tokens: Iterable[str]) -> int:
         """How many clauses the tokens match."""
@@ -194,12 +203,23 @@ class Analyzer:
         """The query's whole words, each found as a word, or a part of one, of a document;
         the words of how a question is asked are left out. Pinyin syllables joined by hyphens
         (zhang-wei) are read as typed apart, so ``expand`` joins them as a name is indexed."""
+        return self.query_words(text)[0]
+
+    def query_words(self, text: str) -> tuple[list[str], bool]:
+        """``query_tokens``, and whether the text is a question: it held question words."""
         words = (word.strip() for word in self.segmenter.cut(normalize(text)))
-        tokens = []
+        tokens, question = [], False
         for word in words:
-            if self.keep(word) and word not in self.question_words:
+            if self.asks(word):
+                question = True
+            elif self.keep(word):
                 tokens.extend(_hyphenated_pinyin(word) or [word])
-        return tokens
+        return tokens, question
+
+    def asks(self, word: str) -> bool:
+        """Whether the word says how a question is asked: a question word, or a word jieba
+        made of question words run together (找会: 找 + 会, 想找: 想 + 找)."""
+        return word in self.question_words or lexicon.made_of(word, self.question_words)
 
     def _analyse_line(self, line: str) -> Tokens:
         tokens: list[str] = []
@@ -307,7 +327,9 @@ class Cover:
         return best[low][3]
 
 
-def expand(tokens: list[str], table: Mapping[Tokens, tuple[Tokens, ...]]) -> Query:
+def expand(
+    tokens: list[str], table: Mapping[Tokens, tuple[Tokens, ...]], *, question: bool = False
+) -> Query:
     """Group the query's tokens into clauses, each clause once.
 
     Two or more tokens in a row that are each pinyin (wang fang) are one clause, met by
@@ -329,7 +351,7 @@ def expand(tokens: list[str], table: Mapping[Tokens, tuple[Tokens, ...]]) -> Que
                 clauses.append(table.get(run, (run,)))
                 index += size
                 break
-    return Query(clauses=tuple(dict.fromkeys(clauses)))
+    return Query(clauses=tuple(dict.fromkeys(clauses)), question=question)
 
 
 def _hyphenated_pinyin(word: str) -> list[str]:

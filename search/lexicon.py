@@ -6,6 +6,7 @@ Read once per process; the files are small and change only with a deployment.
 
 import functools
 import hashlib
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -63,3 +64,16 @@ def fingerprint() -> str:
     for path in (USER_WORDS, STOP_WORDS, QUESTION_WORDS, SYNONYMS):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def made_of(word: str, pieces: AbstractSet[str]) -> bool:
+    """Whether the word is two or more of the pieces run together."""
+    longest = max(map(len, pieces), default=0)
+    # ends[i]: the fewest pieces spelling word[:i] (None: no way).
+    ends: list[int | None] = [0] + [None] * len(word)
+    for end in range(1, len(word) + 1):
+        for start in range(max(0, end - longest), end):
+            if ends[start] is not None and word[start:end] in pieces:
+                count = ends[start] + 1
+                ends[end] = count if ends[end] is None else min(ends[end], count)
+    return ends[-1] is not None and ends[-1] > 1

@@ -63,5 +63,5 @@ def synonym_cache_clear() -> None:
 def tokens_for_query(text: str, *, synonyms: bool = True) -> Query:
     """What a query asks for, with the merged synonym list applied (unless ``synonyms`` is
     false): the analysis reads no database, this does."""
-    tokens = default_analyzer().query_tokens(text)
-    return expand(tokens, synonym_table() if synonyms else {})
+    tokens, question = default_analyzer().query_words(text)
+    return expand(tokens, synonym_table() if synonyms else {}, question=question)

@@ -182,9 +182,10 @@ SEARCH_VOCABULARY_EDITORS = "portal.registry.selectors.manages_a_county"
 # The database engine on PostgreSQL holds the terms at least this share of an index's
 # entries hold as arrays in each process's memory (search/engines/columns.py), for indexes
 # of at least SEARCH_MEMORY_TERM_MIN_ENTRIES entries; smaller ones are quick in SQL anyway.
-# A tenth: queries that need only most of their words read every entry of a broad one
-# (docs/adr/0017-should-match.md).
-SEARCH_MEMORY_TERM_SHARE = env.float("SEARCH_MEMORY_TERM_SHARE", default=0.1)
+# One in fifty: queries that need only some of their words (questions need half, ADR 0017
+# and 0024) read every entry of each broad one; held, about 100 kB a term per 100,000
+# entries, only once a search asks for it.
+SEARCH_MEMORY_TERM_SHARE = env.float("SEARCH_MEMORY_TERM_SHARE", default=0.02)
 SEARCH_MEMORY_TERM_MIN_ENTRIES = env.int("SEARCH_MEMORY_TERM_MIN_ENTRIES", default=5000)
 # Processes that analyse the text during a full rebuild (search_reindex), while the rebuilding
 # process loads rows and writes the index; 0 or 1 analyses in the rebuilding process itself.

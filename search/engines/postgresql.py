@@ -143,14 +143,30 @@ def matches(
         return either
 
     counts = np.zeros(len(columns.ids), dtype=np.int16)
+    # Where a term not held may count in BM25 (an alternative with it met whole): the entries
+    # meeting the clauses asked of PostgreSQL whose alternative holds it, or, in a clause with
+    # an alternative in memory, those meeting its alternatives holding it.
+    may_hold = {} if direct else {token: np.zeros(len(columns.ids), dtype=bool) for token in asked}
     for clause in clauses:
-        counts += clause_mask(clause)
+        mask = clause_mask(clause)
+        counts += mask
+        for alternative in clause:
+            tokens = [token for token in alternative if token in may_hold]
+            if tokens:
+                met = mask if clause in asked_of_sql else alternative_mask(alternative)
+                for token in tokens:
+                    may_hold[token] |= met
     positions = np.flatnonzero(columns.alive & (counts >= needed))
 
     def score(chosen: np.ndarray) -> np.ndarray:
         if not direct and asked and len(chosen):
-            by_id = ("entry_id = ANY(%s)", [columns.ids[chosen].tolist()])
-            read = _frequencies(spec, by_id, asked, columns)
+            # Only the chosen entries where some term not held may count are read by id: a
+            # broad word held in memory no longer sends every match of it to PostgreSQL.
+            wanted = np.zeros(len(chosen), dtype=bool)
+            for mask in may_hold.values():
+                wanted |= mask[chosen]
+            read_ids = columns.ids[chosen[wanted]].tolist()
+            read = _frequencies(spec, ("entry_id = ANY(%s)", [read_ids]), asked, columns)
             frequency.update((token, columns.spread(*read[token])) for token in asked)
         entries = len(columns)
         idf = {

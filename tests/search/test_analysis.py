@@ -220,6 +220,42 @@ def test_a_query_needs_all_of_two_words_and_three_in_four_beyond(clauses, needed
     assert minimum_should_match(clauses) == needed
 
 
+@pytest.mark.parametrize(
+    ("clauses", "needed"), [(0, 0), (1, 1), (2, 1), (3, 2), (4, 2), (5, 3), (6, 3), (9, 5)]
+)
+def test_a_question_needs_half_its_words_rounded_up(clauses, needed):
+    """A question: Elasticsearch's "1<-50%" (half may be missing, rounded down)."""
+    assert minimum_should_match(clauses, question=True) == needed
+
+
+def test_a_query_holding_question_words_is_a_question():
+    """怎么 makes 在外地怎么转组织关系 a question, needing one of its two words; without
+    question words the same words are both needed."""
+    asked = tokens_for_query("在外地怎么转组织关系", synonyms=False)
+    assert (asked.terms, asked.question, asked.minimum_should_match) == (
+        ["外地", "转", "组织关系"],
+        True,
+        2,
+    )
+    typed = tokens_for_query("外地 组织关系", synonyms=False)
+    assert (typed.question, typed.minimum_should_match) == (False, 2)
+    assert tokens_for_query("外地怎么办组织关系", synonyms=False).minimum_should_match == 1
+
+
+@pytest.mark.parametrize("word", ["找会", "想找", "有没有"])
+def test_a_word_made_of_question_words_is_one(word):
+    """jieba runs question words together (想找会养猪的: 想 / 找会 / 养猪): 找会 is 找 + 会, both
+    question words, so it is left out as they are; 养猪 stays."""
+    assert default_analyzer().asks(word)
+    query = tokens_for_query(f"{word}养猪的", synonyms=False)
+    assert (query.terms, query.question) == (["养猪"], True)
+
+
+@pytest.mark.parametrize("word", ["养猪", "会计", "找工作", "人才"])
+def test_a_word_holding_a_question_word_among_others_is_not_one(word):
+    assert not default_analyzer().asks(word)
+
+
 def test_a_document_matches_enough_of_the_clauses_and_counts_them():
     query = tokens_for_query("养殖 技术 培训 电商", synonyms=False)
     assert query.minimum_should_match == 3

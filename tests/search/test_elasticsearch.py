@@ -142,6 +142,17 @@ def test_the_body_asks_for_as_many_clauses_as_the_database_engine_counts(people,
     assert query.minimum_should_match == needed
 
 
+@pytest.mark.parametrize(("words", "needed"), [(1, 1), (2, 1), (3, 2), (4, 2), (5, 3), (8, 4)])
+def test_a_questions_body_asks_for_half_its_clauses_rounded_up(people, words, needed):
+    """A question (its text held question words): Elasticsearch's "1<-50%", as the database
+    engine counts."""
+    query = Query(clauses=tuple(((f"w{n}",),) for n in range(words)), question=True)
+    body = search_body("t-people", people, SearchRequest(query=query))
+    text = body["query"]["bool"]["must"][0]["bool"]
+    assert (len(text["should"]), text["minimum_should_match"]) == (words, needed)
+    assert query.minimum_should_match == needed
+
+
 def test_any_of_is_one_filter_of_alternatives(people):
     body = search_body("t-people", people, SearchRequest(any_of={"town": ["乙乡"], "age": [30]}))
     assert body["query"]["bool"]["filter"] == [
