@@ -66,7 +66,8 @@ def render(template: str, values: dict[str, str]) -> str:
 
 def _active(user_ids: Iterable[int], event: Event) -> list[int]:
     ids = set(user_ids) - {event.actor_id, None}
-    return list(User.objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True))
+    found = list(User.objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True))
+    return list(event.audience(found)) if event.audience is not None else found
 
 
 def _by_link(event: Event, user_ids: list[int]) -> dict[str, list[int]]:
