@@ -106,6 +106,8 @@ def recipients_for(event: Event, params: dict) -> list[int]:
         if group is None:
             raise RuleBroken(_("The group “%s” no longer exists.") % params["group"])
         return _active(group.user_set.values_list("pk", flat=True), event)
+    if "username" not in params:
+        return []  # an action that tells nobody (adding the page to a collection)
     user = User.objects.filter(username=params["username"]).first()
     if user is None:
         raise RuleBroken(_("The user “%s” no longer exists.") % params["username"])

@@ -12,6 +12,7 @@ from portal.content.selectors import collection_pages
 from portal.models import CollectionPage, LostContact, NoticePage, Notification, Role
 from portal.rules.engine import rules_event_handle
 from portal.rules.registry import rule_definition_errors
+from portal.rules.viewsets import preview_event, preview_recipients
 from tests.portal.content.publishing_support import study_material
 
 from .helpers import notify, rule_make, told
@@ -146,3 +147,8 @@ def test_on_a_trigger_without_a_page_the_rule_reports_it(tree, members, sections
         trigger="member_lost_contact", event_key="lost:1", context={"flag_id": flag.pk}
     )
     assert rule.executions.get().error
+
+
+def test_the_admins_preview_of_a_rule_adding_to_a_collection_names_nobody(tree, sections):
+    rule = rule_make("page_published", actions=[_adding_to(_collection(sections.a))])
+    assert preview_recipients(rule, preview_event(rule, tree.county, None)) == ([], [])
