@@ -4,6 +4,7 @@ published by it."""
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
 from wagtail.models import Revision
 
 from portal.content.collection_pins import collection_pin
@@ -152,3 +153,14 @@ def test_on_a_trigger_without_a_page_the_rule_reports_it(tree, members, sections
 def test_the_admins_preview_of_a_rule_adding_to_a_collection_names_nobody(tree, sections):
     rule = rule_make("page_published", actions=[_adding_to(_collection(sections.a))])
     assert preview_recipients(rule, preview_event(rule, tree.county, None)) == ([], [])
+
+
+def test_editors_see_the_pins_in_the_collections_editor(tree, sections, admin_client):
+    collection = _collection(sections.a)
+    page = study_material(sections.a, "新资料", publish=True)
+    collection_pin(collection=collection, page=page)
+    response = admin_client.get(reverse("wagtailadmin_pages:edit", args=[collection.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'name="pinned_pages-TOTAL_FORMS" value="1"' in html
+    assert 'name="pinned_pages-0-page"' in html and f'value="{page.pk}"' in html
