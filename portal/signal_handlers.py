@@ -72,6 +72,7 @@ def _register_content_rules() -> None:
         workflow_approved,
     )
 
+    from portal.content.rule_actions import register_collection_action
     from portal.content.rule_triggers import register_page_triggers
     from portal.content.services import PUBLIC_ON_REQUEST_PAGE_TYPES
     from portal.rules.actions import register_builtin_actions
@@ -84,6 +85,7 @@ def _register_content_rules() -> None:
         )
     register_builtin_conditions()
     register_builtin_actions()
+    register_collection_action()
     register_builtin_recipients()
     register_page_triggers()
     _register_member_triggers()

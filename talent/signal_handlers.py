@@ -119,6 +119,10 @@ def register() -> None:
     from learning.models import AnnualAssessment, CreditEntry, TrackCompletion
     from portal.signals import demo_built
     from talent.demo import demo_built_receiver
+    from talent.rule_triggers import register_talent_rules
+
+    # The content rules' "a profile newly matches a base search" and their "recruiters".
+    register_talent_rules()
 
     for model in (TrackCompletion, AnnualAssessment, CreditEntry):
         post_save.connect(

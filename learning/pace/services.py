@@ -1,19 +1,25 @@
-"""The weekly reminders to members behind pace on their yearly study hours (the member's own
-reminder, batched here; what else happens is the content rules' ``member_behind_pace``)."""
+"""The weekly reminders to members behind pace on their yearly study hours.
+
+The reminder itself is a content rule (the built-in ``pace_reminder`` on the trigger
+``members_behind_pace_weekly``): switching it off stops it, editing its message changes what
+members read, and it may be switched off below an organisation. This service raises that
+trigger once a week for each origin branch with members behind who have a login (one event,
+one task and one batched send per branch, however many members it has), and, while some rule
+listens, ``member_behind_pace`` for each member behind (what else should happen to them).
+"""
 
 import datetime
 
-from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from portal.inbox.services import notifications_send
-from portal.models import Notification, Organization, Rule
+from portal.models import Organization, Rule
 from portal.rules.events import rules_event
 
 from .selectors import members_behind_pace, pace_target
 
 RECORD_URL = "/learning/record/"
+WEEKLY_TRIGGER = "members_behind_pace_weekly"
+MEMBER_TRIGGER = "member_behind_pace"
 
 
 def pace_week_key(today: datetime.date) -> str:
@@ -21,46 +27,51 @@ def pace_week_key(today: datetime.date) -> str:
     return f"pace:{year}-W{week:02d}"
 
 
-def pace_reminders_send(*, today: datetime.date | None = None) -> int:
-    """Remind every member behind pace who has a login, once per ISO week.
+def _listening(trigger: str) -> bool:
+    return Rule.objects.enabled().filter(trigger=trigger).exists()
 
-    Returns how many reminders were new; running it again in the same week sends none.
-    """
+
+def members_behind_with_login(*, organizations, today: datetime.date):
+    return members_behind_pace(organizations=organizations, today=today).filter(
+        user__isnull=False, user__is_active=True
+    )
+
+
+def pace_reminders_send(*, today: datetime.date | None = None) -> int:
+    """Raise this week's pace events; returns for how many branches the weekly reminder was
+    raised. Running it again in the same ISO week raises the same keys, so no rule runs twice
+    for a branch or member and nobody is reminded twice."""
     today = today or timezone.localdate()
     roots = list(Organization.get_root_nodes())
-    recipients = list(
-        members_behind_pace(organizations=roots, today=today)
-        .filter(user__isnull=False, user__is_active=True)
-        .order_by("user_id")
-        .values_list("user_id", flat=True)
-    )
     source_key = pace_week_key(today)
-    already = Notification.objects.filter(source_key=source_key).count()
-    target = pace_target(today)
-    notifications_send(
-        recipient_ids=recipients,
-        kind=Notification.Kind.REMINDER,
-        title=_("You are behind on this year's study hours"),
-        body=_(
-            "By now you should have about %(target)s of this year's %(yearly)s study hours. "
-            "Open your record to see what is due next."
+    branches = []
+    if _listening(WEEKLY_TRIGGER):
+        branches = sorted(
+            set(
+                members_behind_with_login(organizations=roots, today=today)
+                .order_by()
+                .values_list("origin_id", flat=True)
+            )
         )
-        % {"target": target, "yearly": settings.LEARNING_YEARLY_HOURS},
-        url=RECORD_URL,
-        source_key=source_key,
-    )
-    _pace_events_raise(today=today, roots=roots, source_key=source_key, target=target)
-    return Notification.objects.filter(source_key=source_key).count() - already
+    for organization_id in branches:
+        rules_event(
+            WEEKLY_TRIGGER,
+            event_key=f"{source_key}:branch:{organization_id}",
+            organization_id=organization_id,
+            day=today.isoformat(),
+        )
+    _pace_events_raise(today=today, roots=roots, source_key=source_key, target=pace_target(today))
+    return len(branches)
 
 
 def _pace_events_raise(*, today: datetime.date, roots, source_key: str, target) -> None:
     """The content rules hear of each member behind, once a week, if any rule listens."""
-    if not Rule.objects.enabled().filter(trigger="member_behind_pace").exists():
+    if not _listening(MEMBER_TRIGGER):
         return
     behind = members_behind_pace(organizations=roots, today=today).values_list("pk", "hours")
     for member_id, hours in behind.iterator():
         rules_event(
-            "member_behind_pace",
+            MEMBER_TRIGGER,
             event_key=f"{source_key}:{member_id}",
             member_id=member_id,
             hours=str(hours),

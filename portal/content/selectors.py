@@ -13,7 +13,17 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
@@ -167,29 +177,43 @@ def _tagged_q(tags) -> Q:
 
 
 def collection_pages(collection: CollectionPage, *, user=None) -> QuerySet[Page]:
-    """The live pages matching the collection's criteria, newest first, as their own types.
+    """The pages pinned to the collection, in their order, then the live pages matching its
+    criteria, newest first, as their own types.
 
     Only what ``user`` may see: anonymous readers (``user`` None) get public pages only.
     Tags match any of them; an organisation covers its own sections and those of every
-    organisation below it; the window applies to when a page was first published.
+    organisation below it; the window applies to when a page was first published. A pinned
+    page is listed whatever the criteria, if live and of a listable kind.
     """
-    types = list(collection.page_types.all()) or ContentType.objects.filter(
-        app_label="portal", model__in=LISTABLE_MODELS
-    )
-    pages = Page.objects.live().filter(content_type__in=types)
+    listable = ContentType.objects.filter(app_label="portal", model__in=LISTABLE_MODELS)
+    types = list(collection.page_types.all()) or listable
+    criteria = Q(content_type__in=types)
     tags = list(collection.tags.all())
     if tags:
-        pages = pages.filter(_tagged_q(tags))
+        criteria &= _tagged_q(tags)
     if collection.organization_id:
         sections = SectionPage.objects.filter(
             organization__path__startswith=collection.organization.path
         )
-        pages = pages.filter(_at_or_under(sections))
+        criteria &= Q(_at_or_under(sections))
     if collection.published_from:
-        pages = pages.filter(first_published_at__date__gte=collection.published_from)
+        criteria &= Q(first_published_at__date__gte=collection.published_from)
     if collection.published_until:
-        pages = pages.filter(first_published_at__date__lte=collection.published_until)
-    return pages_visible_to(pages, user).order_by(*NEWEST_FIRST).specific()
+        criteria &= Q(first_published_at__date__lte=collection.published_until)
+    # The in-memory pins, so a preview of a draft shows its own.
+    pinned = [pin.page_id for pin in collection.pinned_pages.all()]
+    pages = Page.objects.live().filter(criteria | Q(pk__in=pinned, content_type__in=listable))
+    order = Case(
+        *(When(pk=pk, then=Value(position)) for position, pk in enumerate(pinned)),
+        default=Value(len(pinned)),
+        output_field=IntegerField(),
+    )
+    return (
+        pages_visible_to(pages, user)
+        .annotate(pin_order=order)
+        .order_by("pin_order", *NEWEST_FIRST)
+        .specific()
+    )
 
 
 def tagged_pages(tag, *, user) -> QuerySet[Page]:

@@ -2,6 +2,7 @@ from portal.cards.models import ActivityCertificate, ContactActivity, ContactCar
 from portal.care.models import CareCase, CareVisit, Liaison, Talk, Transfer, TransferStep
 from portal.content.models import (
     CollectionPage,
+    CollectionPin,
     HomePage,
     MicroLecturePage,
     MicroLectureTag,
@@ -37,6 +38,7 @@ __all__ = [
     "CareCase",
     "CareVisit",
     "CollectionPage",
+    "CollectionPin",
     "ContactActivity",
     "ContactCard",
     "HomePage",

@@ -67,7 +67,8 @@ def render(template: str, values: dict[str, str]) -> str:
 
 def _active(user_ids: Iterable[int], event: Event) -> list[int]:
     ids = set(user_ids) - {event.actor_id, None}
-    return list(User.objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True))
+    found = list(User.objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True))
+    return list(event.audience(found)) if event.audience is not None else found
 
 
 def _by_link(event: Event, user_ids: list[int]) -> dict[str, list[int]]:
@@ -106,6 +107,8 @@ def recipients_for(event: Event, params: dict) -> list[int]:
         if group is None:
             raise RuleBroken(_("The group “%s” no longer exists.") % params["group"])
         return _active(group.user_set.values_list("pk", flat=True), event)
+    if "username" not in params:
+        return []  # an action that tells nobody (adding the page to a collection)
     user = User.objects.filter(username=params["username"]).first()
     if user is None:
         raise RuleBroken(_("The user “%s” no longer exists.") % params["username"])

@@ -1,7 +1,8 @@
 """The built-in rules: what the site did before rules were configurable, now rows an admin
 can read, edit or switch off. The migration ``0014`` creates them (``0015`` adds the
-absences one to a site migrated before it), and so does every migrate on a database with no
-rules at all (a new site, a test database after a flush)."""
+absences one and ``0017`` the members' weekly pace reminder to a site migrated before them),
+and so does every migrate on a database with no rules at all (a new site, a test database
+after a flush)."""
 
 PAGE_TYPES = ["portal.studymaterialpage", "portal.microlecturepage", "portal.noticepage"]
 
@@ -63,6 +64,23 @@ DEFAULT_RULES = [
                     "recipients": "secretary",
                     "title": "{title}",
                     "body": "在{branch}连续 {absences} 次缺席（最近一次：{meeting}），请了解情况。",
+                },
+            }
+        ],
+    },
+    {
+        "builtin_key": "pace_reminder",
+        "title": "每周提醒学时落后于进度的党员",
+        "trigger": "members_behind_pace_weekly",
+        "conditions": [],
+        "actions": [
+            {
+                "key": "notify_role",
+                "params": {
+                    "recipients": "member",
+                    "title": "您本年度的学时进度落后了",
+                    "body": "按进度，您目前应完成本年度 {yearly} 学时中的约 {target} 学时。"
+                    "请打开学习档案查看接下来的学习任务。",
                 },
             }
         ],

@@ -35,6 +35,9 @@ class Event:
     kind: str = "reminder"
     # Whoever caused it is never told about their own act (the reviewer who sent it back).
     actor_id: int | None = None
+    # Of the users a rule would tell, those who may hear of this event (e.g. only recruiters
+    # whose scope holds the talent profile); None: everyone the rule names.
+    audience: Callable[[list[int]], Iterable[int]] | None = None
 
 
 @dataclass(frozen=True)

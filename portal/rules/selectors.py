@@ -1,12 +1,12 @@
 """Which rules an event reaches, and which rules a user may see in the admin."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from wagtail.models import Page
 
 from portal.registry.models import Organization, Role, RoleAssignment
 from portal.registry.selectors import organizations_for_role
 
-from .models import Rule
+from .models import Rule, RuleExecution
 from .registry import Event
 
 
@@ -62,3 +62,35 @@ def rules_visible_to(user) -> QuerySet[Rule]:
 
 def executions_recent(rule: Rule, limit: int = 20):
     return rule.executions.all()[:limit]
+
+
+def number_floors(rules, number: str) -> list[float]:
+    """For each rule, the least value of ``number`` its threshold conditions let through (0
+    when it has none): a daily check need not raise an event below the smallest, and once
+    past the largest every rule has had its day."""
+    floors = []
+    for rule in rules:
+        limits = [
+            float(entry.get("params", {}).get("at_least") or 0)
+            for entry in rule.conditions
+            if isinstance(entry, dict)
+            and entry.get("key") == "threshold"
+            and entry.get("params", {}).get("number") == number
+        ]
+        floors.append(max(limits, default=0.0))
+    return floors
+
+
+def event_keys_done(rules, keys: list[str]) -> set[str]:
+    """Of ``keys``, the events every one of ``rules`` has already run to the end for."""
+    rule_ids = [rule.pk for rule in rules]
+    done = (
+        RuleExecution.objects.filter(
+            rule_id__in=rule_ids, event_key__in=keys, finished_at__isnull=False
+        )
+        .values("event_key")
+        .annotate(rules=Count("rule_id", distinct=True))
+        .filter(rules=len(rule_ids))
+        .values_list("event_key", flat=True)
+    )
+    return set(done)

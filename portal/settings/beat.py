@@ -43,6 +43,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.whereabouts.tasks.lost_contacts_flag",
         "schedule": crontab(hour="2", minute="15"),
     },
+    # Ledger: whereabouts reports overdue, for the content rules that listen (once per rule,
+    # member and month whatever the number of runs).
+    "ledger-whereabouts-overdue": {
+        "task": "portal.whereabouts.tasks.whereabouts_overdue_raise",
+        "schedule": crontab(hour="2", minute="45"),
+    },
     # Wagtail's go-live and expiry times, instead of a cron job running publish_scheduled.
     "publish-scheduled-pages": {
         "task": "portal.content.tasks.pages_publish_scheduled",

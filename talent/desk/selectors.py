@@ -166,7 +166,19 @@ def talent_search(user, query: TalentQuery) -> TalentSearchPage:
 def talent_search_keys(user, query: TalentQuery, *, limit: int) -> list[int]:
     """Every matching profile pk the user may see, in result order, up to ``limit`` (exports
     of a result set; the query's page is ignored)."""
-    search = _Search.prepare(user, query)
+    return _keys(_Search.prepare(user, query), limit=limit)
+
+
+def base_search_keys(base: BaseSearch, *, limit: int) -> list[int]:
+    """Every profile of the whole pool matching the base search's rules, up to ``limit``
+    (the daily check of its new matches; whom they may be told to is decided per person)."""
+    search = _Search(
+        query=TalentQuery(base_search=base.pk), scope=None, own={}, rules=base_filters(base)
+    )
+    return _keys(search, limit=limit)
+
+
+def _keys(search: _Search, *, limit: int) -> list[int]:
     keys: list[int] = []
     page = 1
     while len(keys) < limit:

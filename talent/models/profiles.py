@@ -326,6 +326,10 @@ class BaseSearch(models.Model):
         help_text=_("Filters the recruiter's search starts with, such as a willingness."),
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # The daily check of new matches (as a saved search's): the profiles that matched at the
+    # last check, for the content rules' "a profile newly matches a base search".
+    last_checked_at = models.DateTimeField(_("last checked at"), null=True, blank=True)
+    seen_keys = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = _("base search")

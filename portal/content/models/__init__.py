@@ -3,7 +3,7 @@ from .catalog import (
     RedPackageCatalogPage,
     RedPackagePage,
 )
-from .collections import LISTABLE_MODELS, CollectionPage
+from .collections import LISTABLE_MODELS, CollectionPage, CollectionPin
 from .pages import (
     HomePage,
     MicroLecturePage,
@@ -18,6 +18,7 @@ from .workflows import SectionApprovalTask
 __all__ = [
     "LISTABLE_MODELS",
     "CollectionPage",
+    "CollectionPin",
     "HomePage",
     "MicroLecturePage",
     "MicroLectureTag",

@@ -1,4 +1,6 @@
-"""Plone's Collection: a page that lists the live pages matching its editor's criteria."""
+"""Plone's Collection: a page that lists the live pages matching its editor's criteria, after
+the pages pinned to it (by an editor, or by the content rules' "add the page to a
+collection" action), which it shows first whatever the criteria."""
 
 from django import forms
 from django.contrib.contenttypes.models import ContentType
@@ -7,10 +9,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from modelcluster.fields import ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 
 from portal.content.page_views import ContextFromViews, page_view_for
 from portal.registry.models.organizations import Organization
@@ -60,6 +62,7 @@ class CollectionPage(ContextFromViews, RoutablePageMixin, PinyinSlugMixin, Page)
             ],
             heading=_("Criteria"),
         ),
+        InlinePanel("pinned_pages", heading=_("Pinned pages"), label=_("pinned page")),
         FieldPanel("per_page"),
     ]
 
@@ -84,3 +87,23 @@ class CollectionPage(ContextFromViews, RoutablePageMixin, PinyinSlugMixin, Page)
     @path("rss/", name="rss")
     def rss(self, request):
         return page_view_for(self, "rss")(self, request)
+
+
+class CollectionPin(Orderable):
+    """A page pinned to a collection: listed first, in this order, whatever the criteria (it
+    is still shown only when live and to those who may open it). Part of the collection's
+    revisions, like its criteria."""
+
+    collection = ParentalKey(CollectionPage, on_delete=models.CASCADE, related_name="pinned_pages")
+    page = models.ForeignKey(
+        "wagtailcore.Page", verbose_name=_("page"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    panels = [PageChooserPanel("page", [f"portal.{name}" for name in LISTABLE_MODELS])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("pinned page")
+        verbose_name_plural = _("pinned pages")
+
+    def __str__(self) -> str:
+        return f"{self.collection} · {self.page}"

@@ -1,8 +1,10 @@
-"""Pace on the yearly study hours: who is behind, and the weekly reminder they get once."""
+"""Pace on the yearly study hours: who is behind, and the weekly reminder they get once (the
+built-in content rule ``pace_reminder``)."""
 
 import datetime
 from decimal import Decimal
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -10,7 +12,7 @@ from learning.credit.services import credit_grant
 from learning.models import CreditEntry
 from learning.pace.selectors import members_behind_pace, pace_target
 from learning.pace.services import pace_reminders_send
-from portal.models import Notification
+from portal.models import Notification, Rule, RuleExclusion
 from portal.registry import services
 from portal.registry.factories import MemberFactory
 
@@ -67,30 +69,74 @@ def _with_login(member):
     return member
 
 
-def test_each_member_behind_pace_with_a_login_is_reminded_once_a_week(tree, members):
+@pytest.fixture
+def send(django_capture_on_commit_callbacks):
+    """Send the week's reminders and run, as after the commit, the rules they raised."""
+
+    def call(today):
+        with django_capture_on_commit_callbacks(execute=True):
+            return pace_reminders_send(today=today)
+
+    return call
+
+
+def _reminders():
+    rule = Rule.objects.get(builtin_key="pace_reminder")
+    return Notification.objects.filter(source_key__startswith=f"rule:{rule.pk}:")
+
+
+def test_each_member_behind_pace_with_a_login_is_reminded_once_a_week(tree, members, send):
+    """By the built-in rule: one event per branch with members behind, once a week."""
     a1, a2 = _with_login(members.a1), _with_login(members.a2)
     _hours(a1, "20.0")
-    assert pace_reminders_send(today=JULY_1) == 1
+    assert send(JULY_1) == 1
     reminder = Notification.objects.get()
     assert reminder.recipient == a2.user
     assert reminder.kind == Notification.Kind.REMINDER
     assert reminder.url == "/learning/record/"
-    assert reminder.source_key == "pace:2026-W27"
-    assert pace_reminders_send(today=JULY_1 + datetime.timedelta(days=2)) == 0
-    assert pace_reminders_send(today=JULY_1 + datetime.timedelta(days=7)) == 1
+    assert reminder.title == "您本年度的学时进度落后了"
+    assert "约 16.0 学时" in reminder.body and "本年度 32 学时" in reminder.body
+    rule = Rule.objects.get(builtin_key="pace_reminder")
+    assert reminder.source_key == f"rule:{rule.pk}:pace:2026-W27:branch:{tree.village_a2.pk}"
+    send(JULY_1 + datetime.timedelta(days=2))
+    assert Notification.objects.count() == 1
+    send(JULY_1 + datetime.timedelta(days=7))
+    assert Notification.objects.filter(recipient=a2.user).count() == 2
     assert Notification.objects.filter(recipient=a1.user).count() == 0
 
 
-def test_the_reminders_cost_the_same_queries_for_more_members(tree, members):
-    """Batched: no query per member."""
+def test_editing_the_rule_changes_the_reminder_and_switching_it_off_stops_it(tree, members, send):
+    a2 = _with_login(members.a2)
+    rule = Rule.objects.get(builtin_key="pace_reminder")
+    rule.actions[0]["params"]["title"] = "{organization}：请抓紧学习（应有{target}学时）"
+    rule.full_clean()
+    rule.save()
+    send(JULY_1)
+    assert [n.title for n in _reminders()] == ["甲二村党支部：请抓紧学习（应有16.0学时）"]
+    rule.enabled = False
+    rule.save()
+    assert send(JULY_1 + datetime.timedelta(days=7)) == 0
+    assert Notification.objects.filter(recipient=a2.user).count() == 1
+
+
+def test_the_reminder_is_switched_off_below_an_organisation(tree, members, send):
+    _with_login(members.a1), _with_login(members.a2)
+    rule = Rule.objects.get(builtin_key="pace_reminder")
+    RuleExclusion.objects.create(rule=rule, organization=tree.village_a1)
+    send(JULY_1)
+    assert {n.recipient for n in _reminders()} == {members.a2.user}
+
+
+def test_the_reminders_cost_the_same_queries_for_more_members(tree, members, send):
+    """Batched: no query per member, the rule's run included."""
     for member in (members.a1, members.a2, members.b1):
         _with_login(member)
     with CaptureQueriesContext(connection) as few:
-        pace_reminders_send(today=JULY_1)
+        send(JULY_1)
     for index in range(30):
         _with_login(MemberFactory(name=f"党员{index}", origin=tree.village_a1))
     with CaptureQueriesContext(connection) as many:
-        pace_reminders_send(today=JULY_1 + datetime.timedelta(days=7))
+        send(JULY_1 + datetime.timedelta(days=7))
     assert Notification.objects.count() == 3 + 3 + 30
     assert len(many) == len(few)
 
@@ -121,6 +167,8 @@ def test_a_rule_hears_of_members_far_enough_behind(
     user_with_role(Role.ORG_ADMIN, tree.village_b1, "sec_b1")
     with django_capture_on_commit_callbacks(execute=True):
         pace_reminders_send(today=JULY_1)
+    with django_capture_on_commit_callbacks(execute=True):
+        pace_reminders_send(today=JULY_1)  # a rerun in the same week tells nobody twice
     told = Notification.objects.filter(source_key__startswith=f"rule:{rule.pk}:")
     assert [(n.recipient.username, n.title) for n in told] == [("sec_b1", "乙一党员落后16.0学时")]
     assert not told.filter(recipient=secretary).exists()

@@ -1,0 +1,38 @@
+"""The content rules' action "add the page to a collection": pins the event's page to a
+collection page (``collection_pins``), which lists its pins first. The collection is the
+action's one parameter, chosen in its form."""
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal.content.collection_pins import collection_pin
+from portal.content.models import CollectionPage
+from portal.rules.actions import RuleBroken
+from portal.rules.registry import Action, Event, action_register
+
+
+class CollectionForm(forms.Form):
+    collection = forms.ModelChoiceField(
+        label=gettext_lazy("collection"),
+        queryset=CollectionPage.objects.order_by("path"),
+        help_text=gettext_lazy("The page is pinned to it and listed first."),
+    )
+
+
+def _collection_add_run(rule, event: Event, params: dict) -> int:
+    if event.page is None:
+        raise RuleBroken(_("Only a page can be added to a collection: choose a page trigger."))
+    collection_pin(collection=params["collection"], page=event.page)
+    return 0
+
+
+def register_collection_action() -> None:
+    action_register(
+        Action(
+            key="collection_add",
+            label=gettext_lazy("add the page to a collection"),
+            form=CollectionForm,
+            run=_collection_add_run,
+        )
+    )
