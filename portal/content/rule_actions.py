@@ -3,12 +3,14 @@ collection page (``collection_pins``), which lists its pins first. The collectio
 action's one parameter, chosen in its form."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.content.collection_pins import collection_pin
 from portal.content.models import CollectionPage
 from portal.rules.actions import RuleBroken
+from portal.rules.choosers import chooser_scope_register, sections_for
 from portal.rules.registry import Action, Event, action_register
 
 
@@ -27,7 +29,19 @@ def _collection_add_run(rule, event: Event, params: dict) -> int:
     return 0
 
 
+def collections_scope(queryset, user):
+    """The collections inside the sections of the user's subtrees (every one for superusers:
+    a site-wide collection such as 本月学习 sits under the home page, outside any section)."""
+    if user.is_active and user.is_superuser:
+        return queryset
+    inside = Q(pk__in=[])
+    for path in sections_for(user).values_list("path", flat=True):
+        inside |= Q(path__startswith=path)
+    return queryset.filter(inside)
+
+
 def register_collection_action() -> None:
+    chooser_scope_register(CollectionPage, collections_scope)
     action_register(
         Action(
             key="collection_add",

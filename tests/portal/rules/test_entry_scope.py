@@ -91,3 +91,24 @@ def test_editors_cannot_open_the_rule_form(client, tree, user_with_role):
     )
     assert response.status_code in (302, 403)
     assert not Rule.objects.filter(title="通知村支部书记").exists()
+
+
+def test_an_org_admin_is_offered_the_collections_of_their_sections_only(
+    tree, sections, admin_a, admin_user
+):
+    from portal.models import CollectionPage
+
+    def collection(parent, slug):
+        page = CollectionPage(title=slug, slug=slug)
+        parent.add_child(instance=page)
+        return page
+
+    ours = collection(sections.a, "ours")
+    theirs = collection(sections.b, "theirs")
+    site_wide = collection(sections.a.get_parent(), "site-wide")
+    offered = _choices(RuleForm(for_user=admin_a), "actions", "collection_add", "collection")
+    assert offered == [str(ours.pk)]
+    everything = set(
+        _choices(RuleForm(for_user=admin_user), "actions", "collection_add", "collection")
+    )
+    assert {str(p.pk) for p in (ours, theirs, site_wide)} <= everything
