@@ -4,16 +4,16 @@
 A phone reports one event every 15 s while a video plays, so a one-event request is the
 site's hot path; building its statements with the ORM cost most of its CPU.
 
-Everything here runs in the caller's transaction. On PostgreSQL the ids already received are
-read by the statement that locks the first progress row (``progress_select_for_update`` says
-why that is safe), and a batch's writes go as one statement
-(``portal.registry.rows.rows_write``).
+Everything here runs in the caller's transaction. On PostgreSQL one statement locks the clock
+and the first progress row and reads the ids already received (``clock_and_progress_locked``
+says when that read can be stale and what catches it), and a batch's writes go as one
+statement (``portal.registry.rows.rows_write``).
 """
 
 import uuid
 from collections.abc import Sequence
 
-from portal.registry.rows import database, kept, rows_select, select
+from portal.registry.rows import database, kept, reader, rows_select, select
 
 from ..models import AttentionClock, ProgressEvent, StepProgress
 
@@ -84,3 +84,61 @@ def progress_select_for_update(
     if row is None:
         return None, None
     return statement.reader.instance(db, row), (_uuids(row[-1]) if merge else None)
+
+
+def _clock_and_progress_sql(db, count: int):
+    quote = db.ops.quote_name
+    clock, progress = reader(db, AttentionClock), reader(db, StepProgress)
+    shape = (
+        "SELECT {}, {}, ARRAY({}) FROM {} c, {} p"
+        " WHERE c.{} = %s AND p.{} = %s AND p.{} = %s FOR UPDATE OF c, p"
+    )
+    sql = shape.format(  # noqa: S608 - the models' quoted names
+        clock.columns(db, "c"),
+        progress.columns(db, "p"),
+        _seen_sql(db, count),
+        quote(AttentionClock._meta.db_table),
+        quote(StepProgress._meta.db_table),
+        quote(AttentionClock._meta.get_field("member").column),
+        quote(StepProgress._meta.get_field("member").column),
+        quote(StepProgress._meta.get_field("step").column),
+    )
+    return sql, clock, progress
+
+
+def clock_and_progress_locked(
+    member_id: int, step_id: int, event_ids: Sequence[uuid.UUID]
+) -> tuple[AttentionClock, StepProgress, set[uuid.UUID]] | None:
+    """On PostgreSQL, when both rows exist: the member's clock and progress row on the step,
+    locked in that order (``FOR UPDATE OF`` locks the tables in the order it names them), and
+    which of ``event_ids`` the member sent before. Else None: the caller locks them one by one.
+
+    The ids are read with the statement's snapshot, taken before the locks. If the statement
+    waited for the clock, a batch committed meanwhile may hold one of them, and it is missed;
+    storing that event again then breaks the unique constraint on (member, event id), and the
+    caller runs the batch again with the clock locked first (``progress_events_record``)."""
+    db = database()
+    if db.vendor != "postgresql" or not event_ids:
+        return None
+    count = len(event_ids)
+    sql, clock, progress = kept(
+        db, ("learning-clock-progress", count), lambda: _clock_and_progress_sql(db, count)
+    )
+    member = StepProgress._meta.get_field("member")
+    params = _seen_params(db, member_id, event_ids) + [
+        AttentionClock._meta.pk.get_db_prep_value(member_id, db),
+        member.get_db_prep_value(member_id, db),
+        StepProgress._meta.get_field("step").get_db_prep_value(step_id, db),
+    ]
+    with db.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    split = len(clock.attnames)
+    end = split + len(progress.attnames)
+    return (
+        clock.instance(db, row[:split]),
+        progress.instance(db, row[split:end]),
+        _uuids(row[-1]),
+    )

@@ -144,8 +144,14 @@ def progress_events_record(
         order.setdefault(step_id, []).append(index)
     if batches:
         _steps_resolve(member, list(batches.values()))
-        with transaction.atomic():
-            applied = _batches_apply(member, [batches[k] for k in sorted(batches)], now)
+        ordered = [batches[k] for k in sorted(batches)]
+        try:
+            with transaction.atomic():
+                applied = _batches_apply(member, ordered, now, joined=True)
+        except IntegrityError:
+            # A twin stored while this batch waited (rows.clock_and_progress_locked): again.
+            with transaction.atomic():
+                applied = _batches_apply(member, ordered, now, joined=False)
         for step_id, step_results in applied.items():
             for index, result in zip(order[step_id], step_results, strict=True):
                 results[index] = result
@@ -177,20 +183,31 @@ def _steps_resolve(member: Member, batches: list[_StepBatch]) -> None:
 
 
 def _batches_apply(
-    member: Member, batches: list[_StepBatch], now: datetime.datetime
+    member: Member, batches: list[_StepBatch], now: datetime.datetime, *, joined: bool
 ) -> dict[int, list[EventResult]]:
     """Apply every step's events inside the caller's transaction: the clock locked first,
-    then the progress rows in step order; then one write of all that changed."""
-    clock = attention_locked(member_id=member.pk, now=now)
+    then the progress rows in step order; then one write of all that changed. ``joined``:
+    the clock and the first progress row in one statement (rows.clock_and_progress_locked)."""
     ids = [event_id for batch in batches for event_id, _event in batch.events]
+    live = [batch for batch in batches if batch.step is not None and not batch.refusal]
+    locked = None
+    if joined and live:
+        locked = rows.clock_and_progress_locked(member.pk, live[0].step_id, ids)
     judges: dict[int, EventJudge] = {}
-    seen = None  # read with the first progress row, where the database can
-    for batch in batches:
-        if batch.step is not None and not batch.refusal:
-            ask = ids if seen is None else ()
-            progress, seen_here = _progress_locked(member, batch.step, now, ask)
-            seen = seen if seen is not None else seen_here
-            judges[batch.step_id] = EventJudge(progress, batch.duration, clock, now)
+    if locked is not None:
+        clock, progress, seen = locked
+        clock.advance(now, gap_seconds=settings.LEARNING_ATTENTION_GAP_SECONDS)
+        progress.step = live[0].step
+        judges[live[0].step_id] = EventJudge(progress, live[0].duration, clock, now)
+        live = live[1:]
+    else:
+        clock = attention_locked(member_id=member.pk, now=now)
+        seen = None  # read with the first progress row, where the database can
+    for batch in live:
+        ask = ids if seen is None else ()
+        progress, seen_here = _progress_locked(member, batch.step, now, ask)
+        seen = seen if seen is not None else seen_here
+        judges[batch.step_id] = EventJudge(progress, batch.duration, clock, now)
     if seen is None:
         seen = rows.events_seen(member.pk, ids)
     applied, stored = {}, []

@@ -7,7 +7,11 @@ SECRET_KEY = env.str("SECRET_KEY")
 DEBUG = False
 # A new PostgreSQL connection per request costs more CPU than the page (docs/benchmarks.md).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)  # noqa: F405
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+# No SELECT 1 before each request's first statement: a connection the database dropped fails
+# that one request and is then closed (docs/deployment.md says when to turn the check on).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool(  # noqa: F405
+    "DATABASE_CONN_HEALTH_CHECKS", default=False
+)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
 CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)

@@ -93,3 +93,30 @@ def test_pages_are_gzipped_by_django_unless_the_proxy_does_it():
     gzip = "portal.content.middleware.TextGZipMiddleware"
     assert gzip in _setting("MIDDLEWARE", {})
     assert gzip not in _setting("MIDDLEWARE", {"GZIP_RESPONSES": "false"})
+
+
+def _production_setting(expression: str, extra_env: dict) -> str:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.production", "SECRET_KEY": "k"}
+    for test_only in ("DATABASE_URL", "REDIS_URL", "DATABASE_CONN_HEALTH_CHECKS"):
+        env.pop(test_only, None)
+    code = f"import django; django.setup(); from django.conf import settings; print({expression})"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**env, **extra_env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_production_keeps_connections_without_a_health_check_unless_told():
+    """No SELECT 1 before every request's first statement (docs/deployment.md says what a
+    dropped connection costs without it, and when to turn it on)."""
+    expression = "settings.DATABASES['default']['CONN_HEALTH_CHECKS'], "
+    expression += "settings.DATABASES['default']['CONN_MAX_AGE']"
+    assert _production_setting(expression, {}) == "False 600"
+    on = {"DATABASE_CONN_HEALTH_CHECKS": "true"}
+    assert _production_setting(expression, on) == "True 600"

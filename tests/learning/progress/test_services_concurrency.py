@@ -144,3 +144,66 @@ def test_duplicated_racing_events_complete_and_credit_once(race):
             Sum("seconds_credited")
         )
         assert credited["seconds_credited__sum"] == progress.seconds_credited
+
+
+def test_a_twin_stored_while_the_batch_waited_for_the_clock_is_a_duplicate(race):
+    """The batch's one statement locks the clock and reads the ids already received with the
+    snapshot from before its wait; the twin that committed meanwhile breaks the unique
+    constraint, and the batch is run again with the ids read after the lock: "duplicate",
+    one row, credited once."""
+    member, steps, _certificates = race
+    event = {
+        "id": str(uuid.uuid4()),
+        "step": steps.lecture.pk,
+        "kind": "segments",
+        "segments": [[0, 30]],
+        "position": 30,
+        "rate": 1,
+    }
+    recorded, release, outcomes, errors = threading.Event(), threading.Event(), {}, []
+
+    def first():  # holds the clock until released, its event stored
+        try:
+            with transaction.atomic():
+                outcomes["first"] = completion.progress_events_record(member=member, events=[event])
+                recorded.set()
+                release.wait(10)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            recorded.set()
+            connection.close()
+
+    def twin():
+        try:
+            outcomes["twin"] = completion.progress_events_record(member=member, events=[event])
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=twin)]
+    threads[0].start()
+    recorded.wait(10)
+    threads[1].start()
+    waiting = (
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+    )
+    for _ in range(200):  # until the twin waits for the clock
+        with connection.cursor() as cursor:
+            cursor.execute(waiting)
+            if cursor.fetchone()[0]:
+                break
+        threading.Event().wait(0.05)
+    else:
+        pytest.fail("the twin never waited for the clock")
+    release.set()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors, errors
+    assert outcomes["first"][0].outcome == "accepted"
+    assert outcomes["twin"][0].outcome == "duplicate"
+    assert ProgressEvent.objects.filter(member=member).count() == 1
+    lecture = StepProgress.objects.get(member=member, step=steps.lecture)
+    assert lecture.seconds_credited == outcomes["first"][0].seconds == 30
