@@ -9,7 +9,7 @@ import datetime
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -197,11 +197,24 @@ def rate_bars(rows) -> list[dict]:
     ]
 
 
+def _area_opened(request, areas) -> int | None:
+    """The township (or host city) whose branches are opened below its row (``?area=``):
+    one of the user's, or a 404."""
+    wanted = request.GET.get("area")
+    if not wanted:
+        return None
+    for area in areas:
+        if str(area.organization.pk) == wanted:
+            return area.organization.pk
+    raise Http404
+
+
 def oversight(request):
     year, branches, areas = _figures(request)
     shown = [row for row in branches if row.expected or row.held or row.flagged]
     bars = rate_bars(areas or shown)
     context = {
+        "opened": _area_opened(request, areas),
         "title": _("Organisational life"),
         "year": year,
         "years": range(timezone.localdate().year, timezone.localdate().year - 4, -1),
