@@ -8,7 +8,7 @@ only the meetings they are expected at.
 
 import datetime
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from portal.meetings.models import MEETING_ORG_KINDS, Meeting, MeetingAttendance
@@ -23,6 +23,15 @@ def meetings_visible_to(user) -> QuerySet[Meeting]:
     return Meeting.objects.filter(organization__in=organizations_managed_by(user)).select_related(
         "organization"
     )
+
+
+def meetings_seen_by(user) -> QuerySet[Meeting]:
+    """The meetings an org admin keeps, and those at which a member of their own branches
+    (by origin) was expected: the home branch reads its floating member's host-side
+    meetings. A host branch does not read the home branch's meetings through its member."""
+    managed = organizations_managed_by(user)
+    home = MeetingAttendance.objects.filter(member__origin__in=managed).values("meeting_id")
+    return Meeting.objects.filter(Q(organization__in=managed) | Q(pk__in=home))
 
 
 def organizations_meeting_for(user):
