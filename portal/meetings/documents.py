@@ -93,12 +93,8 @@ def attachments_apply(*, meeting: Meeting, documents: list, user) -> None:
             {"attachments": _("You may not attach this document.")}, code="attachment"
         )
     meeting.attachments.all().delete()
-    MeetingAttachment.objects.bulk_create(
-        [
-            MeetingAttachment(meeting=meeting, document_id=pk, sort_order=order)
-            for order, pk in enumerate(ids)
-        ]
-    )
+    for order, pk in enumerate(ids):  # one by one: Wagtail's reference index follows saves
+        MeetingAttachment.objects.create(meeting=meeting, document_id=pk, sort_order=order)
 
 
 def attachment_serve(request, meeting: Meeting, document_id: int):

@@ -14,6 +14,7 @@ from wagtail.models import Collection, CollectionViewRestriction
 from portal.meetings import services
 from portal.meetings.documents import documents_attachable, meeting_collection
 from portal.models import MeetingAttachment, MeetingAttendance, Role
+from portal.registry.factories import UserFactory
 from portal.registry.services import role_group
 
 pytestmark = pytest.mark.usefixtures("media_in_tmp")
@@ -211,3 +212,13 @@ def test_the_close_form_takes_documents_in_the_order_given(client, plan, people,
     assert client.post(url, data).status_code == 302
     assert [a.document for a in meeting.attachments.all()] == [first]
     assert meeting.revisions.count() == 2
+
+
+def test_wagtail_keeps_a_records_document_from_deletion(client, closed):
+    """The reference index knows the record uses it: Wagtail's delete view refuses."""
+    _meeting, (sign_in, _minutes) = closed
+    client.force_login(UserFactory(username="root_admin", is_superuser=True, is_staff=True))
+    page = client.get(reverse("wagtaildocs:delete", args=[sign_in.pk])).content.decode()
+    assert "签到表" in page or "sign" in page.lower()
+    client.post(reverse("wagtaildocs:delete", args=[sign_in.pk]))
+    assert Document.objects.filter(pk=sign_in.pk).exists()
