@@ -2,7 +2,7 @@
 may attach, and how a document goes out through the meeting.
 
 Secretaries (org admins) upload and choose documents with Wagtail's document chooser in the
-collection of meeting records (组织生活记录), created after every migrate with a login
+collection of meeting records (会议记录), created after every migrate with a login
 restriction and the org admin role's group allowed to add, change and choose there; a
 document from another collection they may choose (a section's handbook) can be attached too.
 
