@@ -9,15 +9,20 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
+        from wagtail.models.reference_index import ReferenceIndex
+
         from portal import signal_handlers
         from portal.content import search_documents
 
         # What pages show beyond their fields is built in their wings' views (page_views.py).
         from portal.content import views as content_views  # noqa: F401
+        from portal.meetings.models import MeetingAttachment
         from portal.parcels import views as parcel_views  # noqa: F401
         from portal.registry.components import display_values_register
 
         signal_handlers.register()
+        # A record's document shows its use, and Wagtail will not delete it (PROTECT).
+        ReferenceIndex.register_model(MeetingAttachment)
         search_documents.register_pages_document()
         display_values_register()
 

@@ -3,11 +3,12 @@ from django.db.models.signals import post_migrate
 
 def after_migrate(sender, using: str = "default", **kwargs) -> None:
     """Keep what every database needs: role groups with their permissions, the home page, the
-    sections' documents behind the login, the built-in content rules; permissions named in
-    Chinese."""
+    sections' documents behind the login, the collection of meeting records, the built-in
+    content rules; permissions named in Chinese."""
     from django.contrib.auth.management import create_permissions
 
     from portal.content.services import section_collections_restrict, site_home_ensure
+    from portal.meetings.documents import meeting_collection_ensure
     from portal.registry.permission_names import permission_names_translate
     from portal.registry.services import role_groups_sync
     from portal.rules.defaults import rules_defaults_ensure
@@ -18,6 +19,7 @@ def after_migrate(sender, using: str = "default", **kwargs) -> None:
     role_groups_sync()
     site_home_ensure()
     section_collections_restrict()
+    meeting_collection_ensure()
     rules_defaults_ensure()
 
 

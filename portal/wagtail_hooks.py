@@ -152,6 +152,13 @@ def register_meetings():
     return MeetingViewSetGroup()
 
 
+@hooks.register("before_serve_document")
+def meeting_document_guard(document, request):
+    from portal.meetings.documents import meeting_document_guard as guard
+
+    return guard(document, request)
+
+
 @hooks.register("register_log_actions")
 def register_meeting_log_actions(actions):
     from portal.meetings.services import LOG_CLOSE, LOG_CORRECT

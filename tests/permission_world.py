@@ -6,7 +6,9 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.utils.timezone import now
+from wagtail.documents import get_document_model
 from wagtail.models import Site
 
 from learning.models import (
@@ -25,7 +27,8 @@ from learning.models import (
 )
 from portal.ledger.jobs import job_create
 from portal.management.commands.seed_demo import demo_build
-from portal.meetings.services import meeting_plan
+from portal.meetings.documents import meeting_collection_ensure
+from portal.meetings.services import meeting_close, meeting_plan
 from portal.models import (
     ActivityCertificate,
     CareCase,
@@ -174,6 +177,32 @@ def _meetings_build(world: World, *, member: Member, other: Member) -> None:
     world.objects["meeting"] = tuple(pks)
     world.extra["meeting_attendance"] = _pk_or_zero(Meeting.objects.get(pk=pks[0]).attendances)
     world.extra["meeting_id"] = pks[0]
+    _closed_meeting_build(world, member=member)
+
+
+def _closed_meeting_build(world: World, *, member: Member) -> None:
+    """Yesterday's meeting of T01-V01, closed by its secretary with a document attached from
+    the collection of meeting records."""
+    starts = now() - datetime.timedelta(days=1)
+    meeting = meeting_plan(
+        user=world.users["secretary"],
+        organization=member.origin,
+        kind=Meeting.Kind.ASSEMBLY,
+        title="党员大会",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+        place="党员活动室",
+    )
+    document = get_document_model().objects.create(
+        title="党员大会记录",
+        file=ContentFile(b"minutes", "matrix-minutes.txt"),
+        collection=meeting_collection_ensure(),
+    )
+    meeting_close(
+        meeting=meeting, user=world.users["secretary"], statuses={}, attachments=[document]
+    )
+    world.extra["closed_meeting_id"] = meeting.pk
+    world.extra["meeting_document_id"] = document.pk
 
 
 def _scoped_objects_build(world: World, *, member: Member, other: Member) -> None:

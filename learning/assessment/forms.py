@@ -12,8 +12,33 @@ from ..models import AnnualAssessment
 from .services import DRAFT_REASONS
 
 
+def _meeting_figures(assessment: AnnualAssessment) -> dict:
+    return {
+        "present": assessment.meetings_present,
+        "leave": assessment.meetings_leave,
+        "absent": assessment.meetings_absent,
+        "expected": assessment.meetings_expected,
+        "rate": assessment.meeting_rate,
+    }
+
+
 def draft_reasons_text(assessment: AnnualAssessment) -> str:
-    return "；".join(str(DRAFT_REASONS.get(code, code)) for code in assessment.draft_reasons)
+    """The reasons in words; those on meetings say how many and which rate."""
+    figures = _meeting_figures(assessment)
+    return "；".join(
+        str(DRAFT_REASONS[code]) % figures if code in DRAFT_REASONS else code
+        for code in assessment.draft_reasons
+    )
+
+
+def meetings_text(assessment: AnnualAssessment) -> str:
+    """The year's organisational life: present, on leave, absent, and the rate."""
+    if not assessment.meetings_expected:
+        return _("No closed meeting expected the member")
+    return _(
+        "%(expected)s meetings: present %(present)s, on leave %(leave)s, absent "
+        "%(absent)s (%(rate)s%%)"
+    ) % _meeting_figures(assessment)
 
 
 class AssessmentConfirmForm(WagtailAdminModelForm):
@@ -30,8 +55,9 @@ class AssessmentConfirmForm(WagtailAdminModelForm):
         self.initial.setdefault("grade", assessment.grade or assessment.draft_grade)
         self.fields["grade"].help_text = _(
             "Draft: %(grade)s. %(hours)s study hours, %(points)s points, 12-point score "
-            "%(score)s. %(reasons)s"
+            "%(score)s. Organisational life: %(meetings)s. %(reasons)s"
         ) % {
+            "meetings": meetings_text(assessment),
             "grade": assessment.get_draft_grade_display(),
             "hours": assessment.hours,
             "points": assessment.points,

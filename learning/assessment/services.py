@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.cards.selectors import contact_activities_attested
+from portal.meetings.selectors import attendance_counts
 from portal.models import Member, Organization
 
 from ..models import AnnualAssessment, AssessmentPolicy, CreditEntry, Grade
@@ -32,11 +33,30 @@ DRAFT_REASONS = {
     "contact_activities_below_minimum": gettext_lazy(
         "Fewer countersigned activities on the attested contact card than required"
     ),
+    # These two are filled with the assessment's meeting figures (``draft_reasons_text``).
+    "meeting_absences_above_maximum": gettext_lazy(
+        "Absent without leave from %(absent)s of the year's %(expected)s meetings, more than "
+        "excellent allows"
+    ),
+    "meeting_rate_below_minimum": gettext_lazy(
+        "Present at %(rate)s%% of the year's %(expected)s meetings, below what excellent asks"
+    ),
 }
+NO_MEETINGS = {"present": 0, "leave": 0, "absent": 0}
 
 
 # What a recomputation changes: never the confirmed grade, its reason, who or when.
-DRAFT_FIELDS = ["hours", "points", "score", "draft_grade", "draft_reasons", "computed_at"]
+DRAFT_FIELDS = [
+    "hours",
+    "points",
+    "score",
+    "meetings_present",
+    "meetings_leave",
+    "meetings_absent",
+    "draft_grade",
+    "draft_reasons",
+    "computed_at",
+]
 
 
 def assessment_policy_default() -> AssessmentPolicy:
@@ -60,6 +80,25 @@ def _contact_reasons(
     return []
 
 
+def _meeting_reasons(*, policy: AssessmentPolicy, meetings: dict[str, int]) -> list[str]:
+    """Why the year's meetings keep the draft below excellent, if they do: more absences
+    without leave than ``max_meeting_absences``, or a rate (present over expected) below
+    ``min_meeting_rate``. A member expected at no closed meeting is not concerned."""
+    reasons = []
+    expected = sum(meetings.values())
+    if policy.max_meeting_absences is not None and meetings["absent"] > (
+        policy.max_meeting_absences
+    ):
+        reasons.append("meeting_absences_above_maximum")
+    if (
+        policy.min_meeting_rate is not None
+        and expected
+        and 100 * meetings["present"] < policy.min_meeting_rate * expected
+    ):
+        reasons.append("meeting_rate_below_minimum")
+    return reasons
+
+
 def assessment_draft(
     *,
     hours: Decimal,
@@ -68,13 +107,16 @@ def assessment_draft(
     policy: AssessmentPolicy,
     floating: bool = False,
     attested: int | None = None,
+    meetings: dict[str, int] | None = None,
 ) -> tuple[str, list[str]]:
     """The draft grade from the rules, and the reasons it is not a better one.
 
     Unqualified: the 12-point score fell below the basic threshold. Basically qualified:
     too few hours or points, a score below the qualified threshold, or (for a floating
     member, where the policy asks for it) no attested contact card with enough countersigned
-    activities. Excellent: the points and the score of excellence. Qualified otherwise.
+    activities. Excellent: the points and the score of excellence, and (where the policy
+    asks) the year's meetings attended (``meetings``: present, leave, absent). Qualified
+    otherwise.
     """
     if score < policy.basic_min_score:
         return Grade.UNQUALIFIED, ["score_below_basic"]
@@ -92,6 +134,7 @@ def assessment_draft(
         short.append("points_below_excellent")
     if score < policy.excellent_min_score:
         short.append("score_below_excellent")
+    short += _meeting_reasons(policy=policy, meetings=meetings or NO_MEETINGS)
     return (Grade.QUALIFIED, short) if short else (Grade.EXCELLENT, [])
 
 
@@ -108,6 +151,7 @@ def assessment_drafts_compute(*, organization_id: int, year: int) -> int:
     members = Member.objects.filter(origin__path__startswith=organization.path)
     sums = ledger_sums(CreditEntry.objects.filter(member__in=members, occurred_on__year=year))
     attested = contact_activities_attested(member_ids=members.values("pk"), year=year)
+    met = attendance_counts(member_ids=members.values("pk"), year=year)
     now = timezone.now()
     count = 0
     rows_read = members.order_by("pk").values_list("pk", "origin__path", "floating_status")
@@ -117,6 +161,7 @@ def assessment_drafts_compute(*, organization_id: int, year: int) -> int:
             hours, points, deduction = sums.get(member_id, (Decimal("0"), 0, 0))
             score = max(FULL_SCORE - deduction, 0)
             policy = nearest_by_path(policies, origin_path, default)
+            meetings = met.get(member_id, NO_MEETINGS)
             grade, reasons = assessment_draft(
                 hours=hours,
                 points=points,
@@ -124,6 +169,7 @@ def assessment_drafts_compute(*, organization_id: int, year: int) -> int:
                 policy=policy,
                 floating=status == Member.FloatingStatus.FLOATING,
                 attested=attested.get(member_id),
+                meetings=meetings,
             )
             rows.append(
                 AnnualAssessment(
@@ -132,6 +178,9 @@ def assessment_drafts_compute(*, organization_id: int, year: int) -> int:
                     hours=hours,
                     points=points,
                     score=score,
+                    meetings_present=meetings["present"],
+                    meetings_leave=meetings["leave"],
+                    meetings_absent=meetings["absent"],
                     draft_grade=grade,
                     draft_reasons=reasons,
                     computed_at=now,

@@ -27,7 +27,12 @@ from ..credit.viewsets import (
 )
 from ..models import AnnualAssessment
 from . import services
-from .forms import AssessmentComputeForm, AssessmentConfirmForm, draft_reasons_text
+from .forms import (
+    AssessmentComputeForm,
+    AssessmentConfirmForm,
+    draft_reasons_text,
+    meetings_text,
+)
 
 
 class AssessmentFilterSet(WagtailFilterSet):
@@ -114,6 +119,7 @@ class AssessmentViewSet(ScopedViewSet):
         Column("hours", label=_("study hours")),
         Column("points", label=_("points")),
         Column("score", label=_("12-point score")),
+        Column("meetings", label=_("organisational life"), accessor=meetings_text),
         Column("get_draft_grade_display", label=_("draft grade")),
         Column("reasons", label=_("why"), accessor=draft_reasons_text),
         Column("get_grade_display", label=_("grade")),

@@ -148,6 +148,8 @@ class AssessmentPolicyViewSet(RuleViewSet):
         "qualified_min_score",
         "basic_min_score",
         "min_contact_activities",
+        "max_meeting_absences",
+        "min_meeting_rate",
     ]
     list_filter = []
     list_display = [

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -193,6 +194,28 @@ class AssessmentPolicy(models.Model):
         help_text=_(
             "A floating member needs an attested contact card with at least this many "
             "countersigned activities to be rated qualified or better; 0 turns the rule off."
+        ),
+    )
+
+    # Organisational life (三会一课, 主题党日): the closed meetings the member was expected at
+    # during the year, on either side. Either rule keeps the draft below excellent.
+    max_meeting_absences = models.PositiveSmallIntegerField(
+        _("absences without leave allowed for excellent"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "A member absent without leave from more of the year's meetings than this is not "
+            "drafted excellent; empty turns the rule off."
+        ),
+    )
+    min_meeting_rate = models.PositiveSmallIntegerField(
+        _("meeting attendance rate for excellent (%)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "A member present at fewer of the year's meetings than this share (leave counts "
+            "as not present) is not drafted excellent; empty turns the rule off."
         ),
     )
 

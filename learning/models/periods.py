@@ -83,6 +83,10 @@ class AnnualAssessment(models.Model):
     hours = models.DecimalField(_("study hours"), max_digits=6, decimal_places=1, default=0)
     points = models.IntegerField(_("points"), default=0)
     score = models.IntegerField(_("12-point score"), default=12)
+    # The year's closed meetings the member was expected at, home or host side.
+    meetings_present = models.PositiveIntegerField(_("meetings present"), default=0)
+    meetings_leave = models.PositiveIntegerField(_("meetings on leave"), default=0)
+    meetings_absent = models.PositiveIntegerField(_("meetings absent"), default=0)
     draft_grade = models.CharField(_("draft grade"), max_length=12, choices=Grade.choices)
     draft_reasons = models.JSONField(_("why"), default=list, blank=True)
     grade = models.CharField(_("grade"), max_length=12, choices=Grade.choices, blank=True)
@@ -107,3 +111,13 @@ class AnnualAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} · {self.year}"
+
+    @property
+    def meetings_expected(self) -> int:
+        return self.meetings_present + self.meetings_leave + self.meetings_absent
+
+    @property
+    def meeting_rate(self) -> float | None:
+        """Present over expected, in per cent, as the oversight counts it."""
+        expected = self.meetings_expected
+        return round(100 * self.meetings_present / expected, 1) if expected else None

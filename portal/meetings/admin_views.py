@@ -9,7 +9,7 @@ import datetime
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -17,9 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 from wagtail.admin.rich_text import get_rich_text_editor_widget
+from wagtail.documents import get_document_model
+from wagtail.documents.widgets import AdminDocumentChooser
 
 from portal.meetings import oversight as figures
 from portal.meetings import selectors, services
+from portal.meetings.documents import attachment_serve, documents_attachable
 from portal.meetings.models import MINUTES_FEATURES, Meeting, MeetingAttendance
 from portal.meetings.qr import meeting_qr_svg
 from portal.registry.components import EMPTY, local_datetime
@@ -51,6 +54,7 @@ def meeting_detail(request, pk: int):
         "rows": selectors.attendance_rows(meeting),
         "title": meeting.title,
         "revisions": meeting.revisions.order_by("-created_at").select_related("user")[:10],
+        "attachments": meeting.attachments.select_related("document"),
     }
     return TemplateResponse(request, "portal/meetings/admin_meeting.html", context)
 
@@ -125,9 +129,51 @@ class CloseForm(forms.Form):
         return {row.member_id: self.cleaned_data[name] for row, name in self.rows}
 
 
+class AttachmentForm(forms.Form):
+    """One document of the record, chosen with Wagtail's document chooser."""
+
+    document = forms.ModelChoiceField(
+        label=_("document"),
+        queryset=get_document_model().objects.none(),
+        required=False,
+        widget=AdminDocumentChooser,
+    )
+
+    def __init__(self, *args, documents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].queryset = documents
+
+
+AttachmentFormSet = forms.formset_factory(AttachmentForm, extra=2, can_order=True, can_delete=True)
+
+
+def attachment_formset(request, meeting: Meeting):
+    """The record's documents as they stand (a correction starts from them), in order, and
+    two empty rows; the order field reorders, the delete box detaches. A form posted without
+    the attachments part leaves them as they are."""
+    initial = [{"document": a.document} for a in meeting.attachments.select_related("document")]
+    documents = documents_attachable(request.user, meeting)
+    bound = request.method == "POST" and "attachments-TOTAL_FORMS" in request.POST
+    return AttachmentFormSet(
+        request.POST if bound else None,
+        prefix="attachments",
+        initial=initial,
+        form_kwargs={"documents": documents},
+    )
+
+
+def attachments_chosen(formset) -> list | None:
+    if not formset.is_bound:
+        return None
+    return [
+        f.cleaned_data["document"] for f in formset.ordered_forms if f.cleaned_data.get("document")
+    ]
+
+
 def meeting_close(request, pk: int):
     """Close a planned meeting, or correct a closed one (a new revision, logged)."""
     meeting = _meeting(request, pk)
+    attachments = attachment_formset(request, meeting)
     rows = list(selectors.attendance_rows(meeting))
     if meeting.is_closed:
         proposed = {row.member_id: row.status for row in rows}
@@ -135,7 +181,8 @@ def meeting_close(request, pk: int):
     else:
         proposed, initial = services.attendance_proposed(meeting), {}
     form = CloseForm(request.POST or None, rows=rows, proposed=proposed, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    attachments_valid = not attachments.is_bound or attachments.is_valid()
+    if request.method == "POST" and form.is_valid() and attachments_valid:
         service = services.meeting_correct if meeting.is_closed else services.meeting_close
         try:
             service(
@@ -144,6 +191,7 @@ def meeting_close(request, pk: int):
                 statuses=form.statuses(),
                 minutes=form.cleaned_data["minutes"],
                 decisions=form.cleaned_data["decisions"],
+                attachments=attachments_chosen(attachments),
             )
         except ValidationError as exc:
             validation_errors_add(form, exc)
@@ -151,16 +199,33 @@ def meeting_close(request, pk: int):
             messages.success(request, _("The meeting's record is saved."))
             return redirect("portal_meeting:detail", meeting.pk)
     title = _("Correct the record") if meeting.is_closed else _("Close the meeting")
-    context = {"meeting": meeting, "form": form, "title": title}
+    context = {"meeting": meeting, "form": form, "attachments": attachments, "title": title}
     return TemplateResponse(request, "portal/meetings/admin_close.html", context)
+
+
+def meeting_document(request, pk: int, document_pk: int):
+    """A document of a closed meeting's record, for an org admin who keeps the meeting or a
+    member expected at it (the home branch reading its member's host-side meeting)."""
+    _org_admin_require(request)
+    meeting = get_object_or_404(selectors.meetings_seen_by(request.user), pk=pk)
+    return attachment_serve(request, meeting, document_pk)
 
 
 def member_attendance(request, pk: int):
     """A kept member's meetings on both sides: the home branch sees the host's too."""
     _org_admin_require(request)
     member = get_object_or_404(members_visible_to(request.user), pk=pk)
-    rows = selectors.attendances_of_member_visible_to(request.user, member.pk)
-    context = {"member": member, "rows": rows, "title": member.name, "empty": EMPTY}
+    rows = selectors.attendances_of_member_visible_to(request.user, member.pk).prefetch_related(
+        "meeting__attachments__document"
+    )
+    seen = selectors.meetings_seen_by(request.user).filter(pk__in=[r.meeting_id for r in rows])
+    context = {
+        "member": member,
+        "rows": rows,
+        "title": member.name,
+        "empty": EMPTY,
+        "documents_shown": set(seen.values_list("pk", flat=True)),
+    }
     return TemplateResponse(request, "portal/meetings/admin_member.html", context)
 
 
@@ -197,11 +262,24 @@ def rate_bars(rows) -> list[dict]:
     ]
 
 
+def _area_opened(request, areas) -> int | None:
+    """The township (or host city) whose branches are opened below its row (``?area=``):
+    one of the user's, or a 404."""
+    wanted = request.GET.get("area")
+    if not wanted:
+        return None
+    for area in areas:
+        if str(area.organization.pk) == wanted:
+            return area.organization.pk
+    raise Http404
+
+
 def oversight(request):
     year, branches, areas = _figures(request)
     shown = [row for row in branches if row.expected or row.held or row.flagged]
     bars = rate_bars(areas or shown)
     context = {
+        "opened": _area_opened(request, areas),
         "title": _("Organisational life"),
         "year": year,
         "years": range(timezone.localdate().year, timezone.localdate().year - 4, -1),

@@ -9,8 +9,9 @@ a correction is a new Wagtail revision, logged, whose content includes the atten
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail.documents import get_document_model_string
 from wagtail.fields import RichTextField
-from wagtail.models import RevisionMixin
+from wagtail.models import Orderable, RevisionMixin
 
 from portal.cards.models import ContactActivity
 from portal.registry.models import Member, Organization
@@ -110,6 +111,12 @@ class Meeting(RevisionMixin, models.Model):
     def serializable_data(self) -> dict:
         """The revision's content: the meeting's fields and the attendance as it stands."""
         data = super().serializable_data()
+        data["attachments"] = [
+            {"document": document_id, "title": title}
+            for document_id, title in self.attachments.order_by("sort_order", "pk").values_list(
+                "document_id", "document__title"
+            )
+        ]
         data["attendance"] = {
             str(member_id): status
             for member_id, status in self.attendances.order_by("member_id").values_list(
@@ -169,3 +176,28 @@ class MeetingAttendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} · {self.meeting}"
+
+
+class MeetingAttachment(Orderable):
+    """A document attached to the closed meeting's record, in the secretary's order. The
+    revision of each close or correction keeps the list as it was (``serializable_data``)."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    document = models.ForeignKey(
+        get_document_model_string(),
+        verbose_name=_("document"),
+        on_delete=models.PROTECT,  # a record's attachment is kept: detach it by a correction
+        related_name="+",
+    )
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "document"], name="meeting_attachment_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} · {self.document}"

@@ -46,6 +46,8 @@ class Figures:
     expected: int = 0
     present: int = 0
     flagged: list = field(default_factory=list)
+    # A township's (or host city's) branches, each with its own figures: the drill-down.
+    branches: list = field(default_factory=list)
 
     @property
     def rate(self) -> float | None:
@@ -176,21 +178,33 @@ def oversight_areas(user, rows: list[Figures]) -> list[Figures]:
         for area in areas:
             if row.organization.path.startswith(area.organization.path):
                 area.add(row)
+                area.branches.append(row)
     return [area for area in areas if area.held or area.expected or area.due]
 
 
+def _figure_cells(row: Figures) -> list:
+    """held/due of each kind, the attendance rate and how many are flagged."""
+    cells = [f"{h}/{'' if d is None else d}" for _, h, d in row.kinds()]
+    return [*cells, row.rate, len(row.flagged)]
+
+
 def oversight_workbook(*, branches: list[Figures], areas: list[Figures], year: int) -> bytes:
-    """The figures as .xlsx: branches, townships, and the flagged members, names and phones
-    masked."""
+    """The figures as .xlsx: branches, townships, each township's branches (the drill-down),
+    and the flagged members, names and phones masked."""
     book = Workbook(write_only=True)
-    kinds = [label for _, label in Meeting.Kind.choices]
+    held_due = [f"{label}（{_('held')}/{_('due')}）" for _kind, label in Meeting.Kind.choices]
+    figure_heads = [*held_due, _("attendance rate (%)"), _("flagged")]
     for title, rows in ((_("Branches"), branches), (_("Townships"), areas)):
         sheet = book.create_sheet(f"{year} {title}")
-        held_due = [f"{label}（{_('held')}/{_('due')}）" for label in kinds]
-        sheet.append([_("organisation"), *held_due, _("attendance rate (%)"), _("flagged")])
+        sheet.append([_("organisation"), *figure_heads])
         for row in rows:
-            cells = [f"{h}/{'' if d is None else d}" for _, h, d in row.kinds()]
-            sheet.append([cell_safe(row.organization.name), *cells, row.rate, len(row.flagged)])
+            sheet.append([cell_safe(row.organization.name), *_figure_cells(row)])
+    sheet = book.create_sheet(f"{year} {_('Branches by township')}")
+    sheet.append([_("township"), _("branch"), *figure_heads])
+    for area in areas:
+        for row in area.branches:
+            name, branch = area.organization.name, row.organization.name
+            sheet.append([cell_safe(name), cell_safe(branch), *_figure_cells(row)])
     sheet = book.create_sheet(_("Absent three times in a row"))
     sheet.append([_("branch"), _("member"), _("phone"), _("last meetings")])
     for row in branches:

@@ -8,7 +8,7 @@ only the meetings they are expected at.
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from portal.meetings.models import MEETING_ORG_KINDS, Meeting, MeetingAttendance
@@ -23,6 +23,15 @@ def meetings_visible_to(user) -> QuerySet[Meeting]:
     return Meeting.objects.filter(organization__in=organizations_managed_by(user)).select_related(
         "organization"
     )
+
+
+def meetings_seen_by(user) -> QuerySet[Meeting]:
+    """The meetings an org admin keeps, and those at which a member of their own branches
+    (by origin) was expected: the home branch reads its floating member's host-side
+    meetings. A host branch does not read the home branch's meetings through its member."""
+    managed = organizations_managed_by(user)
+    home = MeetingAttendance.objects.filter(member__origin__in=managed).values("meeting_id")
+    return Meeting.objects.filter(Q(organization__in=managed) | Q(pk__in=home))
 
 
 def organizations_meeting_for(user):
@@ -71,3 +80,24 @@ def meetings_due_reminder(day: datetime.date) -> QuerySet[Meeting]:
         starts_at__gte=start,
         starts_at__lt=start + datetime.timedelta(days=1),
     )
+
+
+def attendance_counts(*, member_ids, year: int) -> dict[int, dict[str, int]]:
+    """member id → {present, leave, absent}: how the member's closed meetings of ``year``
+    went, on either side (home or host), each meeting once (one row per member and
+    meeting). Read from the rows as they stand, so a correction changes the figure."""
+    rows = (
+        MeetingAttendance.objects.filter(
+            member_id__in=member_ids,
+            meeting__state=Meeting.State.CLOSED,
+            meeting__starts_at__year=year,
+            status__in=(Status.PRESENT, Status.LEAVE, Status.ABSENT),
+        )
+        .order_by()
+        .values_list("member_id", "status")
+        .annotate(n=Count("pk"))
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for member_id, status, n in rows:
+        counts.setdefault(member_id, {"present": 0, "leave": 0, "absent": 0})[status] = n
+    return counts

@@ -16,6 +16,7 @@ from portal import signals
 from portal.cards import services as cards
 from portal.cards.models import ContactActivity
 from portal.meetings import tasks
+from portal.meetings.documents import attachments_apply
 from portal.meetings.models import MEETING_ORG_KINDS, Meeting, MeetingAttendance
 from portal.meetings.oversight import ABSENCES_IN_A_ROW, absence_runs_through
 from portal.registry.models import Member, Organization
@@ -304,8 +305,12 @@ def _absences_in_a_row_raise(meeting: Meeting) -> None:
             )
 
 
-def _record(meeting: Meeting, *, user, statuses, minutes: str, decisions: str, log: str):
+def _record(
+    meeting: Meeting, *, user, statuses, minutes: str, decisions: str, log: str, attachments
+):
     _statuses_apply(meeting, statuses)
+    if attachments is not None:
+        attachments_apply(meeting=meeting, documents=attachments, user=user)
     meeting.minutes = minutes
     meeting.decisions = (decisions or "").strip()
     meeting.save()
@@ -321,9 +326,16 @@ def _record(meeting: Meeting, *, user, statuses, minutes: str, decisions: str, l
 
 @transaction.atomic
 def meeting_close(
-    *, meeting: Meeting, user, statuses: dict[int, str], minutes: str = "", decisions: str = ""
+    *,
+    meeting: Meeting,
+    user,
+    statuses: dict[int, str],
+    minutes: str = "",
+    decisions: str = "",
+    attachments: list | None = None,
 ) -> Meeting:
-    """MeetingAttendance confirmed, minutes and decisions written; the meeting is locked."""
+    """Attendance confirmed, minutes, decisions and attached documents written; the meeting
+    is locked."""
     meeting = _locked(meeting)
     if meeting.is_closed:
         _refuse("locked")
@@ -333,15 +345,28 @@ def meeting_close(
     meeting.code = ""
     rules_event("meeting_closed", event_key=f"meeting_closed:{meeting.pk}", meeting_id=meeting.pk)
     return _record(
-        meeting, user=user, statuses=statuses, minutes=minutes, decisions=decisions, log=LOG_CLOSE
+        meeting,
+        user=user,
+        statuses=statuses,
+        minutes=minutes,
+        decisions=decisions,
+        log=LOG_CLOSE,
+        attachments=attachments,
     )
 
 
 @transaction.atomic
 def meeting_correct(
-    *, meeting: Meeting, user, statuses: dict[int, str], minutes: str, decisions: str
+    *,
+    meeting: Meeting,
+    user,
+    statuses: dict[int, str],
+    minutes: str,
+    decisions: str,
+    attachments: list | None = None,
 ) -> Meeting:
-    """A closed meeting changes only as a new revision, logged with who made it."""
+    """A closed meeting changes only as a new revision, logged with who made it; the
+    attachments stay as they were unless a list is given."""
     meeting = _locked(meeting)
     if not meeting.is_closed:
         _refuse("not_closed")
@@ -352,4 +377,5 @@ def meeting_correct(
         minutes=minutes,
         decisions=decisions,
         log=LOG_CORRECT,
+        attachments=attachments,
     )

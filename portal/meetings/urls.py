@@ -8,4 +8,9 @@ urlpatterns = [
     path("me/meetings/", views.my_meetings, name="my_meetings"),
     path("me/meetings/scan/", views.my_meeting_scan, name="my_meeting_scan"),
     path("me/meetings/<int:pk>/", views.my_meeting, name="my_meeting"),
+    path(
+        "me/meetings/<int:pk>/documents/<int:document_pk>/",
+        views.my_meeting_document,
+        name="my_meeting_document",
+    ),
 ]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.meetings import selectors, services
+from portal.meetings.documents import attachment_serve
 from portal.registry.forms import validation_errors_add
 from portal.registry.selectors import member_for_user
 
@@ -69,7 +70,12 @@ def my_meeting(request, pk: int):
             validation_errors_add(form, exc)
         else:
             return redirect("my_meeting", pk)
-    context = {"attendance": attendance, "code_form": code_form, "leave_form": leave_form}
+    context = {
+        "attendance": attendance,
+        "attachments": attendance.meeting.attachments.select_related("document"),
+        "code_form": code_form,
+        "leave_form": leave_form,
+    }
     return render(request, "portal/meetings/my_meeting.html", context)
 
 
@@ -88,3 +94,12 @@ def my_meeting_scan(request):
             messages.success(request, _("You are signed in. Thank you."))
             return redirect("my_meeting", attendance.meeting_id)
     return render(request, "portal/meetings/my_scan.html", {"token": token, "error": error})
+
+
+@login_required
+def my_meeting_document(request, pk: int, document_pk: int):
+    """A document of the closed meeting's record, for a member expected at it."""
+    attendance = selectors.attendance_of_member(_member(request), pk)
+    if attendance is None:
+        raise Http404
+    return attachment_serve(request, attendance.meeting, document_pk)

@@ -143,6 +143,11 @@ class MeetingViewSet(ScopedViewSetMixin, ModelViewSet):
             path("<int:pk>/code/", admin_views.meeting_code, name="code"),
             path("<int:pk>/leave/", admin_views.meeting_leave_grant, name="leave"),
             path("<int:pk>/close/", admin_views.meeting_close, name="close"),
+            path(
+                "<int:pk>/documents/<int:document_pk>/",
+                admin_views.meeting_document,
+                name="document",
+            ),
             path("members/<int:pk>/", admin_views.member_attendance, name="member"),
             path("oversight/", admin_views.oversight, name="oversight"),
             path("oversight/export/", admin_views.oversight_export, name="oversight_export"),

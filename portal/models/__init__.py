@@ -17,7 +17,7 @@ from portal.content.models import (
 )
 from portal.inbox.models import Notification
 from portal.ledger.models import Job
-from portal.meetings.models import Meeting, MeetingAttendance
+from portal.meetings.models import Meeting, MeetingAttachment, MeetingAttendance
 from portal.parcels.models import RedPackageRequest, RedPackageStock, StockMovement
 from portal.registry.models import (
     ActivationCode,
@@ -46,6 +46,7 @@ __all__ = [
     "Liaison",
     "LostContact",
     "Meeting",
+    "MeetingAttachment",
     "MeetingAttendance",
     "Member",
     "MicroLecturePage",

@@ -88,6 +88,8 @@ PARAMS = {
     "portal_contact_card:countersign": {"activity_pk": "contact_activity"},
     "portal_contact_card:reject": {"activity_pk": "contact_activity"},
     "my_meeting": {"pk": "meeting_id"},
+    "my_meeting_document": {"pk": "closed_meeting_id", "document_pk": "meeting_document_id"},
+    "portal_meeting:document": {"pk": "closed_meeting_id", "document_pk": "meeting_document_id"},
 }
 
 # Kinds with an out-of-scope object in the world.

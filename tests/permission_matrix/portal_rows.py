@@ -17,6 +17,9 @@ ROWS = [
     row("portal_meeting:close", "LLL OMOO DDD LO", out="LLL MMMO DDD LO"),
     row("portal_meeting:code", "LLL OMOO DDD LO", out="LLL MMMO DDD LO"),
     row("portal_meeting:detail", "LLL OMOO DDD LO", out="LLL MMMO DDD LO"),
+    # A closed meeting's document: its branch's org admins (the host secretary keeps the
+    # member, not the home branch's meeting); Wagtail's document view then serves it.
+    row("portal_meeting:document", "LLL OMOO DDD LO"),
     row("portal_meeting:edit", "LLL OMOO DDD LO", out="LLL MMMO DDD LO"),
     row("portal_meeting:history", "LLL OMOO MMM LO", out="LLL MMMO MMM LO"),
     row("portal_meeting:history_results", "LLL OMOO MMM LO", out="LLL MMMO MMM LO"),

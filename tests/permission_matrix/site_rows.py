@@ -27,6 +27,7 @@ ROWS = [
     row("my_contact_card", "LOO DDDD DDD DD"),
     # Meetings: a member opens only those they are expected at (T01-V01's, the demo member's).
     row("my_meeting", "LOM MMMM MMM MM"),
+    row("my_meeting_document", "LOM MMMM MMM MM"),
     row("my_meeting_scan", "LOO MMMM MMM MM"),
     row("my_meetings", "LOO MMMM MMM MM"),
     row("my_packages", "LOO OOOO OOO OO"),
