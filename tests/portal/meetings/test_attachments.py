@@ -5,6 +5,7 @@ fetched through the meeting by them only, Wagtail's collection privacy still app
 import datetime
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.urls import reverse
@@ -12,7 +13,13 @@ from wagtail.documents.models import Document
 from wagtail.models import Collection, CollectionViewRestriction
 
 from portal.meetings import services
-from portal.meetings.documents import documents_attachable, meeting_collection
+from portal.meetings.documents import (
+    SOURCE_NAME,
+    documents_attachable,
+    meeting_collection,
+    meeting_collection_ensure,
+    meeting_collection_name,
+)
 from portal.models import MeetingAttachment, MeetingAttendance, Role
 from portal.registry.factories import UserFactory
 from portal.registry.services import role_group
@@ -22,11 +29,13 @@ Status = MeetingAttendance.Status
 HOUR = datetime.timedelta(hours=1)
 
 
-def _document(title: str, collection=None) -> Document:
+def _document(title: str, collection=None, by: str = "host_admin") -> Document:
+    """A document uploaded by ``by`` (the host branch's secretary unless told)."""
     return Document.objects.create(
         title=title,
         file=ContentFile(f"{title}\n".encode(), "record.txt"),
         collection=collection or meeting_collection(),
+        uploaded_by_user=get_user_model().objects.filter(username=by).first(),
     )
 
 
@@ -56,10 +65,22 @@ def test_the_meeting_records_collection_is_behind_the_login_for_org_admins(peopl
         .collection_permissions.filter(collection=collection)
         .values_list("permission__codename", flat=True)
     )
-    assert codenames == {"add_document", "change_document", "choose_document"}
+    assert codenames == {"add_document", "choose_document"}  # "change": their own uploads only
     document = _document("会议纪要")
     assert document in documents_attachable(people["host"])
     assert document not in documents_attachable(people["member"])
+    # Every secretary shares the collection; one branch's records are not another's.
+    assert document not in documents_attachable(people["unrelated"])
+
+
+def test_a_collection_named_before_the_catalog_was_compiled_is_renamed_not_doubled(people):
+    collection = meeting_collection()
+    collection.name = SOURCE_NAME
+    collection.save(update_fields=["name"])
+    assert meeting_collection_ensure().pk == collection.pk
+    collection.refresh_from_db()
+    assert collection.name == meeting_collection_name()
+    assert Collection.objects.filter(name__in=[SOURCE_NAME, collection.name]).count() == 1
 
 
 def test_each_revision_keeps_its_list(closed, people, members):
@@ -124,7 +145,25 @@ def test_a_member_not_expected_cannot_fetch_it_around_the_meeting(client, closed
     client.force_login(people["member"])
     assert client.get(sign_in.url).status_code == 404  # through the meeting only
     client.force_login(people["host"])
-    assert client.get(sign_in.url).status_code == 200  # the collection's secretaries
+    assert client.get(sign_in.url).status_code == 200  # who uploaded it
+    for who in ("origin", "unrelated"):  # secretaries sharing the collection: not by address
+        client.force_login(people[who])
+        assert client.get(sign_in.url).status_code == 404, who
+
+
+def test_another_branchs_secretary_cannot_attach_the_records_to_a_meeting_of_theirs(
+    plan, people, members, tree
+):
+    theirs = plan(starts_in=-24 * HOUR, organization=tree.village_a1)
+    hosts_minutes = _document("会议纪要")
+    with pytest.raises(ValidationError) as refused:
+        services.meeting_close(
+            meeting=theirs, user=people["unrelated"], statuses={}, attachments=[hosts_minutes]
+        )
+    assert "attachments" in refused.value.message_dict
+    own = _document("本支部纪要", by="unrelated_admin")
+    services.meeting_close(meeting=theirs, user=people["unrelated"], statuses={}, attachments=[own])
+    assert [a.document for a in theirs.attachments.all()] == [own]
 
 
 def test_a_detached_document_is_no_longer_fetched_through_the_meeting(client, closed, people):

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0016_video_phone_rendition'),
+        ('portal', '0018_collection_pins'),
         ('wagtaildocs', '0014_alter_document_file_size'),
     ]
 
