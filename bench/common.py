@@ -80,7 +80,10 @@ def manage(env: dict, *args: str, python: Path = PYTHON, cwd: Path = ROOT) -> st
 
 @contextlib.contextmanager
 def scratch_database(backend: str, name: str) -> Iterator[str]:
-    """A fresh, empty database for one run; yields its DATABASE_URL and removes it after."""
+    """A fresh, empty database for one run; yields its DATABASE_URL and removes it after.
+    BENCH_DATABASE_SUFFIX, when set, is added to the name, so that runs side by side (one
+    per worktree) do not drop each other's database."""
+    name += os.environ.get("BENCH_DATABASE_SUFFIX", "")
     if backend == "sqlite":
         folder = Path(tempfile.mkdtemp(prefix=f"{name}-"))
         try:
