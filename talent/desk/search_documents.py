@@ -9,11 +9,13 @@ The home township and village are filters and facets, not text: their names (甲
 come from (docs/adr/0017-should-match.md).
 """
 
+import re
 from collections.abc import Iterator, Sequence
 
 from django.conf import settings
 from django.utils import translation
 
+from search.analysis import normalize
 from search.registry import SearchDocument, Weight
 from talent.desk.regions import place_of
 
@@ -46,7 +48,7 @@ WEIGHTS = {
     "industry_label": Weight.MIDDLE,
 }
 FILTER_FIELDS = {
-    "profile": "integer",  # the profile's key: what a filter the database answers narrows to
+    "training": "keywords",  # the trainings' names (training_names), filtered by words in them
     "township": "integer",
     "village": "integer",
     "birth_date": "date",
@@ -105,6 +107,17 @@ PROFILE_COLUMNS = (
 )
 
 
+# Between the trainings a profile lists: 村级后备干部培训、电商培训 are two.
+TRAINING_SEPARATORS = re.compile(r"[、,，;；\n\r]+")
+
+
+def training_names(trainings: str) -> list[str]:
+    """The trainings a profile lists, each as search compares words (simplified, lower
+    case): the values of the "training" filter, each held once."""
+    names = (normalize(name).strip() for name in TRAINING_SEPARATORS.split(trainings or ""))
+    return list(dict.fromkeys(name for name in names if name))
+
+
 def talent_fields(row: dict, places: "Places", skills: Sequence[str] = ()) -> dict:
     """The document of one profile, from its ``PROFILE_COLUMNS`` row.
 
@@ -131,7 +144,7 @@ def talent_fields(row: dict, places: "Places", skills: Sequence[str] = ()) -> di
         "trainings": row["trainings"],
         "self_introduction": row["self_introduction"],
         "industry_label": places.industry_label(industry),
-        "profile": row["pk"],
+        "training": training_names(row["trainings"]) or None,
         "township": township.pk if township is not None else None,
         "village": village.pk if village is not None else None,
         "birth_date": birth_date.isoformat() if birth_date else None,

@@ -156,7 +156,21 @@ def test_the_document_holds_gender_city_and_province_from_the_record_where_blank
     member = loaded[str(pool.member.pk)]
     assert (member["city"], member["province"]) == ("遵义市", "52")
     assert member["gender"] == members.a2.gender
-    assert member["profile"] == pool.member.pk
+
+
+
+def test_the_document_holds_each_training_by_name(talent_pool):
+    """The "training" filter holds each training a profile lists, once, as search compares
+    words (simplified, lower case); a profile with none holds no value."""
+    pool = talent_pool
+    TalentProfile.objects.filter(pk=pool.farmer.pk).update(
+        trainings="村级后备干部培训、電商培训；\n村级后备干部培训, APP运营培训"
+    )
+    TalentProfile.objects.filter(pk=pool.shop.pk).update(trainings="")
+    loaded = documents()
+    farmer = loaded[str(pool.farmer.pk)]
+    assert farmer["training"] == ["村级后备干部培训", "电商培训", "app运营培训"]
+    assert "training" not in loaded[str(pool.shop.pk)]
 
 
 def test_a_profile_saved_before_the_township_was_derived_is_indexed_under_it(talent_pool, tree):
