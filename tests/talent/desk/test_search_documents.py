@@ -71,10 +71,9 @@ def test_the_talent_document_is_registered_as_the_contract_says():
         "honours",
         "trainings",
         "self_introduction",
-        "industry_label",
     }
     assert spec.filter_fields == {
-        "profile": "integer",
+        "training": "keywords",
         "township": "integer",
         "village": "integer",
         "birth_date": "date",
@@ -117,7 +116,7 @@ def test_the_loader_yields_the_pool_with_labels_and_derived_fields(talent_pool, 
     assert farmer["township"] == tree.township_a.pk  # derived when the profile was cleaned
     assert farmer["village"] == tree.village_a1.pk
     assert "hometown" not in farmer  # the places are filters, not text
-    assert farmer["industry_label"] == "农业与养殖"
+    assert "industry_label" not in farmer and farmer["industry"] == "agriculture"  # no text
     assert farmer["skills"] == ["农机", "生态养殖"]
     assert farmer["study_hours"] == 40  # tenths of an hour
     assert farmer["grade"] == "qualified"
