@@ -94,7 +94,13 @@ class KeywordsColumn:
     def _holds(self, positions: np.ndarray, codes: np.ndarray) -> np.ndarray:
         if not len(codes):
             return np.zeros(len(positions), dtype=bool)
-        return np.isin(self.code[positions], codes).any(axis=1)
+        # A lookup table over the vocabulary, its last item (code -1, no value) false.
+        wanted = np.zeros(len(self.values) + 1, dtype=bool)
+        wanted[codes] = True
+        held = wanted[self.code[positions, 0]]
+        for column in range(1, self.code.shape[1]):  # a few: column by column is quicker
+            held |= wanted[self.code[positions, column]]
+        return held
 
     def in_range(self, positions: np.ndarray, bounds: Mapping[str, object]) -> np.ndarray:
         keep = np.ones(len(positions), dtype=bool)
