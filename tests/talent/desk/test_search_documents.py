@@ -157,7 +157,6 @@ def test_the_document_holds_gender_city_and_province_from_the_record_where_blank
     assert member["gender"] == members.a2.gender
 
 
-
 def test_the_document_holds_each_training_by_name(talent_pool):
     """The "training" filter holds each training a profile lists, once, as search compares
     words (simplified, lower case); a profile with none holds no value."""
@@ -215,7 +214,7 @@ def found(text: str, **options) -> list[str]:
         ("jiaerdangyuan", ["甲二党员"]),  # a member's name, from the member record
         ("直播", ["陈刚"]),  # a skill
         ("杭州", ["陈刚"]),  # the current city
-        ("制造业", ["张伟"]),  # the industry's Chinese label
+        ("制造业", []),  # the industry is a filter and facet, not text (ADR 0024)
         ("甲一村", []),  # the home village is a filter, not text
         ("电工", ["甲二党员"]),
         ("养殖 杭州", []),  # both of two words must be found
