@@ -81,9 +81,12 @@ def manage(env: dict, *args: str, python: Path = PYTHON, cwd: Path = ROOT) -> st
 @contextlib.contextmanager
 def scratch_database(backend: str, name: str, *, keep: bool = False) -> Iterator[str]:
     """A fresh, empty database for one run; yields its DATABASE_URL and removes it after.
+    BENCH_DATABASE_SUFFIX, when set, is added to the name, so that runs side by side (one
+    per worktree) do not drop each other's database.
 
     With keep (PostgreSQL only), the database is made only when missing and left in place
     after the run, for the next run to reuse what it holds."""
+    name += os.environ.get("BENCH_DATABASE_SUFFIX", "")
     if keep and backend == "postgres":
         if not _postgres("SELECT 1 FROM pg_database WHERE datname = %s", (name,)):
             _postgres(f'CREATE DATABASE "{name}"')

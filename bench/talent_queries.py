@@ -1,8 +1,10 @@
 """What bench/talent_search.py searches for: the fixed searches of each kind, and the talent
 document spec it falls back on when the talent app registers none."""
 
-# Each search: (text, filters, facets). The filters name village/township ids by position,
-# resolved in the child once the county exists.
+# Each search: (text, filters, facets, any_of, trainings). The filters name village/township
+# ids by position, resolved in the child once the county exists. ``trainings``: words of a
+# recruiter's training filter, turned into engine filters by the talent desk
+# (talent.desk.filters.query_filters) inside the timing, as the desk and the API do.
 FACETS = ("township", "village", "education", "industry", "willingness")
 TEXT_ONLY = ["电商", "养殖", "厨师", "建造师", "后备干部", "深圳 电工", "zw", "直播带货"]
 # Questions of three to five words once the question words are left out: three of four or
@@ -27,6 +29,13 @@ def searches(townships: list[int], villages: list[int]) -> dict[str, list[tuple]
     return {
         "text": [(text, {}, (), {}) for text in TEXT_ONLY],
         "question, 3-5 words": [(text, {}, (), {}) for text in QUESTIONS],
+        "training filter": [
+            ("", {}, FACETS, {}, ("后备干部",)),
+            ("", {"township": townships[0]}, FACETS, {}, ("电商", "创业")),
+            ("厨师", {}, (), {}, ("职业技能",)),
+            ("电商", {"education": {"gte": 3}}, FACETS, {}, ("电商培训",)),
+            ("", {"willingness": "yes"}, FACETS, {}, ("冬训",)),
+        ],
         "text + 3 filters + 5 facets": [
             (text, filters, FACETS, {})
             for text in ("电商", "养殖", "后备干部", "厨师")

@@ -176,6 +176,14 @@ def built(profiles: int) -> bool:
     )
 
 
+def training_filters(words: tuple[str, ...]) -> dict:
+    """The engine filters of a recruiter's training filter, as the talent desk makes them."""
+    from talent.desk.filters import query_filters
+    from talent.desk.search_query import TalentQuery
+
+    return query_filters(TalentQuery(trainings=words))
+
+
 def child(profiles: int, repeat: int, reuse: bool) -> dict:
     import django
 
@@ -246,11 +254,15 @@ def searched(result: dict, repeat: int) -> dict:
     result["kinds"] = {}
     for kind, runs in searches(townships, villages).items():
         walls, cpus, hits, each = [], [], [], []
-        for text, filters, facets, any_of in runs:
+        for text, filters, facets, any_of, *more in runs:
+            trainings = more[0] if more else ()
 
-            def search(text=text, filters=filters, facets=facets, any_of=any_of, hits=hits):
+            def search(
+                text=text, filters=filters, facets=facets, any_of=any_of, hits=hits, t=trainings
+            ):
+                wanted = {**filters, **training_filters(t)} if t else filters
                 found = document_search(
-                    index="talent", text=text, filters=filters, facets=facets, any_of=any_of
+                    index="talent", text=text, filters=wanted, facets=facets, any_of=any_of
                 )
                 hits.append(found.total)
 
@@ -262,6 +274,7 @@ def searched(result: dict, repeat: int) -> dict:
                 cpus.append(cpu)
                 mine.append(cpu)
             label = " ".join([text, json.dumps(filters, ensure_ascii=False) if filters else ""])
+            label += f" training={'/'.join(trainings)}" if trainings else ""
             each.append(
                 {
                     "search": (label + (" any_of" if any_of else "")).strip(),

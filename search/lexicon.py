@@ -50,11 +50,35 @@ def surname_readings() -> dict[str, str]:
     return dict(line.split(maxsplit=1) for line in _lines(SURNAMES))
 
 
+ONE_WAY = "=>"
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(word for word in (word.strip() for word in text.split(",")) if word)
+
+
 @functools.cache
 def builtin_synonyms() -> tuple[tuple[str, ...], ...]:
-    """Groups of words that stand for each other, as written in synonyms.txt."""
-    groups = (tuple(word.strip() for word in line.split(",")) for line in _lines(SYNONYMS))
-    return tuple(tuple(word for word in group if word) for group in groups)
+    """Groups of words that stand for each other, as written in synonyms.txt: each line,
+    and the words before ``=>`` of a one-way line (``builtin_one_way``) when they are two
+    or more."""
+    groups = (_words(line.split(ONE_WAY, 1)[0]) for line in _lines(SYNONYMS))
+    return tuple(
+        group
+        for line, group in zip(_lines(SYNONYMS), groups, strict=True)
+        if ONE_WAY not in line or len(group) > 1
+    )
+
+
+@functools.cache
+def builtin_one_way() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """(broader words, narrower words) of each line ``A, B => C, D``: a search for A or B
+    finds C and D too (and what they stand for), a search for C does not find A."""
+    return tuple(
+        (_words(line.split(ONE_WAY, 1)[0]), _words(line.split(ONE_WAY, 1)[1]))
+        for line in _lines(SYNONYMS)
+        if ONE_WAY in line
+    )
 
 
 @functools.cache

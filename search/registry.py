@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 
 from .analysis import Tokens, tokens_for_index
 
-FILTER_TYPES = ("keyword", "integer", "date", "boolean")
+# "keywords": several keywords a document (a list of strings), filtered by any of them or by
+# words they contain (search/engines/keywords.py), counted as facets, never sorted.
+FILTER_TYPES = ("keyword", "integer", "date", "boolean", "keywords")
 
 
 class Weight(enum.IntEnum):
@@ -44,8 +46,9 @@ class SearchDocument:
 
     ``load(None)`` yields every document, ``load(keys)`` only those keys (a key it no longer
     yields has been deleted). Filter values are scalars (one value a field, so both engines
-    filter, sort and count them alike); dates are ISO strings (``date.isoformat()``), which
-    sort as dates do. ``weights`` gives text and name fields a ``Weight`` other than LOW.
+    filter, sort and count them alike), except in a ``keywords`` field (a list of strings);
+    dates are ISO strings (``date.isoformat()``), which sort as dates do. ``weights``
+    gives text and name fields a ``Weight`` other than LOW.
     """
 
     name: str

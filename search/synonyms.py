@@ -25,24 +25,45 @@ def _cache_key() -> str:
 
 
 def synonym_groups() -> list[tuple[str, ...]]:
-    """Built-in groups first, then one group per admin row (its term and equivalents)."""
+    """Built-in groups first, then one group per admin row (its term and equivalents); the
+    built-in one-way lines are ``lexicon.builtin_one_way``."""
     rows = Synonym.objects.order_by("term")
     admin_groups = [(row.term, *row.equivalent_list()) for row in rows]
     return [*lexicon.builtin_synonyms(), *admin_groups]
 
 
-def table_build(groups: Iterable[tuple[str, ...]]) -> dict[Tokens, tuple[Tokens, ...]]:
+def table_build(
+    groups: Iterable[tuple[str, ...]],
+    one_way: Iterable[tuple[tuple[str, ...], tuple[str, ...]]] = (),
+) -> dict[Tokens, tuple[Tokens, ...]]:
     """Each word's query tokens → the query tokens of itself and of every word sharing a
-    group with it. A word in two groups gets both groups' words (not their closure)."""
+    group with it. A word in two groups gets both groups' words (not their closure).
+
+    ``one_way``: (broader, narrower) words. A broader word also gets each narrower word
+    and that word's own group (村官 → 村主任 → 村长), which a narrower word does not get
+    back (村长 finds no 村干部)."""
     analyzer = default_analyzer()
+
+    def spelled(words: Iterable[str]) -> list[Tokens]:
+        spellings = (tuple(analyzer.query_tokens(word)) for word in words)
+        return list(dict.fromkeys(tokens for tokens in spellings if tokens))
+
     table: dict[Tokens, dict[Tokens, None]] = {}
     for group in groups:
-        spelled = [tuple(analyzer.query_tokens(word)) for word in group]
-        spelled = list(dict.fromkeys(tokens for tokens in spelled if tokens))
-        if len(spelled) < 2:
+        words = spelled(group)
+        if len(words) < 2:
             continue
-        for tokens in spelled:
-            table.setdefault(tokens, {tokens: None}).update(dict.fromkeys(spelled))
+        for tokens in words:
+            table.setdefault(tokens, {tokens: None}).update(dict.fromkeys(words))
+    symmetric = {tokens: list(alternatives) for tokens, alternatives in table.items()}
+    for broader, narrower in one_way:
+        found = [
+            alternative
+            for tokens in spelled(narrower)
+            for alternative in symmetric.get(tokens, [tokens])
+        ]
+        for tokens in spelled(broader):
+            table.setdefault(tokens, {tokens: None}).update(dict.fromkeys(found))
     return {tokens: tuple(alternatives) for tokens, alternatives in table.items()}
 
 
@@ -51,7 +72,7 @@ def synonym_table() -> dict[Tokens, tuple[Tokens, ...]]:
     key = _cache_key()
     table = cache.get(key)
     if table is None:
-        table = table_build(synonym_groups())
+        table = table_build(synonym_groups(), lexicon.builtin_one_way())
         cache.set(key, table, timeout=CACHE_SECONDS)
     return table
 

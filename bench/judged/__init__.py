@@ -62,15 +62,12 @@ def floors() -> dict:
 
 
 def talent_fields(raw: Mapping) -> dict:
-    from django.conf import settings
-    from django.utils import translation
-
+    """As talent.desk.search_documents.talent_fields makes them (the industry a filter only,
+    not text)."""
     from talent.desk.regions import place_of
-    from talent.models import Industry
+    from talent.desk.search_documents import training_names
 
     place = place_of(raw["current_city"])
-    with translation.override(settings.LANGUAGE_CODE):
-        industry_label = str(Industry(raw["industry"]).label)
     fields = {
         name: raw.get(name, "")
         for name in (
@@ -86,8 +83,7 @@ def talent_fields(raw: Mapping) -> dict:
     }
     fields |= {
         "skills": list(raw.get("skills", [])),
-        "industry_label": industry_label,
-        "profile": int(raw["id"][1:]),
+        "training": training_names(raw.get("trainings", "")),
         "gender": GENDERS[raw["gender"]],
         "education": raw["education"],
         "industry": raw["industry"],

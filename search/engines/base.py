@@ -21,8 +21,9 @@ class SearchRequest:
     """``filters``: field → value, list of values (any of), or {"gte": .., "lte": ..}; all
     must hold. ``any_of``: field → list of values; a document passes when one of these
     fields holds one of its values (a recruiter's villages or townships), empty lists count
-    as no match. ``sort``: None (relevance with text, else key), "field" or "-field" of a
-    filter field."""
+    as no match. A ``keywords`` field also takes {"contains": words}: a value containing
+    one of the words (search/engines/keywords.py). ``sort``: None (relevance with text,
+    else key), "field" or "-field" of a filter field."""
 
     query: Query | None = None
     filters: Mapping[str, object] = field(default_factory=dict)
@@ -86,6 +87,8 @@ def check_request(spec: SearchDocument, request: SearchRequest) -> None:
     unknown = asked - set(spec.filter_fields)
     if unknown:
         raise ValueError(f"{spec.name}: not filter fields: {sorted(unknown)}")
+    if sort_field and spec.filter_fields[sort_field] == "keywords":
+        raise ValueError(f"{spec.name}: {sort_field} holds several keywords and does not sort")
 
 
 def highlight(text: str, terms: Iterable[str], length: int = SNIPPET_LENGTH) -> str:

@@ -22,16 +22,19 @@ ranked here rather than read from tens of thousands of rows (search.engines.data
 decides which), and how many entries hold each term asked of PostgreSQL, until the next
 write (``holding``).
 
-Values are typed as the spec declares them, the same way when indexing and when filtering,
-so 5 and "5" are one integer and "true" a boolean, as Elasticsearch would coerce them.
-``search.engines.database`` decides when the columns are current; this module only holds
-and reads them.
+A field of several keywords an entry (``keywords``) is held as a matrix of codes instead
+(search/engines/keywords.py). Values are typed as the spec declares them, the same way
+when indexing and when filtering, so 5 and "5" are one integer and "true" a boolean, as
+Elasticsearch would coerce them. ``search.engines.database`` decides when the columns are
+current; this module only holds and reads them.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 import numpy as np
+
+from .keywords import KeywordsColumn
 
 RANGE_OPERATORS = ("gt", "gte", "lt", "lte")
 
@@ -177,7 +180,10 @@ class IndexColumns:
     columns reflect."""
 
     def __init__(self, filter_fields: Mapping[str, str]) -> None:
-        self.fields = {name: FieldColumn(kind) for name, kind in filter_fields.items()}
+        self.fields = {
+            name: KeywordsColumn() if kind == "keywords" else FieldColumn(kind)
+            for name, kind in filter_fields.items()
+        }
         self.ids = np.empty(0, dtype=np.int64)
         self.keys = np.empty(0, dtype=object)
         self.alive = np.empty(0, dtype=bool)

@@ -37,8 +37,16 @@ from .base import (
     check_request,
     highlight,
 )
+from .keywords import contains_groups
 
-FIELD_TYPES = {"keyword": Keyword, "integer": Integer, "date": Date, "boolean": Boolean}
+# A keyword field holds a list as well: "keywords" is mapped as one.
+FIELD_TYPES = {
+    "keyword": Keyword,
+    "keywords": Keyword,
+    "integer": Integer,
+    "date": Date,
+    "boolean": Boolean,
+}
 TOKENS_ANALYZER = analyzer("guiyan_tokens", tokenizer="whitespace")
 FACET_SIZE = 100
 # What a clause met adds to a document's score: far more than BM25 gives its words (tens at
@@ -107,7 +115,31 @@ def query_clause(query: Query) -> EsQ:
     )
 
 
-def _filter_clause(name: str, value: object) -> EsQ:
+def _wildcard_escaped(word: str) -> str:
+    return "".join(f"\\{char}" if char in "\\*?" else char for char in word)
+
+
+def _contains_clause(name: str, value: dict) -> EsQ:
+    """A value containing one of the words, for each group (search/engines/keywords.py):
+    a wildcard query, which Elasticsearch answers from the field's terms, not its documents."""
+    groups = [
+        EsQ(
+            "bool",
+            should=[
+                EsQ("wildcard", **{name: {"value": f"*{_wildcard_escaped(word)}*"}})
+                for word in group
+                if word
+            ],
+            minimum_should_match=1,
+        )
+        for group in contains_groups(value)
+    ]
+    return groups[0] if len(groups) == 1 else EsQ("bool", filter=groups)
+
+
+def _filter_clause(name: str, value: object, kind: str = "") -> EsQ:
+    if isinstance(value, dict) and kind == "keywords":
+        return _contains_clause(name, value)
     if isinstance(value, dict):
         return EsQ(
             "range", **{name: {op: bound for op, bound in value.items() if bound is not None}}
@@ -120,7 +152,10 @@ def _filter_clause(name: str, value: object) -> EsQ:
 def search_body(name: str, spec: SearchDocument, request: SearchRequest) -> dict:
     check_request(spec, request)
     must = [query_clause(request.query)] if request.query is not None else []
-    filters = [_filter_clause(field, value) for field, value in request.filters.items()]
+    filters = [
+        _filter_clause(field, value, spec.filter_fields[field])
+        for field, value in request.filters.items()
+    ]
     if request.any_of:
         either = [EsQ("terms", **{field: list(values)}) for field, values in request.any_of.items()]
         filters.append(EsQ("bool", should=either, minimum_should_match=1))

@@ -6,12 +6,12 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from search.analysis import normalize
 from talent.desk.search_query import TalentQuery, talent_query_from_params
-from talent.models import BaseSearch, TalentProfile
+from talent.models import BaseSearch
 
 
 class Nothing(Exception):
@@ -37,16 +37,12 @@ def _birth_range(age_min: int | None, age_max: int | None) -> dict | None:
     return bounds
 
 
-def training_profile_keys(words: tuple[str, ...]) -> list[int]:
-    """The pool's profiles whose trainings mention any of ``words`` ("后备干部" finds
-    "村级后备干部培训"). Trainings are free text, which the index holds as words, not as
-    values to filter on: the database answers this part, the engine the rest."""
-    mentions = Q()
-    for word in words:
-        mentions |= Q(trainings__icontains=word)
-    return list(
-        TalentProfile.objects.in_pool().filter(mentions).order_by().values_list("pk", flat=True)
-    )
+def training_filter(words: tuple[str, ...]) -> dict[str, list[list[str]]]:
+    """Profiles with a training whose name holds one of ``words`` ("后备干部" finds
+    "村级后备干部培训"): the index holds each training's name (search_documents.
+    training_names), compared as search compares words, and a group of words per list, so
+    that a base search's training and the query's merge as both holding."""
+    return {"contains": [[normalize(word).strip() for word in words]]}
 
 
 def query_filters(query: TalentQuery) -> dict[str, object]:
@@ -72,7 +68,7 @@ def query_filters(query: TalentQuery) -> dict[str, object]:
     if query.provinces:
         filters["province"] = list(query.provinces)
     if query.trainings:
-        filters["profile"] = training_profile_keys(query.trainings)
+        filters["training"] = training_filter(query.trainings)
     if query.reserve_cadre_trained is not None:
         filters["reserve_cadre_trained"] = query.reserve_cadre_trained
     if query.grades:
@@ -122,6 +118,8 @@ def _merge_ranges(first: dict, second: dict) -> dict:
 
 def _merge_value(first: object, second: object) -> object:
     if isinstance(first, dict) and isinstance(second, dict):
+        if "contains" in first or "contains" in second:  # each group must be met
+            return {"contains": [*first.get("contains", []), *second.get("contains", [])]}
         return _merge_ranges(first, second)
     if isinstance(first, list) or isinstance(second, list):
         first_list = first if isinstance(first, list) else [first]

@@ -6,14 +6,14 @@ their profile is indexed (talent/signal_handlers.py queues that on commit).
 
 The home township and village are filters and facets, not text: their names (甲一村党支部,
 苹果村) would otherwise make people match words of a topic (党支部, 苹果) through where they
-come from (docs/adr/0017-should-match.md).
+come from (docs/adr/0017-should-match.md). So is the industry: its label (商贸与电商) as
+text made a cashier match 电商 and 电子商务; it is a filter and a facet only.
 """
 
+import re
 from collections.abc import Iterator, Sequence
 
-from django.conf import settings
-from django.utils import translation
-
+from search.analysis import normalize
 from search.registry import SearchDocument, Weight
 from talent.desk.regions import place_of
 
@@ -30,7 +30,6 @@ TEXT_FIELDS = (
     "honours",
     "trainings",
     "self_introduction",
-    "industry_label",
 )
 # Ranking: who a person is and what they do above where they work, live, trained or were
 # honoured, above what they say of themselves (the self-introduction, weighing least).
@@ -43,10 +42,9 @@ WEIGHTS = {
     "current_city": Weight.MIDDLE,
     "honours": Weight.MIDDLE,
     "trainings": Weight.MIDDLE,
-    "industry_label": Weight.MIDDLE,
 }
 FILTER_FIELDS = {
-    "profile": "integer",  # the profile's key: what a filter the database answers narrows to
+    "training": "keywords",  # the trainings' names (training_names), filtered by words in them
     "township": "integer",
     "village": "integer",
     "birth_date": "date",
@@ -105,6 +103,17 @@ PROFILE_COLUMNS = (
 )
 
 
+# Between the trainings a profile lists: 村级后备干部培训、电商培训 are two.
+TRAINING_SEPARATORS = re.compile(r"[、,，;；\n\r]+")
+
+
+def training_names(trainings: str) -> list[str]:
+    """The trainings a profile lists, each as search compares words (simplified, lower
+    case): the values of the "training" filter, each held once."""
+    names = (normalize(name).strip() for name in TRAINING_SEPARATORS.split(trainings or ""))
+    return list(dict.fromkeys(name for name in names if name))
+
+
 def talent_fields(row: dict, places: "Places", skills: Sequence[str] = ()) -> dict:
     """The document of one profile, from its ``PROFILE_COLUMNS`` row.
 
@@ -130,8 +139,7 @@ def talent_fields(row: dict, places: "Places", skills: Sequence[str] = ()) -> di
         "honours": row["honours"],
         "trainings": row["trainings"],
         "self_introduction": row["self_introduction"],
-        "industry_label": places.industry_label(industry),
-        "profile": row["pk"],
+        "training": training_names(row["trainings"]) or None,
         "township": township.pk if township is not None else None,
         "village": village.pk if village is not None else None,
         "birth_date": birth_date.isoformat() if birth_date else None,
@@ -158,7 +166,7 @@ class Places:
 
     def __init__(self) -> None:
         from portal.models import Organization
-        from talent.models import VILLAGE_LEVELS, Industry
+        from talent.models import VILLAGE_LEVELS
 
         levels = (Organization.Level.TOWNSHIP, *VILLAGE_LEVELS)
         self._organizations = {
@@ -173,7 +181,6 @@ class Places:
             if org.level == Organization.Level.TOWNSHIP
         }
         self._steplen = Organization.steplen
-        self._industries = {value: str(label) for value, label in Industry.choices}
 
     def organization(self, pk: int | None):
         return self._organizations.get(pk) if pk is not None else None
@@ -187,8 +194,6 @@ class Places:
                 return township
         return None
 
-    def industry_label(self, industry: str) -> str:
-        return self._industries.get(industry, "") if industry else ""
 
 
 def _skills_of(pks: Sequence[int]) -> dict[int, list[str]]:
@@ -211,14 +216,12 @@ def talent_load(keys: Sequence[str] | None) -> Iterator[tuple[str, dict]]:
     if keys is not None:
         profiles = profiles.filter(pk__in=[int(key) for key in keys if str(key).isdigit()])
     last_pk = 0
-    # Labels are indexed in the site's language, whatever the worker's request was.
-    with translation.override(settings.LANGUAGE_CODE):
-        places = Places()
-        while batch := list(profiles.filter(pk__gt=last_pk)[:LOAD_BATCH]):
-            last_pk = batch[-1]["pk"]
-            skills = _skills_of([row["pk"] for row in batch])
-            for row in batch:
-                yield str(row["pk"]), talent_fields(row, places, skills.get(row["pk"], ()))
+    places = Places()
+    while batch := list(profiles.filter(pk__gt=last_pk)[:LOAD_BATCH]):
+        last_pk = batch[-1]["pk"]
+        skills = _skills_of([row["pk"] for row in batch])
+        for row in batch:
+            yield str(row["pk"]), talent_fields(row, places, skills.get(row["pk"], ()))
 
 
 def talent_count() -> int:

@@ -78,7 +78,7 @@ def _base(query: TalentQuery) -> BaseSearch | None:
 @dataclass(frozen=True)
 class _Search:
     """A query as the engine runs it for one user: their scope and the base search's rules,
-    with the filters read once (a training asks the database which profiles mention it)."""
+    with the filters read once (a training is a filter of the index too)."""
 
     query: TalentQuery
     scope: dict[str, list[int]] | None

@@ -30,8 +30,9 @@ def _raw_groups() -> list[tuple[int, list[str]]]:
     groups = []
     for number, line in enumerate(lines, start=1):
         content = line.split("#", 1)[0].strip()
-        if content:
-            groups.append((number, [word.strip() for word in content.split(",")]))
+        if content:  # a one-way line's words, both sides
+            words = content.replace(lexicon.ONE_WAY, ",").split(",")
+            groups.append((number, [word.strip() for word in words]))
     return groups
 
 
@@ -42,9 +43,12 @@ def _label(group: tuple[str, ...]) -> str:
     return "/".join(group)
 
 
+ONE_WAY = lexicon.builtin_one_way()
+
+
 @functools.cache
 def _built_in_table():
-    return table_build(GROUPS)
+    return table_build(GROUPS, ONE_WAY)
 
 
 def _query(word: str, *, synonyms: bool = True) -> Query:
@@ -183,3 +187,43 @@ def test_the_database_engine_finds_each_groups_document_by_another_word(vocabula
         if found.keys != [str(key)]:
             misses.append(f"{_label(group)}: {query} → {word}")
     assert misses == []
+
+
+# --- One-way lines: a broader word finds the narrower ones, not the reverse --------------
+
+
+def _group_of(word: str) -> tuple[str, ...]:
+    return next((group for group in GROUPS if word in group), (word,))
+
+
+@pytest.mark.parametrize("line", ONE_WAY, ids=lambda line: _label(line[0]))
+def test_a_broader_word_finds_the_narrower_ones_and_their_groups(line):
+    """Every word before => finds every word after it and the words of their groups,
+    alone and in a sentence; the line adds nothing to what those words find."""
+    broader, narrower = line
+    reached = [word for narrow in narrower for word in _group_of(narrow)]
+    misses = [
+        f"{query} → {text}"
+        for query in broader
+        for word in reached
+        for text in (word, SENTENCE.format(word))
+        if not _query(query).matches(tokens_for_index(text))
+    ]
+    assert misses == []
+    both_ways = table_build(GROUPS)
+    back = [
+        word
+        for word in reached
+        if _built_in_table().get(_spelling(word)) != both_ways.get(_spelling(word))
+    ]
+    assert back == []
+
+
+def test_chained_words_of_the_judged_set():
+    """The gaps the judged set showed (docs/benchmarks.md, relevance, first run): 村官 finds
+    the village head and the branch secretary; 退伍军人 the veterans who say 退伍 or 退役."""
+    for text in ("返乡当了村主任", "当了五年村党支部书记", "在村两委任职"):
+        assert _query("村官").matches(tokens_for_index(text)), text
+    for text in ("服兵役两年后退伍", "退役后在遵义做快递站长", "部队退伍后开出租车"):
+        assert _query("退伍军人").matches(tokens_for_index(text)), text
+    assert not _query("村长").matches(tokens_for_index("大学生村官"))

@@ -71,10 +71,9 @@ def test_the_talent_document_is_registered_as_the_contract_says():
         "honours",
         "trainings",
         "self_introduction",
-        "industry_label",
     }
     assert spec.filter_fields == {
-        "profile": "integer",
+        "training": "keywords",
         "township": "integer",
         "village": "integer",
         "birth_date": "date",
@@ -117,7 +116,7 @@ def test_the_loader_yields_the_pool_with_labels_and_derived_fields(talent_pool, 
     assert farmer["township"] == tree.township_a.pk  # derived when the profile was cleaned
     assert farmer["village"] == tree.village_a1.pk
     assert "hometown" not in farmer  # the places are filters, not text
-    assert farmer["industry_label"] == "农业与养殖"
+    assert "industry_label" not in farmer and farmer["industry"] == "agriculture"  # no text
     assert farmer["skills"] == ["农机", "生态养殖"]
     assert farmer["study_hours"] == 40  # tenths of an hour
     assert farmer["grade"] == "qualified"
@@ -156,7 +155,20 @@ def test_the_document_holds_gender_city_and_province_from_the_record_where_blank
     member = loaded[str(pool.member.pk)]
     assert (member["city"], member["province"]) == ("遵义市", "52")
     assert member["gender"] == members.a2.gender
-    assert member["profile"] == pool.member.pk
+
+
+def test_the_document_holds_each_training_by_name(talent_pool):
+    """The "training" filter holds each training a profile lists, once, as search compares
+    words (simplified, lower case); a profile with none holds no value."""
+    pool = talent_pool
+    TalentProfile.objects.filter(pk=pool.farmer.pk).update(
+        trainings="村级后备干部培训、電商培训；\n村级后备干部培训, APP运营培训"
+    )
+    TalentProfile.objects.filter(pk=pool.shop.pk).update(trainings="")
+    loaded = documents()
+    farmer = loaded[str(pool.farmer.pk)]
+    assert farmer["training"] == ["村级后备干部培训", "电商培训", "app运营培训"]
+    assert "training" not in loaded[str(pool.shop.pk)]
 
 
 def test_a_profile_saved_before_the_township_was_derived_is_indexed_under_it(talent_pool, tree):
@@ -202,7 +214,7 @@ def found(text: str, **options) -> list[str]:
         ("jiaerdangyuan", ["甲二党员"]),  # a member's name, from the member record
         ("直播", ["陈刚"]),  # a skill
         ("杭州", ["陈刚"]),  # the current city
-        ("制造业", ["张伟"]),  # the industry's Chinese label
+        ("制造业", []),  # the industry is a filter and facet, not text (ADR 0025)
         ("甲一村", []),  # the home village is a filter, not text
         ("电工", ["甲二党员"]),
         ("养殖 杭州", []),  # both of two words must be found
