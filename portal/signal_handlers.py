@@ -150,3 +150,6 @@ def register() -> None:
     _register_registry_to_content()
     _register_content_rules()
     _register_site_cache()
+    from portal.registry.member_fragments import register as register_member_fragments
+
+    register_member_fragments()
