@@ -80,40 +80,12 @@ def stock_fragments_forget(**kwargs) -> None:
     _renew([STOCK_STAMP])
 
 
-def _member_row_changed(sender, instance, **kwargs) -> None:
+def member_row_changed(sender, instance, **kwargs) -> None:
+    """A member saved or deleted (post_save/post_delete of Member)."""
     member_fragments_forget(instance.pk)
 
 
-def _members_row_changed(sender, instance, **kwargs) -> None:
+def members_row_changed(sender, instance, **kwargs) -> None:
+    """A row with a ``member_id`` saved or deleted: that member's pieces are out of date.
+    Which models send it is connected in portal/signal_handlers.py."""
     member_fragments_forget(instance.member_id)
-
-
-def _activity_changed(sender, instance, **kwargs) -> None:
-    from portal.cards.models import ContactCard
-
-    card = ContactCard.objects.filter(pk=instance.card_id).values_list("member_id", flat=True)
-    member_fragments_forget(*card)
-
-
-def register() -> None:
-    """Connect the saves and deletes that change a member's pieces."""
-    from django.db.models.signals import post_delete, post_save
-
-    from portal.cards.models import ContactActivity, ContactCard
-    from portal.parcels.models import RedPackageRequest, RedPackageStock
-    from portal.registry.models import Member, Organization
-    from portal.whereabouts.models import WhereaboutsReport
-
-    connections = [
-        (Member, _member_row_changed),
-        (WhereaboutsReport, _members_row_changed),
-        (ContactCard, _members_row_changed),
-        (RedPackageRequest, _members_row_changed),
-        (ContactActivity, _activity_changed),
-        (Organization, registry_fragments_forget),
-        (RedPackageStock, stock_fragments_forget),
-    ]
-    for model, handler in connections:
-        for signal in (post_save, post_delete):
-            uid = f"portal_fragments_{model.__name__}_{signal is post_save}"
-            signal.connect(handler, sender=model, dispatch_uid=uid)
