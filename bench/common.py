@@ -162,11 +162,13 @@ def gunicorn(
     cwd: Path = ROOT,
     executable: Path = GUNICORN,
     ready_path: str = "/healthz",
+    port: int = 0,
 ) -> Iterator[tuple[int, int]]:
-    """Start gunicorn with two sync workers; yield (master pid, port); always stop it.
+    """Start gunicorn with two sync workers on `port` (0: a free one); yield (master pid,
+    port); always stop it.
 
     It counts as started once ready_path answers 200."""
-    port = free_port()
+    port = port or free_port()
     command = [str(executable), app, "-w", "2", "-b", f"{HOST}:{port}"]
     with tempfile.TemporaryFile() as log:
         server = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=log)

@@ -49,7 +49,7 @@ from common import (
 )
 from home_page import log_in
 from study_material import publish
-from versus import CONN_MAX_AGE, SECRET, add_arguments, checked, serve_reference
+from versus import CONN_MAX_AGE, SECRET, add_arguments, checked, scratch_name, serve_reference
 
 SIGNED_IN_MARKER = 'class="tabbar"'
 TARGETS = {"member": 0.2, "anonymous": 0.1}
@@ -110,7 +110,7 @@ def serve_ours(args) -> Iterator[tuple[int, int, list[Page]]]:
     static_root = Path(tempfile.mkdtemp(prefix="guiyan-versus-static-"))
     extra = {"REDIS_URL": args.redis_url} if args.redis_url else {}
     try:
-        with scratch_database(args.backend, "guiyan_versus_member") as url:
+        with scratch_database(args.backend, scratch_name("guiyan_versus_member", args)) as url:
             env = child_env(
                 url,
                 "portal.settings.production",
@@ -129,7 +129,7 @@ def serve_ours(args) -> Iterator[tuple[int, int, list[Page]]]:
             manage(env, "collectstatic", "--no-input", "-v0")
             material, title = publish(env)
             found = json.loads(manage(env, "shell", "-v0", "-c", PAGES_SCRIPT))
-            with gunicorn(env) as (master, port):
+            with gunicorn(env, port=args.port) as (master, port):
                 cookie = log_in(port)
                 pages = [Page("study material (anonymous)", material, "", title)]
                 pages.append(Page("study material", material, cookie, title))

@@ -135,6 +135,39 @@ def section_groups_follow_roles(sender, *, user, **kwargs) -> None:
     section_groups_sync_for(user=user)
 
 
+def contact_activity_changed(sender, instance, **kwargs) -> None:
+    from portal.cards.models import ContactCard
+    from portal.registry.member_fragments import member_fragments_forget
+
+    card = ContactCard.objects.filter(pk=instance.card_id).values_list("member_id", flat=True)
+    member_fragments_forget(*card)
+
+
+def _register_member_fragments() -> None:
+    """The saves and deletes that change a member's cached page pieces."""
+    from django.db.models.signals import post_delete, post_save
+
+    from portal.cards.models import ContactActivity, ContactCard
+    from portal.parcels.models import RedPackageRequest, RedPackageStock
+    from portal.registry import member_fragments as fragments
+    from portal.registry.models import Member, Organization
+    from portal.whereabouts.models import WhereaboutsReport
+
+    connections = [
+        (Member, fragments.member_row_changed),
+        (WhereaboutsReport, fragments.members_row_changed),
+        (ContactCard, fragments.members_row_changed),
+        (RedPackageRequest, fragments.members_row_changed),
+        (ContactActivity, contact_activity_changed),
+        (Organization, fragments.registry_fragments_forget),
+        (RedPackageStock, fragments.stock_fragments_forget),
+    ]
+    for model, handler in connections:
+        for signal in (post_save, post_delete):
+            uid = f"portal_fragments_{model.__name__}_{signal is post_save}"
+            signal.connect(handler, sender=model, dispatch_uid=uid)
+
+
 def _register_registry_to_content() -> None:
     from portal.signals import organization_publishes, roles_changed
 
@@ -154,3 +187,4 @@ def register() -> None:
     _register_registry_to_content()
     _register_content_rules()
     _register_site_cache()
+    _register_member_fragments()

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,6 +17,7 @@ from portal.cards import services as cards
 from portal.cards.models import ActivityCertificate, ContactActivity
 from portal.cards.pdf import certificate_card_pdf
 from portal.registry.forms import validation_errors_add
+from portal.registry.member_fragments import member_fragments
 from portal.registry.selectors import member_for_user
 
 
@@ -106,29 +108,50 @@ def _year(request) -> int:
 
 @login_required
 def my_contact_card(request):
-    """The year's card: what the host branch signed, what waits, and a form to propose."""
+    """The year's card: what the host branch signed, what waits, and a form to propose.
+
+    The card and the empty form are rendered once per change to the member's records and
+    per day (the form starts from today), portal.registry.member_fragments; a refused
+    proposal is shown live."""
     member = _member_or_403(request)
-    form = ContactActivityForm(request.POST or None, initial={"held_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            activity = cards.contact_activity_propose(member=member, **form.cleaned_data)
-        except ValidationError as exc:
-            validation_errors_add(form, exc)
-        else:
-            messages.success(request, _("Sent to your host branch secretary to countersign."))
-            return redirect(f"{request.path}?year={activity.held_on.year}")
-    year = _year(request)
+    fields = None
+    if request.method == "POST":
+        form = ContactActivityForm(request.POST, initial={"held_on": timezone.localdate()})
+        if form.is_valid():
+            try:
+                activity = cards.contact_activity_propose(member=member, **form.cleaned_data)
+            except ValidationError as exc:
+                validation_errors_add(form, exc)
+            else:
+                messages.success(request, _("Sent to your host branch secretary to countersign."))
+                return redirect(f"{request.path}?year={activity.held_on.year}")
+        fields = render_to_string("portal/_form.html", {"form": form})
+    year, today = _year(request), timezone.localdate()
+    pieces = member_fragments(
+        member, "contact-card", lambda: _card_pieces(member, year, today), year, today
+    )
+    context = {**pieces, "member": member, "year": year, "fields": fields or pieces["fields"]}
+    return render(request, "portal/cards/my_contact_card.html", context)
+
+
+def _card_pieces(member, year: int, today) -> dict:
     card = card_selectors.contact_cards_of_member(member).filter(year=year).first()
     context = {
         "member": member,
         "year": year,
         "card": card,
         "summary": card_selectors.contact_card_summary(card) if card else None,
-        "activities": card.activities.all() if card else [],
-        "years": card_selectors.contact_cards_of_member(member).values_list("year", flat=True),
-        "form": form,
+        "activities": list(card.activities.all()) if card else [],
+        "years": list(
+            card_selectors.contact_cards_of_member(member).values_list("year", flat=True)
+        ),
     }
-    return render(request, "portal/cards/my_contact_card.html", context)
+    form = ContactActivityForm(initial={"held_on": today})
+    return {
+        "body": render_to_string("portal/cards/_contact_card_body.html", context),
+        "propose": bool(member.host_id and not (card and card.attested_at)),
+        "fields": render_to_string("portal/_form.html", {"form": form}),
+    }
 
 
 @login_required

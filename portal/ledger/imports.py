@@ -43,6 +43,7 @@ from portal.ledger.files import (
 from portal.ledger.jobs import NoProgress, Progress
 from portal.ledger.models import Job
 from portal.registry.identity import phone_normalize
+from portal.registry.member_fragments import registry_fragments_forget
 from portal.registry.models import Member, Organization
 from portal.registry.selectors import organizations_managed_by
 
@@ -346,6 +347,8 @@ def _values(entry: dict) -> dict:
 
 
 def _write_chunk(chunk: list[dict]) -> None:
+    # No signal reaches the members' cached pages from bulk writes.
+    registry_fragments_forget()
     Member.objects.bulk_create([Member(**_values(entry)) for entry in chunk if entry["pk"] is None])
     updates = {entry["pk"]: _values(entry) for entry in chunk if entry["pk"] is not None}
     if not updates:

@@ -32,6 +32,7 @@ from portal.parcels.selectors import (
 )
 from portal.parcels.tasks import red_package_dispatch_notify
 from portal.registry.identity import phone_normalize, validate_phone
+from portal.registry.member_fragments import member_fragments_forget, stock_fragments_forget
 from portal.registry.models import Member
 from portal.registry.selectors import (
     members_visible_to,
@@ -67,6 +68,7 @@ def _stock_take(package: RedPackagePage) -> None:
     )
     if not taken:
         raise ValidationError({"package": _("This red package is out of stock.")})
+    stock_fragments_forget()
 
 
 def _shipping_clean(*, recipient: str, phone: str, address: str) -> dict:
@@ -170,6 +172,8 @@ def package_request_cancel(*, request: RedPackageRequest, reason: str = "") -> N
         RedPackageStock.objects.filter(package_id=request.package_id).update(
             available=F("available") + 1, updated_at=timezone.now()
         )
+        stock_fragments_forget()
+        member_fragments_forget(request.member_id)
     request.refresh_from_db()
 
 
@@ -213,6 +217,7 @@ def package_request_dispatch(
         )
         if not sent:
             raise ValidationError(_("This request is no longer waiting to be sent."))
+        member_fragments_forget(request.member_id)
         transaction.on_commit(lambda: _dispatch_notify_enqueue(request.pk))
         rules_event(
             "package_dispatched",
@@ -237,6 +242,7 @@ def package_request_receive(*, request: RedPackageRequest, member: Member) -> Re
             state=State.RECEIVED, received_at=timezone.now()
         )
         if received:
+            member_fragments_forget(request.member_id)
             rules_event(
                 "package_received",
                 event_key=f"package_received:{request.pk}",
@@ -277,6 +283,7 @@ def package_stock_move(*, package: RedPackagePage, change: int, reason: str, use
         if not moved:
             message = _("Only %(count)d packages are in stock: the stock cannot go below zero.")
             raise ValidationError({"change": message % {"count": package.available}})
+        stock_fragments_forget()
         movement.save()
     return movement
 

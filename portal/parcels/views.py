@@ -10,12 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.content.middleware import pages_generation
 from portal.content.models import RedPackageCatalogPage, RedPackagePage
 from portal.content.page_views import page_view
 from portal.content.selectors import pages_visible_to, red_package_catalogs, red_packages_in
@@ -23,6 +25,7 @@ from portal.parcels import selectors as parcel_selectors
 from portal.parcels import services as parcels
 from portal.parcels.models import RedPackageRequest
 from portal.registry.forms import validation_errors_add
+from portal.registry.member_fragments import member_fragments
 from portal.registry.selectors import member_for_user
 
 
@@ -64,13 +67,24 @@ def package_page_context(page: RedPackagePage, request, form=None) -> dict:
 
 @page_view(RedPackageCatalogPage)
 def catalog_page_context(page: RedPackageCatalogPage, request) -> dict:
-    """The catalog's packages, and which of them this visitor may request."""
-    packages = red_packages_in(page, request.user)
+    """The catalog's packages, and which of them this visitor may request: for a member,
+    rendered once per change to their records, the content or the stock
+    (portal.registry.member_fragments)."""
     member = member_for_user(request.user)
-    return {
-        "packages": packages,
-        "requestable": parcel_selectors.packages_requestable_by(packages, member),
-    }
+    if member is None:
+        packages = red_packages_in(page, request.user)
+        return {"packages": packages, "requestable": set(), "packages_html": None}
+
+    def build() -> dict:
+        packages = red_packages_in(page, request.user)
+        context = {
+            "packages": packages,
+            "requestable": parcel_selectors.packages_requestable_by(packages, member),
+        }
+        html = render_to_string("portal/_catalog_packages.html", context, request)
+        return {"packages_html": html}
+
+    return member_fragments(member, "catalog", build, page.pk, pages_generation(request))
 
 
 def _member_or_404(request):

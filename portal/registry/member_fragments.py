@@ -1,0 +1,91 @@
+"""Rendered pieces of a member's own pages, cached per member and forgotten when what they
+show changes.
+
+The member's whereabouts, contact card, red-package catalog and packages render the same
+HTML until the member's own records change, so a view keeps its pieces (HTML strings and
+small flags, never a form's CSRF token) under a key made of:
+
+- the page's name, the member's primary key and the active language, and what else the view
+  says varies (the year asked for, today's date, the content generation);
+- the member's stamp: replaced whenever the member's row, whereabouts reports, contact cards
+  or activities, or package requests are saved or deleted (or moved by a service's UPDATE);
+- the registry stamp: replaced when an organisation is saved or deleted or the ledger
+  import writes members in bulk (names, the host side's choices, eligibility);
+- the stock stamp: replaced when red-package stock moves.
+
+A stamp is replaced now and again once the transaction commits, so a request that read the
+rows before the commit cannot keep its piece under the new stamp. A missing stamp is made
+afresh (random, never reused): an evicted stamp cannot bring back an old piece. Pieces live
+FRAGMENT_SECONDS at most, which bounds what a change outside these paths (a tree move of
+organisations) can leave on a page.
+"""
+
+import uuid
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.translation import get_language
+
+FRAGMENT_SECONDS = 600
+MEMBER_STAMP = "portal:member-stamp:{}"
+REGISTRY_STAMP = "portal:registry-stamp"
+STOCK_STAMP = "portal:stock-stamp"
+
+
+def _stamps(member_pk: int) -> str:
+    """The three stamps of a member's pieces, in one round trip (made where missing)."""
+    keys = [MEMBER_STAMP.format(member_pk), REGISTRY_STAMP, STOCK_STAMP]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            fresh = uuid.uuid4().hex
+            # Another process may have made one meanwhile: theirs wins.
+            found[key] = fresh if cache.add(key, fresh, None) else cache.get(key, fresh)
+    return ":".join(found[key] for key in keys)
+
+
+def member_fragments(member, name: str, build: Callable[[], dict], *varies) -> dict:
+    """The pieces `build()` makes for the member's page `name`, from the cache when they are
+    still true. `varies` are what else the pieces depend on (strings or numbers)."""
+    parts = [name, str(member.pk), get_language() or "", *map(str, varies)]
+    key = f"portal:fragment:{':'.join(parts)}:{_stamps(member.pk)}"
+    found = cache.get(key)
+    if found is None:
+        found = build()
+        cache.set(key, found, FRAGMENT_SECONDS)
+    return found
+
+
+def _renew(keys: list[str]) -> None:
+    def renew() -> None:
+        cache.set_many({key: uuid.uuid4().hex for key in keys}, None)
+
+    renew()
+    transaction.on_commit(renew)
+
+
+def member_fragments_forget(*member_pks: int) -> None:
+    """The members' records changed: their pieces are no longer true."""
+    _renew([MEMBER_STAMP.format(pk) for pk in member_pks if pk is not None])
+
+
+def registry_fragments_forget(**kwargs) -> None:
+    """Organisations or members in bulk changed: every member's pieces are no longer true."""
+    _renew([REGISTRY_STAMP])
+
+
+def stock_fragments_forget(**kwargs) -> None:
+    """Red-package stock moved: what every member may request is no longer known."""
+    _renew([STOCK_STAMP])
+
+
+def member_row_changed(sender, instance, **kwargs) -> None:
+    """A member saved or deleted (post_save/post_delete of Member)."""
+    member_fragments_forget(instance.pk)
+
+
+def members_row_changed(sender, instance, **kwargs) -> None:
+    """A row with a ``member_id`` saved or deleted: that member's pieces are out of date.
+    Which models send it is connected in portal/signal_handlers.py."""
+    member_fragments_forget(instance.member_id)
