@@ -144,11 +144,13 @@ def gunicorn(
     cwd: Path = ROOT,
     executable: Path = GUNICORN,
     ready_path: str = "/healthz",
+    port: int = 0,
 ) -> Iterator[tuple[int, int]]:
     """Start gunicorn with two sync workers; yield (master pid, port); always stop it.
 
-    It counts as started once ready_path answers 200."""
-    port = free_port()
+    It listens on `port` (a free one when 0) and counts as started once ready_path answers
+    200."""
+    port = port or free_port()
     command = [str(executable), app, "-w", "2", "-b", f"{HOST}:{port}"]
     with tempfile.TemporaryFile() as log:
         server = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=log)

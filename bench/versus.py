@@ -110,6 +110,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--warmup", type=int, default=200, help="per app, unmeasured")
     parser.add_argument("--clients", type=int, default=2, help="concurrent client threads")
     parser.add_argument("--json", action="store_true", help="also write bench/results/*.json")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=0,
+        help="ours listens on PORT, the reference on PORT + 1 (default: free ports)",
+    )
+    parser.add_argument(
+        "--database-suffix",
+        default="",
+        help="appended to the scratch PostgreSQL databases' names, so that two runs can share "
+        "a server",
+    )
 
 
 def checked(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.Namespace:
@@ -124,7 +136,7 @@ def serve_ours(args) -> Iterator[App]:
     """Our study material under gunicorn, set up as bench/home_page.py does."""
     static_root = Path(tempfile.mkdtemp(prefix="guiyan-versus-static-"))
     try:
-        with scratch_database(args.backend, "guiyan_versus_ours") as url:
+        with scratch_database(args.backend, "guiyan_versus_ours" + args.database_suffix) as url:
             env = child_env(
                 url,
                 "portal.settings.production",
@@ -137,7 +149,7 @@ def serve_ours(args) -> Iterator[App]:
             manage(env, "seed_demo", "--members", str(args.members))
             manage(env, "collectstatic", "--no-input", "-v0")
             path, title = publish(env)
-            with gunicorn(env, ready_path=path) as (master, port):
+            with gunicorn(env, ready_path=path, port=args.port) as (master, port):
                 yield App("ours", master, port, path, title)
     finally:
         shutil.rmtree(static_root, ignore_errors=True)
@@ -148,7 +160,7 @@ def serve_reference(args) -> Iterator[App]:
     """The reference project under its own gunicorn, on a scratch database of its own."""
     folder = args.reference_dir
     python, executable = folder / ".venv" / "bin" / "python", folder / ".venv" / "bin" / "gunicorn"
-    with scratch_database(args.backend, "guiyan_versus_reference") as url:
+    with scratch_database(args.backend, "guiyan_versus_reference" + args.database_suffix) as url:
         env = child_env(
             url,
             args.reference_settings,
@@ -161,7 +173,12 @@ def serve_reference(args) -> Iterator[App]:
             manage(env, *command, python=python, cwd=folder)
         manage(env, "collectstatic", "--no-input", "-v0", python=python, cwd=folder)
         server = gunicorn(
-            env, args.reference_wsgi, folder, executable, ready_path=args.reference_path
+            env,
+            args.reference_wsgi,
+            folder,
+            executable,
+            ready_path=args.reference_path,
+            port=args.port + 1 if args.port else 0,
         )
         with server as (master, port):
             yield App("reference", master, port, args.reference_path, args.reference_title)

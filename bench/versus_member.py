@@ -19,7 +19,11 @@ the tab bar), or the run fails.
 
     .venv/bin/python bench/versus_member.py --reference-dir /tmp/bakerydemo \\
         --reference-path /blog/bread-circuses/ --reference-title "Bread and Circuses" \\
-        --backend postgres --redis-url redis://127.0.0.1:6379/6 [--json]
+        --backend postgres --redis-url redis://127.0.0.1:6379/6 [--port 8770] \\
+        [--database-suffix _a] [--json]
+
+--port and --database-suffix let two runs share the machine: ours listens on --port, the
+reference on the next port, and the scratch databases' names end in the suffix.
 """
 
 import argparse
@@ -110,7 +114,7 @@ def serve_ours(args) -> Iterator[tuple[int, int, list[Page]]]:
     static_root = Path(tempfile.mkdtemp(prefix="guiyan-versus-static-"))
     extra = {"REDIS_URL": args.redis_url} if args.redis_url else {}
     try:
-        with scratch_database(args.backend, "guiyan_versus_member") as url:
+        with scratch_database(args.backend, "guiyan_versus_member" + args.database_suffix) as url:
             env = child_env(
                 url,
                 "portal.settings.production",
@@ -129,7 +133,7 @@ def serve_ours(args) -> Iterator[tuple[int, int, list[Page]]]:
             manage(env, "collectstatic", "--no-input", "-v0")
             material, title = publish(env)
             found = json.loads(manage(env, "shell", "-v0", "-c", PAGES_SCRIPT))
-            with gunicorn(env) as (master, port):
+            with gunicorn(env, port=args.port) as (master, port):
                 cookie = log_in(port)
                 pages = [Page("study material (anonymous)", material, "", title)]
                 pages.append(Page("study material", material, cookie, title))
