@@ -18,8 +18,8 @@ from django.views.decorators.http import require_http_methods
 
 from portal.registry.selectors import member_for_user
 
-from ..models import TrackCompletion, TrackStep
-from ..tracks.selectors import step_for_member, step_page
+from ..models import TrackStep
+from ..tracks.kept import member_reach, step_for_member_kept
 from .events import heartbeat_max_seconds
 from .forms import ReadingNoteForm
 from .selectors import progress_state
@@ -32,7 +32,7 @@ def step(request, track_id: int, step_id: int):
     member = member_for_user(request.user)
     if member is None:
         raise PermissionDenied
-    step = step_for_member(member=member, track_id=track_id, step_id=step_id)
+    step = step_for_member_kept(request, member, track_id, step_id)
     if step.kind == TrackStep.Kind.QUIZ:
         return redirect(step.get_url())
     if step.kind == TrackStep.Kind.OFFLINE or not step.page_id:
@@ -50,8 +50,8 @@ def step(request, track_id: int, step_id: int):
         else:
             messages.success(request, _("Thank you. Your reading note is saved."))
             return redirect(request.path)
-    track_done = TrackCompletion.objects.filter(member=member, track_id=step.track_id).exists()
-    page = step_page(step)
+    track_done = step.track_id in member_reach(request, member)["completed"]
+    page = step.page
     duration = page.duration if step.kind == TrackStep.Kind.LECTURE else None
     state = progress_state(progress, track_completed=track_done, duration=duration)
     context = {
