@@ -37,7 +37,7 @@ def member_or_403(request):
 
 def _quiz_step(request, track_id: int, step_id: int):
     member = member_or_403(request)
-    step = step_for_member_kept(request, member, track_id, step_id)
+    step, _parts = step_for_member_kept(request, member, track_id, step_id)
     if step.kind != TrackStep.Kind.QUIZ or not step.page_id:
         raise Http404
     return member, step, quiz_for_step(step)
