@@ -57,10 +57,9 @@ def step_for_member_kept(
     assigned to the member, with its track and its page (as its own type, on ``step.page``);
     404 otherwise. ``extra`` names more of the step's things to keep, each with the function
     that builds it from the step; they come back in the dict, all read in one round trip."""
-    keys = {
-        "step": learning_key(request, None, "step", track_id, step_id),
-        "reach": learning_key(request, member.pk, "reach"),
-    }
+    # The member's key first: it reads every version at once, the shared ones included.
+    keys = {"reach": learning_key(request, member.pk, "reach")}
+    keys["step"] = learning_key(request, None, "step", track_id, step_id)
     for name in extra or {}:
         keys[name] = learning_key(request, None, name, track_id, step_id)
     found = cache.get_many(list(keys.values()))
