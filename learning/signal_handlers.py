@@ -62,6 +62,63 @@ def _step_facts_connect() -> None:
         )
 
 
+# --- What the member's learning pages keep (learning/versions.py) -------------------------
+
+
+def member_record_changed(sender, instance, **kwargs) -> None:
+    """A row of one member's learning record saved or deleted."""
+    from .models import Certificate, TrackCompletion
+    from .versions import member_learning_changed
+
+    if isinstance(instance, Certificate):
+        completion = TrackCompletion.objects.filter(pk=instance.completion_id)
+        member_learning_changed(completion.values_list("member_id", flat=True))
+    else:
+        member_learning_changed([instance.member_id])
+
+
+def member_changed(sender, instance, **kwargs) -> None:
+    """The member's row (its origin and host organisations decide what reaches it)."""
+    from .versions import member_learning_changed
+
+    member_learning_changed([instance.pk])
+
+
+def reach_changed(sender, instance, **kwargs) -> None:
+    """A step, an assignment or an organisation: what reaches whom may change for anyone; a
+    video: the step pages keep their lecture's video."""
+    from .versions import learning_generation_advance
+
+    learning_generation_advance()
+
+
+def _versions_connect() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    from portal.models import Member, Organization, Video
+
+    from .models import (
+        Certificate,
+        CreditEntry,
+        OfflineAttendance,
+        QuizAttempt,
+        StepProgress,
+        TrackAssignment,
+        TrackCompletion,
+        TrackStep,
+    )
+
+    record = (StepProgress, CreditEntry, TrackCompletion, Certificate, QuizAttempt)
+    for signal, name in ((post_save, "saved"), (post_delete, "deleted")):
+        for model in (*record, OfflineAttendance):
+            uid = f"learning_version_{model.__name__}_{name}"
+            signal.connect(member_record_changed, sender=model, dispatch_uid=uid)
+        signal.connect(member_changed, sender=Member, dispatch_uid=f"learning_version_m_{name}")
+        for model in (TrackStep, TrackAssignment, Organization, Video):
+            uid = f"learning_generation_{model.__name__}_{name}"
+            signal.connect(reach_changed, sender=model, dispatch_uid=uid)
+
+
 def register() -> None:
     """Connect the receivers; called once from LearningConfig.ready()."""
     from portal.signals import demo_built
@@ -85,6 +142,9 @@ def register() -> None:
 
     # Unpublished, unassigned or changed: the progress API stops crediting at once.
     _step_facts_connect()
+
+    # What the member's learning pages keep is stale the moment the record changes.
+    _versions_connect()
 
     # The content rules' trigger for members behind the yearly pace.
     from .pace.rule_triggers import register_pace_trigger

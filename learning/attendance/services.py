@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from ..models import OfflineAttendance, StepProgress, TrackStep
 from ..progress.services import step_complete
+from ..versions import member_learning_changed
 from .selectors import attendance_members, offline_steps_for, session_held
 
 
@@ -50,6 +51,8 @@ def _attendance_save(step: TrackStep, user, present: set[int], listed: set[int])
             changed.append(row)
     OfflineAttendance.objects.bulk_create(new)
     OfflineAttendance.objects.bulk_update(changed, ["attended", "recorded_by"])
+    # Bulk writes send no signal: the members' kept pages (learning/versions.py) are stale.
+    member_learning_changed([row.member_id for row in (*new, *changed)])
 
 
 def _present_credit(step: TrackStep, member_id: int) -> bool:

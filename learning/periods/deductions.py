@@ -22,6 +22,7 @@ from ..models import (
     TrackAssignment,
     TrackStep,
 )
+from ..versions import member_learning_changed
 from .selectors import batches, month_bounds, month_or_last, nearest_by_path
 
 
@@ -139,4 +140,5 @@ def _deductions_record(*, batch: list[DeductionDue], marks: dict[str, int]) -> i
         if (due.member_id, due.source_key) not in existing
     ]
     CreditEntry.objects.bulk_create(entries, ignore_conflicts=True)
+    member_learning_changed([entry.member_id for entry in entries])  # no signal from bulk
     return len(entries)

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import Member
-from portal.registry.rows import rows_write
+from portal.registry.rows import rows_select, rows_write
 
 from ..credit import services as credit
 from ..models import (
@@ -37,6 +37,7 @@ from ..models import (
     TrackPage,
     TrackStep,
 )
+from ..versions import member_learning_changed
 from . import rows
 from .events import (
     DUPLICATE,
@@ -95,7 +96,8 @@ def progress_open(*, member: Member, step: TrackStep, at: datetime.datetime) -> 
 
 
 def _progress_get_or_create(member: Member, step: TrackStep, at: datetime.datetime) -> StepProgress:
-    progress = StepProgress.objects.filter(member=member, step=step).first()
+    found = rows_select(StepProgress, {"member": member.pk, "step": step.pk})
+    progress = found[0] if found else None
     if progress is not None:
         progress.step = step  # the caller's, instead of a query when the page asks for it
         return progress
@@ -217,6 +219,8 @@ def _batches_apply(
     changed = [judge for judge in judges.values() if judge.changed]
     updates = [(clock, CLOCK_FIELDS)] + [(judge.progress, judge.fields) for judge in changed]
     rows_write(updates, stored)
+    if changed:  # plain SQL sends no signal: the member's kept pages are stale
+        member_learning_changed([member.pk])
     for judge in changed:
         if judge.done:
             step_complete(progress=judge.progress, at=now)

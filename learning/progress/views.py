@@ -12,18 +12,34 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from portal.registry.selectors import member_for_user
 
-from ..models import TrackCompletion, TrackStep
-from ..tracks.selectors import step_for_member, step_page
+from ..models import TrackStep
+from ..tracks.kept import member_reach, step_for_member_kept
 from .events import heartbeat_max_seconds
 from .forms import ReadingNoteForm
 from .selectors import progress_state
 from .services import progress_open, reading_note_min_chars, reading_note_submit
+
+
+def lecture_parts(step: TrackStep | None) -> dict[str, str]:
+    """What a lecture step shows the same to every member, rendered: the poster frame and
+    the video's sources, the summary and the transcript (kept under the content and learning
+    generations, which a page, an image or a video saved replaces)."""
+    if step is None or step.kind != TrackStep.Kind.LECTURE or step.page is None:
+        return {}
+    page = step.page
+    context = {"page": page, "video": page.video, "poster": page.poster_image}
+    return {
+        name: mark_safe(render_to_string(f"learning/_lecture_{name}.html", context))  # noqa: S308
+        for name in ("media", "body")
+    }
 
 
 @login_required
@@ -32,7 +48,8 @@ def step(request, track_id: int, step_id: int):
     member = member_for_user(request.user)
     if member is None:
         raise PermissionDenied
-    step = step_for_member(member=member, track_id=track_id, step_id=step_id)
+    extra = {"lecture-parts": lecture_parts}
+    step, parts = step_for_member_kept(request, member, track_id, step_id, extra=extra)
     if step.kind == TrackStep.Kind.QUIZ:
         return redirect(step.get_url())
     if step.kind == TrackStep.Kind.OFFLINE or not step.page_id:
@@ -50,8 +67,8 @@ def step(request, track_id: int, step_id: int):
         else:
             messages.success(request, _("Thank you. Your reading note is saved."))
             return redirect(request.path)
-    track_done = TrackCompletion.objects.filter(member=member, track_id=step.track_id).exists()
-    page = step_page(step)
+    track_done = step.track_id in member_reach(request, member)["completed"]
+    page = step.page
     duration = page.duration if step.kind == TrackStep.Kind.LECTURE else None
     state = progress_state(progress, track_completed=track_done, duration=duration)
     context = {
@@ -65,5 +82,6 @@ def step(request, track_id: int, step_id: int):
         "note_min_chars": reading_note_min_chars(),
         "heartbeat_seconds": settings.LEARNING_HEARTBEAT_SECONDS,
         "heartbeat_max": heartbeat_max_seconds(),
+        "parts": parts.get("lecture-parts") or {},
     }
     return render(request, f"learning/step_{step.kind}.html", context)

@@ -60,6 +60,9 @@ class Question:
 def quiz_for_step(step: TrackStep) -> QuizPage:
     if step.kind != TrackStep.Kind.QUIZ or not step.page_id:
         raise ValidationError(_("This step is not a quiz."))
+    page = step.page if TrackStep._meta.get_field("page").is_cached(step) else None
+    if isinstance(page, QuizPage):  # loaded with the step (learning.tracks.kept)
+        return page
     return QuizPage.objects.get(pk=step.page_id)
 
 

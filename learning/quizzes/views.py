@@ -15,7 +15,8 @@ from django.views.decorators.http import require_http_methods
 from portal.registry.selectors import member_for_user
 
 from ..models import QuizAttempt, TrackStep
-from ..tracks.selectors import step_for_member
+from ..tracks.kept import step_for_member_kept
+from ..versions import kept, learning_key
 from .selectors import (
     attempt_feedback,
     attempt_questions,
@@ -36,7 +37,7 @@ def member_or_403(request):
 
 def _quiz_step(request, track_id: int, step_id: int):
     member = member_or_403(request)
-    step = step_for_member(member=member, track_id=track_id, step_id=step_id)
+    step, _parts = step_for_member_kept(request, member, track_id, step_id)
     if step.kind != TrackStep.Kind.QUIZ or not step.page_id:
         raise Http404
     return member, step, quiz_for_step(step)
@@ -87,15 +88,28 @@ def quiz(request, track_id: int, step_id: int):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect(request.path)
-    state = quiz_state(member=member, quiz=quiz_page)
+    state, step_done = kept(
+        learning_key(request, member.pk, "quiz", step.pk),
+        lambda: _intro_state(member, step, quiz_page),
+    )
     if state.running is not None:
         return _render_attempt(request, step, quiz_page, state.running)
-    if state.passed:
-        quiz_step_satisfy(member=member, step=step)
-    context = {"step": step, "quiz": quiz_page, "state": state}
-    context["step_done"] = step_is_done(member=member, step=step)
-    context["next_step"] = step_after(step) if context["step_done"] else None
+    context = {"step": step, "quiz": quiz_page, "state": state, "step_done": step_done}
+    context["next_step"] = step_after(step) if step_done else None
     return render(request, "learning/quiz_intro.html", context)
+
+
+def _intro_state(member, step, quiz_page) -> tuple:
+    """Where the member stands with the quiz, and whether the step is done: a quiz passed
+    elsewhere completes this step too (once; kept per version of the member's record)."""
+    state = quiz_state(member=member, quiz=quiz_page)
+    if state.running is not None:
+        return state, False
+    step_done = step_is_done(member=member, step=step)
+    if state.passed and not step_done:
+        quiz_step_satisfy(member=member, step=step)
+        step_done = step_is_done(member=member, step=step)
+    return state, step_done
 
 
 @login_required

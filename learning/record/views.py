@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from ..models import Certificate
 from ..quizzes.views import member_or_403
+from ..versions import kept, learning_key
 from .pdf import certificate_pdf
 from .selectors import (
     certificate_code_clean,
@@ -46,9 +49,15 @@ def month_bars(points_by_month: list[int]) -> list[Bar]:
 @login_required
 def record(request):
     member = member_or_403(request)
-    data = member_record(member=member)
-    context = {"record": data, "bars": month_bars(data.points_by_month)}
-    return render(request, "learning/record.html", context)
+
+    def body() -> str:
+        data = member_record(member=member)
+        context = {"record": data, "bars": month_bars(data.points_by_month)}
+        return render_to_string("learning/_record_body.html", context)
+
+    # Rendered once per version of the member's record (learning/versions.py).
+    cards = kept(learning_key(request, member.pk, "record"), body)
+    return render(request, "learning/record.html", {"body": mark_safe(cards)})  # noqa: S308
 
 
 @login_required

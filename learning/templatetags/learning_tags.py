@@ -2,14 +2,28 @@
 they read the member's own state, so the page models need no view code."""
 
 from django import template
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal.registry.selectors import member_for_user
 
 from ..models import TrackStep
 from ..tracks.selectors import assignments_for_member, track_completion_for, track_step_statuses
+from ..versions import learning_versions
 
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def learning_versions_for(context) -> str:
+    """What a fragment of the signed-in member's learning page is cached under besides its
+    own name: the member and the versions of content, reach and the member's record
+    (learning/versions.py), and today's date. Empty in a preview, which is never cached."""
+    request = context.get("request")
+    if request is None or getattr(request, "is_preview", False):
+        return ""
+    member = member_for_user(request.user)
+    versions = learning_versions(request, member.pk if member else None)
+    return f"{versions}:{timezone.localdate()}:{translation.get_language()}"
 
 
 @register.simple_tag(takes_context=True)

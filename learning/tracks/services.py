@@ -27,6 +27,7 @@ from portal.models import Member, Notification, Organization, SectionPage
 
 from ..models import TrackAssignment, TrackPage, TrackStep
 from ..progress.selectors import step_facts_forget
+from ..versions import learning_generation_advance
 from .selectors import (
     LOG_ACTION,
     assignable_members,
@@ -120,6 +121,7 @@ def assignments_copy(*, source: TrackPage, target: TrackPage) -> int:
 def _step_facts_forget_on_commit(*tracks: TrackPage) -> None:
     step_ids = list(TrackStep.objects.filter(track__in=tracks).values_list("pk", flat=True))
     transaction.on_commit(lambda: step_facts_forget(step_ids))
+    learning_generation_advance()  # the members' kept pages (learning/versions.py)
 
 
 # --- Red packages: a received package brings its reading tracks ------------------------

@@ -201,5 +201,6 @@ def _phone_file_save(video: Video, target: Path) -> Video:
     with target.open("rb") as rendition:
         field.save(_phone_name(video), File(rendition), save=False)
     video.phone_size = field.size
-    Video.objects.filter(pk=video.pk).update(phone_file=field.name, phone_size=video.phone_size)
+    # Saved (not a queryset update) so that post_save tells whoever keeps the video's page.
+    video.save(update_fields=["phone_file", "phone_size"])
     return video
