@@ -196,6 +196,7 @@ def _closed_meeting_build(world: World, *, member: Member) -> None:
     document = get_document_model().objects.create(
         title="党员大会记录",
         file=ContentFile(b"minutes", "matrix-minutes.txt"),
+        uploaded_by_user=world.users["secretary"],
         collection=meeting_collection_ensure(),
     )
     meeting_close(

@@ -14,6 +14,7 @@ from collections import defaultdict
 import pytest
 from django.db import transaction
 from django.test import Client
+from django.test.utils import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests import permission_matrix as matrix
@@ -55,9 +56,11 @@ def test_every_view_has_a_row():
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    """The demo county, built once for the module and rolled back after it."""
-    with django_db_blocker.unblock():
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo county, built once for the module and rolled back after it; its uploads (a
+    meeting's minutes) go to a temporary folder, not var/media."""
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
+    with django_db_blocker.unblock(), media:
         atomic = transaction.atomic()
         atomic.__enter__()
         try:

@@ -371,9 +371,6 @@ def _certificate_enqueue(completion_id: int) -> None:
     certificate_issue.delay(completion_id)
 
 
-# --- The red-package step's reading note -----------------------------------------------
-
-
 def reading_note_min_chars() -> int:
     return settings.LEARNING_READING_NOTE_MIN_CHARS
 

@@ -5,7 +5,7 @@ action's one parameter, chosen in its form."""
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from portal.content.collection_pins import collection_pin
 from portal.content.models import CollectionPage
@@ -16,7 +16,7 @@ from portal.rules.registry import Action, Event, action_register
 
 class CollectionForm(forms.Form):
     collection = forms.ModelChoiceField(
-        label=gettext_lazy("collection"),
+        label=pgettext_lazy("collection page", "collection"),
         queryset=CollectionPage.objects.order_by("path"),
         help_text=gettext_lazy("The page is pinned to it and listed first."),
     )

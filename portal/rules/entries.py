@@ -123,7 +123,9 @@ class EntryFormSet(BaseFormSet):
                 field = form.fields.get(name)
                 text = " ".join(messages)
                 if field is None or name == NON_FIELD_ERRORS:
-                    errors.append(f"{where}：{text}")
+                    errors.append(
+                        _("%(where)s is wrong: %(error)s") % {"where": where, "error": text}
+                    )
                     continue
                 errors.append(
                     _("%(where)s, %(field)s: %(error)s")
@@ -131,7 +133,7 @@ class EntryFormSet(BaseFormSet):
                 )
                 form.errors[name] = form.error_class(
                     [
-                        _("%(field)s: %(error)s") % {"field": field.label, "error": m}
+                        _("%(field)s is wrong: %(error)s") % {"field": field.label, "error": m}
                         for m in messages
                     ]
                 )

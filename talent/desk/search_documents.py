@@ -195,7 +195,6 @@ class Places:
         return None
 
 
-
 def _skills_of(pks: Sequence[int]) -> dict[int, list[str]]:
     from talent.models import TalentSkill
 

@@ -5,7 +5,7 @@ the field that is wrong, and an existing rule shows and keeps its values."""
 import pytest
 from django.urls import reverse
 
-from portal.models import NoticePage, Role, Rule
+from portal.models import CollectionPage, NoticePage, Role, Rule
 from portal.rules.forms import RuleForm
 from portal.rules.registry import ACTIONS, CONDITIONS, entry_params
 
@@ -16,6 +16,8 @@ KINDS = [("conditions", key) for key in CONDITIONS] + [("actions", key) for key 
 
 @pytest.fixture
 def admin_a(tree, sections, user_with_role):
+    """Township A's org admin, whose section holds a collection (pages may be pinned to it)."""
+    sections.a.add_child(instance=CollectionPage(title="本镇专题", slug="benzhen-zhuanti"))
     return user_with_role(Role.ORG_ADMIN, tree.township_a, "admin_a")
 
 
