@@ -20,14 +20,13 @@ replaced, and is never read again. Keys always name the member, so one member's 
 served to another.
 """
 
-import uuid
 from collections.abc import Callable, Iterable
 
 from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone, translation
 
 from portal.content.middleware import PAGES_GENERATION_KEY
+from portal.registry.stamps import stamps_read, stamps_renew
 
 GENERATION_KEY = "learning:generation"
 # Long enough to matter, short enough that anything a signal cannot see (a bulk write
@@ -39,26 +38,18 @@ def _member_key(member_id: int) -> str:
     return f"learning:member-version:{member_id}"
 
 
-def _read(key: str, found: dict) -> str:
-    """A version found, or a new one drawn (another process may draw first: theirs wins)."""
-    if found.get(key) is None:
-        cache.add(key, uuid.uuid4().hex, timeout=None)
-        found[key] = cache.get(key) or ""
-    return found[key]
-
-
 def learning_versions(request, member_id: int | None) -> str:
     """The content generation, the learning generation and the member's version (``-`` for
     no member) as one string; read once per request and kept on it."""
     known = getattr(request, "_learning_versions", None) if request is not None else None
     if known is None or (member_id is not None and member_id not in known["members"]):
-        keys = [PAGES_GENERATION_KEY, GENERATION_KEY]
+        keys = [GENERATION_KEY]
         keys += [_member_key(member_id)] if member_id is not None else []
-        found = cache.get_many(keys)
-        shared = f"{found.get(PAGES_GENERATION_KEY) or 0}.{_read(GENERATION_KEY, found)}"
+        found = stamps_read(keys, also=[PAGES_GENERATION_KEY])
+        shared = f"{found.get(PAGES_GENERATION_KEY) or 0}.{found[GENERATION_KEY]}"
         known = known or {"shared": shared, "members": {}}
         if member_id is not None:
-            known["members"][member_id] = _read(_member_key(member_id), found)
+            known["members"][member_id] = found[_member_key(member_id)]
         if request is not None:
             request._learning_versions = known
     if member_id is None:
@@ -85,19 +76,11 @@ def kept(key: str, build: Callable):
     return value
 
 
-def _replace(keys: list[str]) -> None:
-    if keys:
-        cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
-
-
 def member_learning_changed(member_ids: Iterable[int | None]) -> None:
     """The members' learning records changed: now, and again once that commits."""
-    keys = sorted({_member_key(pk) for pk in member_ids if pk})
-    _replace(keys)
-    transaction.on_commit(lambda: _replace(keys))
+    stamps_renew(_member_key(pk) for pk in member_ids if pk)
 
 
 def learning_generation_advance() -> None:
     """Something that reaches every member changed: now, and again once that commits."""
-    _replace([GENERATION_KEY])
-    transaction.on_commit(lambda: _replace([GENERATION_KEY]))
+    stamps_renew([GENERATION_KEY])

@@ -20,12 +20,12 @@ FRAGMENT_SECONDS at most, which bounds what a change outside these paths (a tree
 organisations) can leave on a page.
 """
 
-import uuid
 from collections.abc import Callable
 
 from django.core.cache import cache
-from django.db import transaction
 from django.utils.translation import get_language
+
+from portal.registry.stamps import stamps_read, stamps_renew
 
 FRAGMENT_SECONDS = 600
 MEMBER_STAMP = "portal:member-stamp:{}"
@@ -36,12 +36,7 @@ STOCK_STAMP = "portal:stock-stamp"
 def _stamps(member_pk: int) -> str:
     """The three stamps of a member's pieces, in one round trip (made where missing)."""
     keys = [MEMBER_STAMP.format(member_pk), REGISTRY_STAMP, STOCK_STAMP]
-    found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
-            fresh = uuid.uuid4().hex
-            # Another process may have made one meanwhile: theirs wins.
-            found[key] = fresh if cache.add(key, fresh, None) else cache.get(key, fresh)
+    found = stamps_read(keys)
     return ":".join(found[key] for key in keys)
 
 
@@ -57,27 +52,19 @@ def member_fragments(member, name: str, build: Callable[[], dict], *varies) -> d
     return found
 
 
-def _renew(keys: list[str]) -> None:
-    def renew() -> None:
-        cache.set_many({key: uuid.uuid4().hex for key in keys}, None)
-
-    renew()
-    transaction.on_commit(renew)
-
-
 def member_fragments_forget(*member_pks: int) -> None:
     """The members' records changed: their pieces are no longer true."""
-    _renew([MEMBER_STAMP.format(pk) for pk in member_pks if pk is not None])
+    stamps_renew([MEMBER_STAMP.format(pk) for pk in member_pks if pk is not None])
 
 
 def registry_fragments_forget(**kwargs) -> None:
     """Organisations or members in bulk changed: every member's pieces are no longer true."""
-    _renew([REGISTRY_STAMP])
+    stamps_renew([REGISTRY_STAMP])
 
 
 def stock_fragments_forget(**kwargs) -> None:
     """Red-package stock moved: what every member may request is no longer known."""
-    _renew([STOCK_STAMP])
+    stamps_renew([STOCK_STAMP])
 
 
 def member_row_changed(sender, instance, **kwargs) -> None:
