@@ -69,11 +69,7 @@ def learning_key(request, member_id: int | None, *parts) -> str:
 
 def kept(key: str, build: Callable):
     """What is cached at ``key``, or ``build()`` cached there."""
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, KEPT_SECONDS)
-    return value
+    return cache.get_or_set(key, build, KEPT_SECONDS)
 
 
 def member_learning_changed(member_ids: Iterable[int | None]) -> None:

@@ -45,11 +45,7 @@ def member_fragments(member, name: str, build: Callable[[], dict], *varies) -> d
     still true. `varies` are what else the pieces depend on (strings or numbers)."""
     parts = [name, str(member.pk), get_language() or "", *map(str, varies)]
     key = f"portal:fragment:{':'.join(parts)}:{_stamps(member.pk)}"
-    found = cache.get(key)
-    if found is None:
-        found = build()
-        cache.set(key, found, FRAGMENT_SECONDS)
-    return found
+    return cache.get_or_set(key, build, FRAGMENT_SECONDS)
 
 
 def member_fragments_forget(*member_pks: int) -> None:
