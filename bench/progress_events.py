@@ -142,7 +142,16 @@ for session, step, position in MEMBERS:
     client.cookies["sessionid"] = session
     clients.append([client, step, position])
 request_cpu, queries, outcomes = [], [], {}
-for n in range(REQUESTS + 50):
+profile_path = "PROFILE_PATH"
+profiler = None
+# The warm-up gives every member one request, as a worker that has run a while has seen them
+# (their step facts are kept then).
+WARMUP = max(50, len(clients))
+for n in range(REQUESTS + WARMUP):
+    if n == WARMUP and profile_path:
+        import cProfile
+        profiler = cProfile.Profile(time.process_time)  # CPU, as the figures above
+        profiler.enable()
     entry = clients[n % len(clients)]
     client, step, position = entry
     entry[2] = position + 1.0
@@ -158,11 +167,14 @@ for n in range(REQUESTS + 50):
     outcome = response.status_code
     if outcome == 200:
         outcome = response.json()["results"][0]["outcome"]
-    if n >= 50:  # after a warm-up
+    if n >= WARMUP:
         request_cpu.append(cpu)
         queries.append(len(captured))
         outcomes[str(outcome)] = outcomes.get(str(outcome), 0) + 1
-view_cpu = view_cpu[50:]
+if profiler is not None:
+    profiler.disable()
+    profiler.dump_stats(profile_path)
+view_cpu = view_cpu[WARMUP:]
 print(json.dumps({
     "requests": len(request_cpu),
     "request_cpu_ms": round(1000 * statistics.mean(request_cpu), 3),
@@ -171,6 +183,7 @@ print(json.dumps({
     "view_cpu_ms_median": round(1000 * statistics.median(view_cpu), 3),
     "queries": round(statistics.mean(queries), 2),
     "outcomes": outcomes,
+    "last_statements": [" ".join(sql.split())[:160] for sql in captured],
 }))
 """
 
@@ -210,6 +223,18 @@ def main() -> None:
     )
     parser.add_argument("--segment", type=float, default=0.05, help="video seconds per event")
     parser.add_argument("--clients", type=int, default=4, help="concurrent client threads")
+    parser.add_argument(
+        "--redis-url",
+        default="",
+        help="REDIS_URL, as production runs (cache and sessions in Redis); without it the "
+        "embedded default (a cache per process, sessions in the database)",
+    )
+    parser.add_argument(
+        "--profile",
+        default="",
+        help="write a cProfile of the in-process requests to this file (its CPU is then "
+        "inflated: read where the time goes, not how much)",
+    )
     parser.add_argument("--json", action="store_true", help="also write bench/results/*.json")
     args = parser.parse_args()
 
@@ -247,7 +272,10 @@ def run(args, static_root: Path, media_root: Path) -> tuple[list[dict], dict]:
             STATIC_ROOT=str(static_root),
             MEDIA_ROOT=str(media_root),
             DATABASE_CONN_MAX_AGE="600",
+            **({"REDIS_URL": args.redis_url} if args.redis_url else {}),
         )
+        if args.redis_url:
+            manage(env, "shell", "-v0", "-c", "from django.core.cache import cache; cache.clear()")
         manage(env, "migrate", "--no-input", "-v0")
         script = SETUP_SCRIPT.replace("MEMBERS", str(args.members))
         rows = [line.split("\t") for line in manage(env, "shell", "-v0", "-c", script).split("\n")]
@@ -259,16 +287,17 @@ def run(args, static_root: Path, media_root: Path) -> tuple[list[dict], dict]:
             single = copy.copy(args)
             single.batch, single.requests, single.segment = 1, args.single_requests, 1.0
             results.append(measure(master, port, turns, single))
-        return results, in_process(env, members, args.single_requests)
+        return results, in_process(env, members, args.single_requests, args.profile)
 
 
-def in_process(env: dict, members: list, requests: int) -> dict:
+def in_process(env: dict, members: list, requests: int, profile: str = "") -> dict:
     """One-event requests through Django's handler in this machine's shell: CPU per request."""
     rows = [[m.session, m.step, m.position] for m in members]
     script = (
         IN_PROCESS_SCRIPT.replace("MEMBERS_JSON", repr(json.dumps(rows)))
         .replace("REQUEST_COUNT", str(requests))
         .replace("HOST_NAME", HOST)
+        .replace("PROFILE_PATH", profile)
     )
     return json.loads(manage(env, "shell", "-v0", "-c", script).strip().splitlines()[-1])
 
@@ -371,6 +400,9 @@ def print_in_process(result: dict) -> None:
         f"{result['view_cpu_ms']:.2f} ms (median {result['view_cpu_ms_median']:.2f}); "
         f"{result['queries']:.1f} queries; outcomes {result['outcomes']}"
     )
+    print("the last request's statements:")
+    for sql in result.get("last_statements", []):
+        print(f"  {sql}")
 
 
 if __name__ == "__main__":

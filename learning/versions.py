@@ -72,9 +72,10 @@ def kept(key: str, build: Callable):
     return cache.get_or_set(key, build, KEPT_SECONDS)
 
 
-def member_learning_changed(member_ids: Iterable[int | None]) -> None:
-    """The members' learning records changed: now, and again once that commits."""
-    stamps_renew(_member_key(pk) for pk in member_ids if pk)
+def member_learning_changed(member_ids: Iterable[int | None], *, now: bool = True) -> None:
+    """The members' learning records changed: now (unless ``now`` is False, see
+    ``stamps_renew``), and again once that commits."""
+    stamps_renew((_member_key(pk) for pk in member_ids if pk), now=now)
 
 
 def learning_generation_advance() -> None:

@@ -25,15 +25,24 @@ def stamps_read(keys: Iterable[str], *, also: Iterable[str] = ()) -> dict[str, s
     return found
 
 
-def stamps_renew(keys: Iterable[str]) -> None:
-    """Replace the stamps now, and again once the transaction commits: a request that read
-    the rows before the commit cannot keep its piece under the new stamp."""
+def stamps_renew(keys: Iterable[str], *, now: bool = True) -> None:
+    """Replace the stamps once the transaction commits (at once outside one): a request
+    that read the rows before the commit cannot keep its piece under the new stamp.
+
+    ``now``: inside a transaction, also replace them at once, so that what this transaction
+    reads after its own change is not answered from the cache. A caller after which nothing
+    in the transaction reads a kept piece (the progress API) passes False and saves a write.
+    """
     keys = sorted(set(keys))
     if not keys:
         return
 
     def renew() -> None:
-        cache.set_many({key: uuid.uuid4().hex for key in keys}, None)
+        if len(keys) == 1:  # one plain SET; set_many wraps even one key in MULTI … EXEC
+            cache.set(keys[0], uuid.uuid4().hex, None)
+        else:
+            cache.set_many({key: uuid.uuid4().hex for key in keys}, None)
 
-    renew()
-    transaction.on_commit(renew)
+    if now and transaction.get_connection().in_atomic_block:
+        renew()
+    transaction.on_commit(renew)  # outside a transaction: at once

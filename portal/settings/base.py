@@ -136,7 +136,15 @@ if REDIS_URL:
     # every signed-in request (a per-process cache could keep a logged-out session alive).
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The per-member caches (step facts, learning versions, member fragments) hold a few
+    # entries for each active member; Django's default of 300 entries would evict them
+    # before they are read again once a few hundred members are about.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
     # Database sessions, read with one plain SQL statement.
     SESSION_ENGINE = "portal.registry.sessions"
 

@@ -31,8 +31,11 @@ def _percent(html: str, step) -> str:
     return re.search(r'class="step-state">\s*(.*?)\s*</span>', item, re.S).group(1)
 
 
-def test_progress_recorded_in_plain_sql_shows_on_the_track_page_at_once(client, setup, members):
-    """The progress API writes without signals; the track page must not keep the old state."""
+def test_progress_recorded_in_plain_sql_shows_on_the_track_page_at_once(
+    client, setup, members, django_capture_on_commit_callbacks
+):
+    """The progress API writes without signals; the track page must not keep the old state
+    once the batch has committed (the API's own transaction)."""
     material = setup.steps.material
     member_login(client, members.a1)
     assert _state(client.get(setup.track.url).content.decode(), material) == "todo"
@@ -42,9 +45,10 @@ def test_progress_recorded_in_plain_sql_shows_on_the_track_page_at_once(client, 
     assert _state(html, material) == "doing"
     before = _percent(html, material)
     beat = {"id": str(uuid.uuid4()), "step": material.pk, "kind": "heartbeat", "seconds": 15}
-    [result] = progress_events_record(
-        member=members.a1, events=[beat], now=opened + datetime.timedelta(seconds=15)
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        [result] = progress_events_record(
+            member=members.a1, events=[beat], now=opened + datetime.timedelta(seconds=15)
+        )
     assert result.seconds > 0, result
     after = _percent(client.get(setup.track.url).content.decode(), material)
     assert after != before and after.endswith("%")

@@ -120,3 +120,18 @@ def test_production_keeps_connections_without_a_health_check_unless_told():
     assert _production_setting(expression, {}) == "False 600"
     on = {"DATABASE_CONN_HEALTH_CHECKS": "true"}
     assert _production_setting(expression, on) == "True 600"
+
+
+def test_the_embedded_cache_keeps_what_a_few_thousand_members_need():
+    """Without Redis each process keeps its own cache. The progress API's step facts, the
+    learning versions and the member fragments hold a few entries per active member; with
+    Django's default of 300 entries they were evicted before their next read, and every
+    progress event read its step again (docs/benchmarks.md, issue 12)."""
+    code = (
+        "from django.core.cache import cache\n"
+        "for n in range(2000):\n"
+        "    cache.set_many({f'facts:{n}': n, f'version:{n}': n, f'fragment:{n}': n}, 600)\n"
+        "print(sum(cache.get(f'facts:{n}') == n for n in range(2000)))"
+    )
+    expression = f"exec({code!r}) or ''"
+    assert _production_setting(expression, {}).splitlines()[0] == "2000"
