@@ -10,7 +10,8 @@ second or so, so their attention clock (ADR 0012) grows as they report; a part i
 yet waits on the row, and the event is still "accepted".
 
 It then starts `gunicorn portal.wsgi -w 2` with portal.settings.production (DEBUG off,
-DATABASE_CONN_MAX_AGE=600, so each worker keeps its PostgreSQL connection) and, after a
+DATABASE_CONN_MAX_AGE=600, so each worker keeps its PostgreSQL connection, and REDIS_URL from
+--redis-url for the cache and the sessions, as docs/deployment.md runs it) and, after a
 warm-up, sends --requests requests from --clients client threads. Each request is one
 member's batch of --batch "segments" events, each with a fresh UUID and the next
 --segment seconds of the video (then the member's next batch carries on from there), a
@@ -23,7 +24,10 @@ plays). Last, a `manage.py shell` child replays --single-requests one-event requ
 Django's handler in-process (the whole middleware stack, no gunicorn) and reports the CPU time
 (time.process_time) of each request and of the lean view alone (`learning.api.progress_lean`,
 which answers a well-formed one-event request; before it, ProgressView's dispatch), and the
-statements it sends (counted by an execute wrapper: BEGIN and COMMIT are not among them).
+statements it sends (counted by an execute wrapper: BEGIN and COMMIT are not among them),
+after a warm-up that gives every member one request (a worker that has run a while keeps
+their step facts), and prints the last request's statements. --profile writes a cProfile of
+the replay, timed in CPU.
 
 Reported: accepted events per second (every event must come back "accepted"; the counts of
 anything else are printed), requests per second, gunicorn worker CPU ms per event (utime +
@@ -33,7 +37,7 @@ gunicorn and PostgreSQL, so the rates are a lower bound of what the server alone
 the CPU per event is the figure to compare.
 
     .venv/bin/python bench/progress_events.py [--requests 1500] [--batch 20]
-        [--single-requests 1000] [--clients 4] [--json]
+        [--single-requests 1000] [--clients 4] [--redis-url URL|''] [--profile FILE] [--json]
 """
 
 import argparse
@@ -225,9 +229,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4, help="concurrent client threads")
     parser.add_argument(
         "--redis-url",
-        default="",
-        help="REDIS_URL, as production runs (cache and sessions in Redis); without it the "
-        "embedded default (a cache per process, sessions in the database)",
+        default="redis://127.0.0.1:6379/9",
+        help="REDIS_URL, as production runs (cache and sessions in Redis; this database is "
+        "cleared); '' runs the embedded default (a cache per process, sessions in the database)",
     )
     parser.add_argument(
         "--profile",
