@@ -219,8 +219,7 @@ def _batches_apply(
     changed = [judge for judge in judges.values() if judge.changed]
     updates = [(clock, CLOCK_FIELDS)] + [(judge.progress, judge.fields) for judge in changed]
     rows_write(updates, stored)
-    if changed:  # plain SQL sends no signal: the member's kept pages are stale once it
-        # commits; nothing in this transaction reads them, so no write before that
+    if changed:  # plain SQL, no signal; no kept page is read before the commit
         member_learning_changed([member.pk], now=False)
     for judge in changed:
         if judge.done:
