@@ -84,7 +84,8 @@ def catalog_page_context(page: RedPackageCatalogPage, request) -> dict:
         html = render_to_string("portal/_catalog_packages.html", context, request)
         return {"packages_html": html}
 
-    return member_fragments(member, "catalog", build, page.pk, pages_generation(request))
+    varies = (page.pk, pages_generation(request))
+    return member_fragments(member, "catalog", build, *varies, request=request)
 
 
 def _member_or_404(request):
@@ -144,7 +145,7 @@ def my_packages(request):
         return {"packages_html": html, "actionable": any(r.state in acting for r in requests)}
 
     varies = (request.user.pk, pages_generation(request))
-    pieces = member_fragments(member, "packages", build, *varies)
+    pieces = member_fragments(member, "packages", build, *varies, request=request)
     context = {"member": member, **pieces}
     return TemplateResponse(request, "portal/parcels/my_packages.html", context)
 
