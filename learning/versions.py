@@ -25,10 +25,16 @@ from collections.abc import Callable, Iterable
 from django.core.cache import cache
 from django.utils import timezone, translation
 
-from portal.content.middleware import PAGES_GENERATION_KEY
-from portal.registry.stamps import stamps_read, stamps_renew
+from portal.registry.selectors import member_if_loaded
+from portal.registry.stamps import (
+    LEARNING_GENERATION_KEY,
+    PAGES_GENERATION_KEY,
+    stamps_read,
+    stamps_renew,
+    user_keys_declare,
+)
 
-GENERATION_KEY = "learning:generation"
+GENERATION_KEY = LEARNING_GENERATION_KEY
 # Long enough to matter, short enough that anything a signal cannot see (a bulk write
 # forgotten below) is shown within the hour.
 KEPT_SECONDS = 3600
@@ -38,6 +44,12 @@ def _member_key(member_id: int) -> str:
     return f"learning:member-version:{member_id}"
 
 
+@user_keys_declare
+def _member_version_key(user) -> list[str]:
+    member = member_if_loaded(user)
+    return [_member_key(member.pk)] if member is not None else []
+
+
 def learning_versions(request, member_id: int | None) -> str:
     """The content generation, the learning generation and the member's version (``-`` for
     no member) as one string; read once per request and kept on it."""
@@ -45,7 +57,7 @@ def learning_versions(request, member_id: int | None) -> str:
     if known is None or (member_id is not None and member_id not in known["members"]):
         keys = [GENERATION_KEY]
         keys += [_member_key(member_id)] if member_id is not None else []
-        found = stamps_read(keys, also=[PAGES_GENERATION_KEY])
+        found = stamps_read(keys, also=[PAGES_GENERATION_KEY], request=request)
         shared = f"{found.get(PAGES_GENERATION_KEY) or 0}.{found[GENERATION_KEY]}"
         known = known or {"shared": shared, "members": {}}
         if member_id is not None:

@@ -128,7 +128,12 @@ def my_contact_card(request):
         fields = render_to_string("portal/_form.html", {"form": form})
     year, today = _year(request), timezone.localdate()
     pieces = member_fragments(
-        member, "contact-card", lambda: _card_pieces(member, year, today), year, today
+        member,
+        "contact-card",
+        lambda: _card_pieces(member, year, today),
+        year,
+        today,
+        request=request,
     )
     context = {**pieces, "member": member, "year": year, "fields": fields or pieces["fields"]}
     return render(request, "portal/cards/my_contact_card.html", context)

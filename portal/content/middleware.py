@@ -1,5 +1,6 @@
 """Request middleware of the portal."""
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http.request import split_domain_port
@@ -9,6 +10,8 @@ from django.utils.deprecation import MiddlewareMixin
 from wagtail import views as wagtail_views
 from wagtail.models import Page, Site
 from wagtail.url_routing import RouteResult
+
+from portal.registry.stamps import PAGES_GENERATION_KEY, request_read
 
 SITE_CACHE_SECONDS = 60
 SITE_GENERATION_KEY = "portal:site-generation"
@@ -20,30 +23,45 @@ def site_cache_invalidate(**kwargs) -> None:
 
 
 class SiteCacheMiddleware(MiddlewareMixin):
-    """Find the Wagtail site for a host from the cache instead of a query per page served.
+    """Find the Wagtail site for a host from the cache instead of a query per page served,
+    in the request's first cache read.
 
     Wagtail looks the site up once per request and keeps it on the request as
-    ``_wagtail_site``; for requests Wagtail serves and a signed-in user's every GET (a link
-    to a page asks for it), this fills that attribute from the cache.
+    ``_wagtail_site``; for requests Wagtail serves and every GET with a session (a signed-in
+    user's links to pages ask for it), this fills that attribute from the cache.
     A saved or deleted Site invalidates every cached lookup; without that, an entry lives a
     minute.
+
+    The same round trip reads the generations every page may need
+    (``portal.registry.stamps.request_read``) and, when the session engine can take it
+    (``portal.registry.cached_sessions``), the session: one round trip where there were
+    four.
     """
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        # Wagtail's pages, and every other page a signed-in user reads with GET (their
-        # links to pages ask for the site too); not the API's posts, which link to no page.
+        reading = request.method in ("GET", "HEAD")
+        session = getattr(request, "session", None)
         if view_func is not wagtail_views.serve and not (
-            request.method in ("GET", "HEAD") and request.user.is_authenticated
+            reading and settings.SESSION_COOKIE_NAME in request.COOKIES
         ):
             return None
         hostname = split_domain_port(request._get_raw_host())[0]
-        generation = cache.get(SITE_GENERATION_KEY) or 0
-        key = f"portal:site:{generation}:{hostname}:{request.get_port()}"
-        site = cache.get(key)
-        if site is None:
+        key = f"portal:site:{hostname}:{request.get_port()}"
+        keys = [key, SITE_GENERATION_KEY]
+        prime = getattr(session, "prime", None)
+        if prime is not None and session.session_key:
+            keys.append(session.cache_key)
+        found = request_read(request, keys, with_user=False)
+        if prime is not None and session.session_key:
+            prime(found.get(session.cache_key))
+        generation = found.get(SITE_GENERATION_KEY) or 0
+        kept = found.get(key)
+        if kept is not None and kept[0] == generation:
+            site = kept[1]
+        else:
             site = Site._find_for_request(request)
             if site is not None:
-                cache.set(key, site, SITE_CACHE_SECONDS)
+                cache.set(key, (generation, site), SITE_CACHE_SECONDS)
         request._wagtail_site = site
         return None
 
@@ -67,7 +85,6 @@ class TextGZipMiddleware(GZipMiddleware):
 
 
 ANONYMOUS_PAGE_SECONDS = 60
-PAGES_GENERATION_KEY = "portal:pages-generation"
 # Saving or deleting a row of these apps (pages, revisions, view restrictions, sites,
 # collections, images, documents, tags) may change what a visitor sees on some page.
 CONTENT_APPS = frozenset(
@@ -79,7 +96,7 @@ def pages_generation(request=None) -> int:
     """The current generation of content (one cache read, kept on the request)."""
     known = getattr(request, "_portal_pages_generation", None)
     if known is None:
-        known = cache.get(PAGES_GENERATION_KEY) or 0
+        known = request_read(request, [PAGES_GENERATION_KEY]).get(PAGES_GENERATION_KEY) or 0
         if request is not None:
             request._portal_pages_generation = known
     return known
@@ -159,7 +176,7 @@ class PageRouteCacheMiddleware(MiddlewareMixin):
         if path is None:
             return None
         key = f"portal:route:{pages_generation(request)}:{site.pk}:{path}"
-        cached = cache.get(key)
+        cached = request_read(request, [key]).get(key)
         if cached is None:
             cached = self._route(request, path)
             if cached is not None:

@@ -13,4 +13,5 @@ def inbox(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"inbox_unread_count": SimpleLazyObject(lambda: notifications_unread_count(user))}
+    count = SimpleLazyObject(lambda: notifications_unread_count(user, request))
+    return {"inbox_unread_count": count}

@@ -84,7 +84,8 @@ def catalog_page_context(page: RedPackageCatalogPage, request) -> dict:
         html = render_to_string("portal/_catalog_packages.html", context, request)
         return {"packages_html": html}
 
-    return member_fragments(member, "catalog", build, page.pk, pages_generation(request))
+    varies = (page.pk, pages_generation(request))
+    return member_fragments(member, "catalog", build, *varies, request=request)
 
 
 def _member_or_404(request):
@@ -123,14 +124,29 @@ def package_request(request, page_id: int):
 @login_required
 @require_GET
 def my_packages(request):
+    """The member's requests and where to choose a package: rendered once per change to
+    their records, the stock or the content (portal.registry.member_fragments). The kept
+    HTML holds no CSRF token: each row's button names its action and submits the page's
+    one form, which carries this request's token."""
     member = member_for_user(request.user)
-    requests = list(parcel_selectors.requests_of_member(member)) if member else []
-    context = {
-        "member": member,
-        "package_requests": requests,
-        "catalogs": red_package_catalogs(request.user),
-        "State": RedPackageRequest.State,
-    }
+    if member is None:
+        context = {"member": None, "catalogs": red_package_catalogs(request.user)}
+        return TemplateResponse(request, "portal/parcels/my_packages.html", context)
+
+    def build() -> dict:
+        requests = list(parcel_selectors.requests_of_member(member))
+        context = {
+            "package_requests": requests,
+            "catalogs": red_package_catalogs(request.user),
+            "State": RedPackageRequest.State,
+        }
+        html = render_to_string("portal/parcels/_packages.html", context, request)
+        acting = {RedPackageRequest.State.WAITING, RedPackageRequest.State.DISPATCHED}
+        return {"packages_html": html, "actionable": any(r.state in acting for r in requests)}
+
+    varies = (request.user.pk, pages_generation(request))
+    pieces = member_fragments(member, "packages", build, *varies, request=request)
+    context = {"member": member, **pieces}
     return TemplateResponse(request, "portal/parcels/my_packages.html", context)
 
 

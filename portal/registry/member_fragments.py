@@ -25,26 +25,38 @@ from collections.abc import Callable
 from django.core.cache import cache
 from django.utils.translation import get_language
 
-from portal.registry.stamps import stamps_read, stamps_renew
+from portal.registry.selectors import member_if_loaded
+from portal.registry.stamps import (
+    REGISTRY_STAMP,
+    STOCK_STAMP,
+    stamps_read,
+    stamps_renew,
+    user_keys_declare,
+)
 
 FRAGMENT_SECONDS = 600
 MEMBER_STAMP = "portal:member-stamp:{}"
-REGISTRY_STAMP = "portal:registry-stamp"
-STOCK_STAMP = "portal:stock-stamp"
 
 
-def _stamps(member_pk: int) -> str:
+@user_keys_declare
+def _member_stamp_key(user) -> list[str]:
+    member = member_if_loaded(user)
+    return [MEMBER_STAMP.format(member.pk)] if member is not None else []
+
+
+def _stamps(member_pk: int, request) -> str:
     """The three stamps of a member's pieces, in one round trip (made where missing)."""
     keys = [MEMBER_STAMP.format(member_pk), REGISTRY_STAMP, STOCK_STAMP]
-    found = stamps_read(keys)
+    found = stamps_read(keys, request=request)
     return ":".join(found[key] for key in keys)
 
 
-def member_fragments(member, name: str, build: Callable[[], dict], *varies) -> dict:
+def member_fragments(member, name: str, build: Callable[[], dict], *varies, request=None) -> dict:
     """The pieces `build()` makes for the member's page `name`, from the cache when they are
-    still true. `varies` are what else the pieces depend on (strings or numbers)."""
+    still true. `varies` are what else the pieces depend on (strings or numbers); with the
+    ``request``, the stamps come with the request's other reads (portal.registry.stamps)."""
     parts = [name, str(member.pk), get_language() or "", *map(str, varies)]
-    key = f"portal:fragment:{':'.join(parts)}:{_stamps(member.pk)}"
+    key = f"portal:fragment:{':'.join(parts)}:{_stamps(member.pk, request)}"
     return cache.get_or_set(key, build, FRAGMENT_SECONDS)
 
 

@@ -6,6 +6,13 @@ from django.db.models import Q, QuerySet
 from portal.registry.models import Member, Organization, Pairing, Role, RoleAssignment
 
 
+def member_if_loaded(user) -> Member | None:
+    """The user's member if the login backend loaded it with the user; None otherwise (no
+    query either way)."""
+    relation = Member._meta.get_field("user").remote_field
+    return relation.get_cached_value(user) if relation.is_cached(user) else None
+
+
 def member_for_user(user) -> Member | None:
     """The user's member with its origin and host organisations: the one the login backend
     loaded with the user (no query), else one query."""

@@ -2,8 +2,8 @@
 plain SQL statement (``portal.registry.rows``) instead of a query built on every signed-in
 request.
 
-With ``REDIS_URL`` the settings use ``cached_db``, which reads the database only when the
-cache has lost a session.
+With ``REDIS_URL`` the settings use ``cached_db`` (``portal.registry.cached_sessions``), which
+reads the database only when the cache has lost a session.
 """
 
 from django.contrib.sessions.backends import db

@@ -134,7 +134,7 @@ if REDIS_URL:
     }
     # Sessions read from the shared cache, written through to the database: one query less on
     # every signed-in request (a per-process cache could keep a logged-out session alive).
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "portal.registry.cached_sessions"
 else:
     # The per-member caches (step facts, learning versions, member fragments) hold a few
     # entries for each active member; Django's default of 300 entries would evict them

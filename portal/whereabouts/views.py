@@ -39,7 +39,7 @@ def whereabouts(request):
                 messages.success(request, _("Thank you. Your branch will verify the report."))
                 return redirect("whereabouts")
         fields = render_to_string("portal/_form.html", {"form": form})
-    pieces = member_fragments(member, "whereabouts", lambda: _pieces(member))
+    pieces = member_fragments(member, "whereabouts", lambda: _pieces(member), request=request)
     context = {**pieces, "member": member, "fields": fields or pieces["fields"]}
     return render(request, "portal/whereabouts/whereabouts.html", context)
 

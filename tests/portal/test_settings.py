@@ -70,7 +70,7 @@ def test_sessions_are_read_from_redis_only_when_the_cache_is_shared():
     own memory a logged-out session could live on in another process, so it stays in the
     database (Django's database sessions, read with plain SQL)."""
     shared = _setting("SESSION_ENGINE", {"REDIS_URL": "redis://127.0.0.1:6379/11"})
-    assert shared == "django.contrib.sessions.backends.cached_db"
+    assert shared == "portal.registry.cached_sessions"
     assert _setting("SESSION_ENGINE", {}) == "portal.registry.sessions"
 
 
