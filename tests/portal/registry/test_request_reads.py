@@ -108,3 +108,28 @@ def test_a_session_read_from_the_database_when_the_cache_lost_it(client, members
     client.force_login(member.user)
     cache.delete(client.session.cache_key)
     assert client.get(reverse("whereabouts")).status_code == 200
+
+
+def test_a_primed_session_is_used_only_for_its_own_key_and_only_once():
+    """The data handed in belongs to the key it was read under: a session whose key has
+    changed since (or one already loaded) reads the cache itself."""
+    from portal.registry.cached_sessions import SessionStore
+
+    mine, other = SessionStore(), SessionStore()
+    mine["who"], other["who"] = "mine", "other"
+    mine.create()
+    other.create()
+    session = SessionStore(session_key=mine.session_key)
+    session.prime({"who": "handed in"})
+    assert session.load() == {"who": "handed in"}
+    assert session.load()["who"] == "mine"  # the second load asks the cache
+
+    moved = SessionStore(session_key=mine.session_key)
+    moved.prime({"who": "handed in"})
+    moved._session_key = other.session_key  # e.g. a key cycled after the read
+    assert moved.load()["who"] == "other"
+
+    loaded = SessionStore(session_key=mine.session_key)
+    assert loaded["who"] == "mine"
+    loaded.prime({"who": "handed in"})
+    assert loaded._primed is None
