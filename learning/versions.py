@@ -34,7 +34,6 @@ from portal.registry.stamps import (
     user_keys_declare,
 )
 
-GENERATION_KEY = LEARNING_GENERATION_KEY
 # Long enough to matter, short enough that anything a signal cannot see (a bulk write
 # forgotten below) is shown within the hour.
 KEPT_SECONDS = 3600
@@ -55,10 +54,10 @@ def learning_versions(request, member_id: int | None) -> str:
     no member) as one string; read once per request and kept on it."""
     known = getattr(request, "_learning_versions", None) if request is not None else None
     if known is None or (member_id is not None and member_id not in known["members"]):
-        keys = [GENERATION_KEY]
+        keys = [LEARNING_GENERATION_KEY]
         keys += [_member_key(member_id)] if member_id is not None else []
         found = stamps_read(keys, also=[PAGES_GENERATION_KEY], request=request)
-        shared = f"{found.get(PAGES_GENERATION_KEY) or 0}.{found[GENERATION_KEY]}"
+        shared = f"{found.get(PAGES_GENERATION_KEY) or 0}.{found[LEARNING_GENERATION_KEY]}"
         known = known or {"shared": shared, "members": {}}
         if member_id is not None:
             known["members"][member_id] = found[_member_key(member_id)]
@@ -92,4 +91,4 @@ def member_learning_changed(member_ids: Iterable[int | None], *, now: bool = Tru
 
 def learning_generation_advance() -> None:
     """Something that reaches every member changed: now, and again once that commits."""
-    stamps_renew([GENERATION_KEY])
+    stamps_renew([LEARNING_GENERATION_KEY])

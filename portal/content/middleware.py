@@ -47,13 +47,12 @@ class SiteCacheMiddleware(MiddlewareMixin):
             return None
         hostname = split_domain_port(request._get_raw_host())[0]
         key = f"portal:site:{hostname}:{request.get_port()}"
-        keys = [key, SITE_GENERATION_KEY]
-        prime = getattr(session, "prime", None)
-        if prime is not None and session.session_key:
-            keys.append(session.cache_key)
+        # The session too, where the engine takes it handed in (cached_sessions).
+        primable = hasattr(session, "prime") and bool(session.session_key)
+        keys = [key, SITE_GENERATION_KEY, *([session.cache_key] if primable else [])]
         found = request_read(request, keys, with_user=False)
-        if prime is not None and session.session_key:
-            prime(found.get(session.cache_key))
+        if primable:
+            session.prime(found.get(session.cache_key))
         generation = found.get(SITE_GENERATION_KEY) or 0
         kept = found.get(key)
         if kept is not None and kept[0] == generation:
